@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+// Installs the real servers the test suite starts (Mosquitto, VictoriaMetrics) when they are missing.
+// Runs before vitest so that a fresh Debian machine needs nothing done by hand.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const PACKAGES = { mosquitto: 'mosquitto', 'victoria-metrics': 'victoria-metrics' };
+const DIRS = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin'];
+const missing = Object.entries(PACKAGES)
+  .filter(([bin]) => !DIRS.some((d) => existsSync(`${d}/${bin}`)))
+  .map(([, pkg]) => pkg);
+
+if (missing.length === 0) process.exit(0);
+if (process.getuid?.() !== 0) {
+  console.error(`The test suite needs these Debian packages: ${missing.join(' ')}.`);
+  console.error(`Install them with: sudo apt-get install -y --no-install-recommends ${missing.join(' ')}`);
+  process.exit(1);
+}
+console.log(`installing ${missing.join(', ')} with apt-get ...`);
+const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env });

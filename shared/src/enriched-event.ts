@@ -1,0 +1,66 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { EventSchema } from './edgex/dto.js';
+import { validateEvent } from './edgex/validate.js';
+import { SchemaValidator, type Validation } from './schema-validation.js';
+
+/** Bumped on any change a consumer must know about; consumers reject versions they do not know. */
+export const ENRICHED_EVENT_SCHEMA_VERSION = 1;
+
+export const WeatherObservationSchema = Type.Object(
+  {
+    provider: Type.String({ minLength: 1, description: 'openweathermap | open-meteo | fixed' }),
+    observedAt: Type.Integer({ minimum: 0, description: 'Unix ms the provider observed the weather' }),
+    ageSeconds: Type.Number({ minimum: 0, description: 'event origin minus observedAt, in seconds' }),
+    stale: Type.Boolean({ description: 'true when older than the configured maximum age' }),
+    temperatureC: Type.Number(),
+    humidityPct: Type.Number({ minimum: 0, maximum: 100 }),
+    weatherStatus: Type.Integer({ minimum: 1, maximum: 9, description: 'source-report weather code 1..9' }),
+    main: Type.Optional(Type.String({ description: "provider's group name, e.g. OWM weather[0].main" })),
+  },
+  { $id: 'WeatherObservation', additionalProperties: false },
+);
+export type WeatherObservation = Static<typeof WeatherObservationSchema>;
+
+/** The message on the events topic, from gateway to cloud sink. Key = device name. */
+export const EnrichedEventSchema = Type.Object(
+  {
+    schemaVersion: Type.Literal(ENRICHED_EVENT_SCHEMA_VERSION),
+    gatewayId: Type.String({ minLength: 1 }),
+    receivedAt: Type.Integer({ minimum: 0, description: 'Unix ms the gateway made the event durable' }),
+    sequence: Type.Integer({ minimum: 1, description: 'per-device sequence assigned by the gateway, from 1' }),
+    event: EventSchema,
+    weather: Type.Union([WeatherObservationSchema, Type.Null()]),
+  },
+  { $id: 'EnrichedEvent', additionalProperties: false },
+);
+export type EnrichedEvent = Static<typeof EnrichedEventSchema>;
+
+const shape = new SchemaValidator<EnrichedEvent>(EnrichedEventSchema);
+
+/** Validates a decoded message; never throws. */
+export function validateEnrichedEvent(input: unknown): Validation<EnrichedEvent> {
+  try {
+    const result = shape.validate(input);
+    if (!result.ok) return result;
+    const event = validateEvent(result.value.event, 'event');
+    return event.ok ? result : event;
+  } catch (err) {
+    return { ok: false, errors: [`message could not be read: ${(err as Error).message}`] };
+  }
+}
+
+export function encodeEnrichedEvent(message: EnrichedEvent): Buffer {
+  return Buffer.from(JSON.stringify(message));
+}
+
+/** Parses and validates bytes from Kafka; the reason names what is wrong (for the dead-letter topic). */
+export function decodeEnrichedEvent(bytes: Buffer | string | null): Validation<EnrichedEvent> {
+  if (bytes === null) return { ok: false, errors: ['message has no value'] };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(typeof bytes === 'string' ? bytes : bytes.toString('utf8'));
+  } catch (err) {
+    return { ok: false, errors: [`message is not JSON: ${(err as Error).message}`] };
+  }
+  return validateEnrichedEvent(parsed);
+}

@@ -1,0 +1,5 @@
+export * from './fixtures.js';
+export * from './mosquitto.js';
+export * from './process-server.js';
+export * from './system-binaries.js';
+export * from './victoria-metrics.js';

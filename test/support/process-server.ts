@@ -1,0 +1,103 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A free TCP port on loopback (the kernel picks it; a start that loses the race fails loudly, not flakily). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export async function makeTempDir(prefix: string): Promise<string> {
+  return mkdtemp(join(tmpdir(), `hvac-edge-${prefix}-`));
+}
+
+export function tcpReachable(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ port, host });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+/** Polls `check` until true, backing off up to 200 ms; fails with `what` after `timeoutMs`. */
+export async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let delay = 10;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(200, delay * 2);
+  }
+}
+
+export interface ProcessServer {
+  readonly port: number;
+  readonly dir: string;
+  /** The last lines the server printed: attach to failures. */
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  name: string;
+  command: string;
+  args: string[];
+  port: number;
+  dir: string;
+  ready: () => Promise<boolean>;
+  readyTimeoutMs?: number;
+}
+
+/** Spawns a real server, waits for readiness, keeps its output, and stops it (SIGTERM, then SIGKILL). */
+export async function startProcessServer(o: StartOptions): Promise<ProcessServer> {
+  const lines: string[] = [];
+  const child: ChildProcess = spawn(o.command, o.args, { cwd: o.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const keep = (chunk: Buffer) => {
+    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    if (lines.length > 400) lines.splice(0, lines.length - 400);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let exitCode: number | null | undefined;
+  void exited.then((c) => {
+    exitCode = c;
+  });
+  const logs = () => lines.join('\n');
+  const stop = async () => {
+    if (exitCode !== undefined) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+    await rm(o.dir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(
+      async () => {
+        if (exitCode !== undefined) throw new Error(`${o.name} exited with code ${exitCode}`);
+        return o.ready();
+      },
+      `${o.name} on port ${o.port}`,
+      o.readyTimeoutMs,
+    );
+  } catch (err) {
+    await stop();
+    throw new Error(`${o.name} did not start: ${(err as Error).message}\n--- ${o.name} output ---\n${logs()}`);
+  }
+  return { port: o.port, dir: o.dir, logs, stop };
+}
