@@ -1,0 +1,58 @@
+import { HvacError, UnavailableError, ValidationError } from '@hvac-edge/shared';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DuplicateEventError } from '../store/event-store.js';
+import { envelope } from './envelope.js';
+
+/** An error that already knows its HTTP status. */
+export class HttpError extends HvacError {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    code = `HTTP_${statusCode}`,
+  ) {
+    super(code, message, { retriable: statusCode >= 500 });
+  }
+}
+
+function statusOf(err: unknown): number {
+  if (err instanceof HttpError) return err.statusCode;
+  if (err instanceof ValidationError) return 400;
+  if (err instanceof DuplicateEventError) return 409;
+  if (err instanceof UnavailableError) return 503;
+  const fe = err as FastifyError;
+  if (fe.validation) return 400;
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 600) return fe.statusCode;
+  return 500;
+}
+
+/**
+ * Every error leaves as an EdgeX BaseResponse (or plain text on v1 routes, as EdgeX v1 answered), with a message
+ * that says what is wrong; 5xx internals are logged, not echoed.
+ */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const status = statusOf(err);
+    let message = err instanceof Error ? err.message : String(err);
+    if (status >= 500 && !(err instanceof UnavailableError)) {
+      request.log.error({ err }, 'request failed');
+      message = 'internal error; see the gateway log';
+    } else if (status >= 500) {
+      request.log.warn({ err }, 'request refused: dependency unavailable');
+    }
+    if (err instanceof UnavailableError || status === 503 || status === 429) {
+      const after = err instanceof UnavailableError ? err.retryAfterSeconds : undefined;
+      if (after !== undefined) reply.header('Retry-After', String(after));
+    }
+    const legacy = request.url.startsWith('/api/v1/');
+    if (legacy) return reply.code(status).type('text/plain; charset=utf-8').send(message);
+    const requestId = (request.body as { requestId?: unknown } | undefined)?.requestId;
+    return reply
+      .code(status)
+      .send(envelope(status, {}, typeof requestId === 'string' ? requestId : undefined, message));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const message = `no route ${request.method} ${request.url.split('?')[0]}`;
+    if (request.url.startsWith('/api/v1/')) return reply.code(404).type('text/plain; charset=utf-8').send(message);
+    return reply.code(404).send(envelope(404, {}, undefined, message));
+  });
+}

@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import { envelope } from '../envelope.js';
+import type { GatewayDeps } from '../server.js';
+import { SERVICE_NAME, VERSION } from '../server.js';
+
+/** EdgeX common endpoints and operations: liveness, readiness, metrics, OpenAPI. */
+export async function systemRoutes(app: FastifyInstance, deps: GatewayDeps): Promise<void> {
+  const tags = ['system'];
+  app.get('/api/v3/ping', { schema: { tags } }, async () =>
+    envelope(200, { timestamp: new Date().toUTCString(), serviceName: SERVICE_NAME }),
+  );
+  app.get('/api/v3/version', { schema: { tags } }, async () =>
+    envelope(200, { version: VERSION, serviceName: SERVICE_NAME }),
+  );
+  app.get('/api/v3/config', { schema: { tags, summary: 'Resolved configuration, secrets masked' } }, async () =>
+    envelope(200, { config: deps.maskedConfig, serviceName: SERVICE_NAME }),
+  );
+
+  app.get('/healthz', { schema: { tags, summary: 'Process is alive' } }, async () => ({ status: 'ok' }));
+  app.get(
+    '/readyz',
+    { schema: { tags, summary: 'Store reachable (and every other dependency in use)' } },
+    async (_r, reply) => {
+      const checks: Record<string, boolean> = { store: await deps.store.ping() };
+      for (const c of deps.readiness ?? []) checks[c.name] = await Promise.resolve(c.check()).catch(() => false);
+      const ready = Object.values(checks).every(Boolean);
+      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
+    },
+  );
+
+  app.get('/metrics', { schema: { tags, summary: 'Prometheus metrics' } }, async (_request, reply) => {
+    const stats = await deps.store.stats();
+    const m = deps.metrics;
+    m.bufferPending.set(stats.pending);
+    m.bufferTotal.set(stats.total);
+    m.bufferBytes.set(stats.bytes);
+    m.oldestPendingAge.set(stats.oldestPendingReceivedAt ? (Date.now() - stats.oldestPendingReceivedAt) / 1000 : 0);
+    return reply.type(m.registry.contentType).send(await m.registry.metrics());
+  });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}

@@ -1,0 +1,52 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+export type IngestTransport = 'http-v3' | 'http-v1' | 'mqtt';
+export type IngestOutcome = 'accepted' | 'duplicate' | 'invalid' | 'rejected_full' | 'rate_limited' | 'error';
+
+/** The gateway's Prometheus metrics, on a registry of its own (no global state). */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  readonly ingest = new Counter({
+    name: 'hvac_gateway_ingest_total',
+    help: 'Events offered to the gateway, by transport and outcome',
+    labelNames: ['transport', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly requestDuration = new Histogram({
+    name: 'hvac_gateway_http_request_duration_seconds',
+    help: 'HTTP request latency by method, route and status code',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly bufferPending = new Gauge({
+    name: 'hvac_gateway_buffer_pending_events',
+    help: 'Events durable in the store and not yet forwarded',
+    registers: [this.registry],
+  });
+  readonly bufferTotal = new Gauge({
+    name: 'hvac_gateway_buffer_events',
+    help: 'Events in the store, forwarded or not',
+    registers: [this.registry],
+  });
+  readonly bufferBytes = new Gauge({
+    name: 'hvac_gateway_buffer_bytes',
+    help: 'Bytes used by the store',
+    registers: [this.registry],
+  });
+  readonly oldestPendingAge = new Gauge({
+    name: 'hvac_gateway_oldest_pending_age_seconds',
+    help: 'Age of the oldest event not yet forwarded (0 when none)',
+    registers: [this.registry],
+  });
+  readonly dropped = new Counter({
+    name: 'hvac_gateway_events_dropped_total',
+    help: 'Events removed from the store, by reason (forwarded_age, max_cap: already forwarded; disk_budget: may be pending)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'hvac_gateway_' });
+  }
+}

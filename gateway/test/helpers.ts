@@ -1,0 +1,30 @@
+import { rm } from 'node:fs/promises';
+import { createLogger } from '@hvac-edge/shared';
+import { makeTempDir } from '@hvac-edge/test/support';
+import { createGateway, type Gateway } from '../src/app.js';
+import { loadGatewayConfig } from '../src/config.js';
+
+export interface TestGateway extends Gateway {
+  dir: string;
+  /** Stops the gateway and removes its data. */
+  dispose(): Promise<void>;
+}
+
+/** A gateway on a temp-dir store and port 0, configured by dotted overrides (e.g. { 'auth.tokens': [...] }). */
+export async function startTestGateway(overrides: Record<string, unknown> = {}): Promise<TestGateway> {
+  const dir = await makeTempDir('gw');
+  const config = loadGatewayConfig(
+    {},
+    { 'http.host': '127.0.0.1', 'http.port': 0, 'store.path': `${dir}/gateway.db`, ...overrides },
+  );
+  const log = createLogger('gateway', { level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const gw = await createGateway(config, log, { defaultMetrics: false });
+  await gw.server.ready();
+  return Object.assign(gw, {
+    dir,
+    async dispose() {
+      await gw.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  });
+}
