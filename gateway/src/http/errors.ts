@@ -34,10 +34,10 @@ export function installErrorHandling(app: FastifyInstance): void {
     const status = statusOf(err);
     let message = err instanceof Error ? err.message : String(err);
     if (status >= 500 && !(err instanceof UnavailableError)) {
-      request.log.error({ err }, 'request failed');
+      request.log.error({ err, reqId: request.id }, 'request failed');
       message = 'internal error; see the gateway log';
     } else if (status >= 500) {
-      request.log.warn({ err }, 'request refused: dependency unavailable');
+      request.log.warn({ err, reqId: request.id }, 'request refused: dependency unavailable');
     }
     if (err instanceof UnavailableError || status === 503 || status === 429) {
       const after = err instanceof UnavailableError ? err.retryAfterSeconds : undefined;

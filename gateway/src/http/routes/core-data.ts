@@ -32,8 +32,8 @@ export async function coreDataRoutes(app: FastifyInstance, deps: GatewayDeps): P
         ...writeRoute,
       },
       config: {
-        rateLimit: {
-          max: config.rateLimit.perDevicePerMinute || Number.MAX_SAFE_INTEGER,
+        rateLimit: config.rateLimit.perDevicePerMinute > 0 && {
+          max: config.rateLimit.perDevicePerMinute,
           timeWindow: 60_000,
           hook: 'preHandler',
           keyGenerator: (req: FastifyRequest) => `v3:${(req.params as { deviceName: string }).deviceName}`,

@@ -53,8 +53,8 @@ export async function legacyV1Routes(app: FastifyInstance, deps: GatewayDeps): P
     return text(reply, 200, converted.value.id);
   };
 
-  const rateLimit = {
-    max: config.rateLimit.perDevicePerMinute || Number.MAX_SAFE_INTEGER,
+  const rateLimit = config.rateLimit.perDevicePerMinute > 0 && {
+    max: config.rateLimit.perDevicePerMinute,
     timeWindow: 60_000,
     hook: 'preHandler' as const,
     keyGenerator: (req: FastifyRequest) => `v1:${String((req.body as { device?: unknown } | undefined)?.device)}`,

@@ -1,4 +1,13 @@
-/** Schema version 1 of the embedded store. Readings are indexed rows pointing into the event body, not copies. */
+/**
+ * Schema version 1 of the embedded store.
+ *
+ * The write path decides the indexes: every index that an append touches at a random place costs a page written
+ * to the WAL per event. Appends therefore touch only the table (append), the unique id index (needed to answer
+ * 409), the pending index and the origin index (both near-append). Device lookups use a partial index over
+ * forwarded events, filled when the forwarder marks batches (many events per page), plus a scan of the pending
+ * events, which is the small part of the store in normal operation. Readings are read out of the event body
+ * with json_each rather than copied into a table of their own.
+ */
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS events (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -11,20 +20,9 @@ CREATE TABLE IF NOT EXISTS events (
   body TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_pending ON events(seq) WHERE state = 0;
-CREATE INDEX IF NOT EXISTS events_device_origin ON events(device, origin);
 CREATE INDEX IF NOT EXISTS events_origin ON events(origin);
-CREATE INDEX IF NOT EXISTS events_forwarded ON events(received_at) WHERE state = 1;
-CREATE TABLE IF NOT EXISTS readings (
-  event_seq INTEGER NOT NULL REFERENCES events(seq) ON DELETE CASCADE,
-  idx INTEGER NOT NULL,
-  device TEXT NOT NULL,
-  resource TEXT NOT NULL,
-  origin INTEGER NOT NULL,
-  PRIMARY KEY (event_seq, idx)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS readings_device ON readings(device, origin);
-CREATE INDEX IF NOT EXISTS readings_resource ON readings(resource, origin);
-CREATE INDEX IF NOT EXISTS readings_origin ON readings(origin);
+CREATE INDEX IF NOT EXISTS events_forwarded_device ON events(device, origin) WHERE state = 1;
+CREATE INDEX IF NOT EXISTS events_forwarded_received ON events(received_at) WHERE state = 1;
 CREATE TABLE IF NOT EXISTS device_seq (device TEXT PRIMARY KEY, last INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS metadata (
   kind TEXT NOT NULL,
@@ -36,3 +34,6 @@ CREATE TABLE IF NOT EXISTS metadata (
 ) WITHOUT ROWID;
 PRAGMA user_version = 1;
 `;
+
+export const STATE_PENDING = 0;
+export const STATE_FORWARDED = 1;

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { type EdgexEvent, type Reading, UnavailableError } from '@hvac-edge/shared';
 import Database from 'better-sqlite3';
 import type {
@@ -24,6 +25,7 @@ export interface SqliteStoreOptions {
 
 interface Queued {
   event: EdgexEvent;
+  body: string;
   resolve: (r: AppendResult) => void;
   reject: (e: unknown) => void;
 }
@@ -36,7 +38,11 @@ interface EventRow {
   body: string;
 }
 
-const DELETE_CHUNK = 500;
+type Reply =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: { message: string; code?: string } };
+
+const COLUMNS = 'seq, device_seq, received_at, state, body';
 
 function toStored(row: EventRow): StoredEvent {
   return {
@@ -49,15 +55,20 @@ function toStored(row: EventRow): StoredEvent {
 }
 
 /**
- * The embedded EventStore: SQLite in WAL mode. Appends arriving in the same event-loop turn share one
- * transaction, so concurrent requests share one fsync (group commit).
+ * The embedded EventStore: SQLite in WAL mode. One writer thread commits batches (group commit: all appends that
+ * arrive while the previous batch commits share the next transaction and its fsync); the main thread reads
+ * through its own connection, which WAL lets run alongside the writer.
  */
 export class SqliteEventStore implements EventStore {
   readonly kind = 'sqlite';
   private db: Database.Database | undefined;
+  private worker: Worker | undefined;
+  private workerError: Error | undefined;
+  private nextId = 1;
+  private readonly calls = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   private queue: Queued[] = [];
   private flushScheduled = false;
-  private readonly deviceSeq = new Map<string, number>();
+  private readonly inFlight = new Set<Promise<void>>();
   private total = 0;
   private pendingCount = 0;
   private readonly now: () => number;
@@ -66,53 +77,100 @@ export class SqliteEventStore implements EventStore {
     this.now = options.now ?? Date.now;
   }
 
-  /** The open database, for the metadata store sharing this file. */
+  /** The read connection, shared with the metadata store (whose rare writes wait on the busy timeout). */
   get database(): Database.Database {
     if (!this.db) throw new UnavailableError('STORE_CLOSED', 'event store is not open');
     return this.db;
-  }
-
-  async open(): Promise<void> {
-    if (this.options.path !== ':memory:') mkdirSync(dirname(this.options.path), { recursive: true });
-    const db = new Database(this.options.path);
-    db.pragma('auto_vacuum = INCREMENTAL');
-    db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${this.options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
-    db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
-    db.exec(SCHEMA_SQL);
-    for (const r of db.prepare('SELECT device, last FROM device_seq').all() as { device: string; last: number }[])
-      this.deviceSeq.set(r.device, r.last);
-    this.total = (db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
-    this.pendingCount = (db.prepare('SELECT COUNT(*) AS n FROM events WHERE state = 0').get() as { n: number }).n;
-    this.db = db;
-  }
-
-  async close(): Promise<void> {
-    if (!this.db) return;
-    this.flush();
-    this.db.close();
-    this.db = undefined;
-  }
-
-  async ping(): Promise<boolean> {
-    try {
-      return this.db?.prepare('SELECT 1 AS ok').get() !== undefined;
-    } catch {
-      return false;
-    }
   }
 
   get pendingEvents(): number {
     return this.pendingCount;
   }
 
+  async open(): Promise<void> {
+    mkdirSync(dirname(this.options.path), { recursive: true });
+    const db = new Database(this.options.path);
+    db.pragma('auto_vacuum = INCREMENTAL');
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    db.exec(SCHEMA_SQL);
+    this.total = (db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
+    this.pendingCount = (db.prepare('SELECT COUNT(*) AS n FROM events WHERE state = 0').get() as { n: number }).n;
+    const worker = new Worker(new URL('./writer-worker.js', import.meta.url), {
+      workerData: { path: this.options.path, synchronous: this.options.synchronous ?? 'full' },
+    });
+    await new Promise<void>((resolve, reject) => {
+      worker.once('error', reject);
+      worker.once('message', () => {
+        worker.off('error', reject);
+        resolve();
+      });
+    });
+    worker.on('message', (m: Reply) => this.onReply(m));
+    worker.on('error', (err) => this.failAll(err));
+    worker.on('exit', (code) => {
+      if (this.worker) this.failAll(new Error(`store writer exited with code ${code}`));
+    });
+    this.db = db;
+    this.worker = worker;
+  }
+
+  private onReply(m: Reply): void {
+    const call = this.calls.get(m.id);
+    if (!call) return;
+    this.calls.delete(m.id);
+    if (m.ok) call.resolve(m.result);
+    else call.reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
+  }
+
+  private failAll(err: Error): void {
+    this.workerError = err;
+    this.worker = undefined;
+    for (const c of this.calls.values()) c.reject(err);
+    this.calls.clear();
+  }
+
+  private call<T>(op: string, ...args: unknown[]): Promise<T> {
+    const worker = this.worker;
+    if (!worker) {
+      const why = this.workerError ? `store writer failed: ${this.workerError.message}` : 'event store is not open';
+      return Promise.reject(new UnavailableError('STORE_UNAVAILABLE', why));
+    }
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.calls.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      worker.postMessage({ id, op, args });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.flush();
+    await Promise.all(this.inFlight);
+    if (this.worker) {
+      const worker = this.worker;
+      await this.call('close');
+      this.worker = undefined;
+      await worker.terminate();
+    }
+    this.db?.close();
+    this.db = undefined;
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      return this.worker !== undefined && this.db?.prepare('SELECT 1 AS ok').get() !== undefined;
+    } catch {
+      return false;
+    }
+  }
+
   append(event: EdgexEvent): Promise<AppendResult> {
-    if (!this.db) return Promise.reject(new UnavailableError('STORE_CLOSED', 'event store is not open'));
+    if (!this.worker) return this.call<AppendResult>('append');
     return new Promise((resolve, reject) => {
-      this.queue.push({ event, resolve, reject });
+      this.queue.push({ event, body: JSON.stringify(event), resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
+        // Requests parsed in this turn travel together; the writer merges whatever waits into one commit.
         setImmediate(() => this.flush());
       }
     });
@@ -123,224 +181,130 @@ export class SqliteEventStore implements EventStore {
     const batch = this.queue;
     if (batch.length === 0) return;
     this.queue = [];
-    const db = this.db;
-    if (!db) {
-      for (const q of batch) q.reject(new UnavailableError('STORE_CLOSED', 'event store closed'));
-      return;
-    }
-    const insertEvent = db.prepare(
-      `INSERT INTO events (id, device, origin, received_at, device_seq, state, body)
-       VALUES (?, ?, ?, ?, ?, 0, ?) ON CONFLICT(id) DO NOTHING`,
-    );
-    const insertReading = db.prepare(
-      'INSERT INTO readings (event_seq, idx, device, resource, origin) VALUES (?, ?, ?, ?, ?)',
-    );
-    const upsertSeq = db.prepare(
-      'INSERT INTO device_seq (device, last) VALUES (?, ?) ON CONFLICT(device) DO UPDATE SET last = excluded.last',
-    );
-    const receivedAt = this.now();
-    const nextSeq = new Map<string, number>();
-    const results: Array<AppendResult | DuplicateEventError> = [];
-    try {
-      db.transaction(() => {
-        for (const { event } of batch) {
-          const deviceSeq = (nextSeq.get(event.deviceName) ?? this.deviceSeq.get(event.deviceName) ?? 0) + 1;
-          const info = insertEvent.run(
-            event.id,
-            event.deviceName,
-            event.origin,
-            receivedAt,
-            deviceSeq,
-            JSON.stringify(event),
-          );
-          if (info.changes === 0) {
-            results.push(new DuplicateEventError(event.id));
-            continue;
+    // A flat array of primitives is the cheapest thing to structured-clone to the writer.
+    const rows: Array<string | number> = [];
+    for (const q of batch) rows.push(q.event.id, q.event.deviceName, q.event.origin, q.body);
+    const done = this.call<Array<AppendResult | null>>('append', rows, this.now()).then(
+      (results) =>
+        batch.forEach((q, i) => {
+          const r = results[i];
+          if (!r) q.reject(new DuplicateEventError(q.event.id));
+          else {
+            this.total += 1;
+            this.pendingCount += 1;
+            q.resolve(r);
           }
-          const seq = Number(info.lastInsertRowid);
-          event.readings.forEach((r, i) => {
-            insertReading.run(seq, i, r.deviceName, r.resourceName, r.origin);
-          });
-          nextSeq.set(event.deviceName, deviceSeq);
-          results.push({ seq, deviceSeq, receivedAt });
-        }
-        for (const [device, last] of nextSeq) upsertSeq.run(device, last);
-      })();
-    } catch (err) {
-      // Nothing of this batch is stored: every caller may safely retry.
-      const e = new UnavailableError('STORE_WRITE_FAILED', `event store write failed: ${(err as Error).message}`, {
-        cause: err,
-      });
-      for (const q of batch) q.reject(e);
-      return;
-    }
-    for (const [device, last] of nextSeq) this.deviceSeq.set(device, last);
-    batch.forEach((q, i) => {
-      const r = results[i] as AppendResult | DuplicateEventError;
-      if (r instanceof DuplicateEventError) q.reject(r);
-      else {
-        this.total += 1;
-        this.pendingCount += 1;
-        q.resolve(r);
-      }
-    });
+        }),
+      (err: unknown) => {
+        // The transaction rolled back: nothing of this batch is stored, every caller may retry.
+        const e = new UnavailableError('STORE_WRITE_FAILED', `event store write failed: ${(err as Error).message}`, {
+          cause: err,
+        });
+        for (const q of batch) q.reject(e);
+      },
+    );
+    this.inFlight.add(done);
+    void done.finally(() => this.inFlight.delete(done));
   }
 
   async pending(limit: number, afterSeq = 0): Promise<StoredEvent[]> {
     const rows = this.database
-      .prepare(
-        'SELECT seq, device_seq, received_at, state, body FROM events WHERE state = 0 AND seq > ? ORDER BY seq LIMIT ?',
-      )
+      .prepare(`SELECT ${COLUMNS} FROM events WHERE state = 0 AND seq > ? ORDER BY seq LIMIT ?`)
       .all(afterSeq, limit) as EventRow[];
     return rows.map(toStored);
   }
 
   async markForwarded(seqs: readonly number[]): Promise<void> {
-    const db = this.database;
-    let changed = 0;
-    db.transaction(() => {
-      for (let i = 0; i < seqs.length; i += DELETE_CHUNK) {
-        const chunk = seqs.slice(i, i + DELETE_CHUNK);
-        const marks = chunk.map(() => '?').join(',');
-        changed += db
-          .prepare(`UPDATE events SET state = 1 WHERE state = 0 AND seq IN (${marks})`)
-          .run(...chunk).changes;
-      }
-    })();
-    this.pendingCount -= changed;
+    if (seqs.length === 0) return;
+    this.pendingCount -= await this.call<number>('markForwarded', seqs);
   }
 
   async getById(id: string): Promise<StoredEvent | undefined> {
-    const row = this.database
-      .prepare('SELECT seq, device_seq, received_at, state, body FROM events WHERE id = ?')
-      .get(id) as EventRow | undefined;
+    const row = this.database.prepare(`SELECT ${COLUMNS} FROM events WHERE id = ?`).get(id) as EventRow | undefined;
     return row && toStored(row);
   }
 
   async listEvents(q: EventQuery): Promise<{ totalCount: number; events: StoredEvent[] }> {
     const { where, params } = eventFilter(q);
     const db = this.database;
-    const totalCount = (db.prepare(`SELECT COUNT(*) AS n FROM events ${where}`).get(...params) as { n: number }).n;
+    const totalCount = (db.prepare(`SELECT COUNT(*) AS n FROM events WHERE ${where}`).get(...params) as { n: number })
+      .n;
     const rows = db
-      .prepare(
-        `SELECT seq, device_seq, received_at, state, body FROM events ${where} ORDER BY origin DESC, seq DESC LIMIT ? OFFSET ?`,
-      )
+      .prepare(`SELECT ${COLUMNS} FROM events WHERE ${where} ORDER BY origin DESC, seq DESC LIMIT ? OFFSET ?`)
       .all(...params, q.limit, q.offset) as EventRow[];
     return { totalCount, events: rows.map(toStored) };
   }
 
   async countEvents(deviceName?: string): Promise<number> {
     if (deviceName === undefined) return this.total;
-    return (this.database.prepare('SELECT COUNT(*) AS n FROM events WHERE device = ?').get(deviceName) as { n: number })
-      .n;
+    const { where, params } = eventFilter({ deviceName, offset: 0, limit: 0 });
+    return (this.database.prepare(`SELECT COUNT(*) AS n FROM events WHERE ${where}`).get(...params) as { n: number }).n;
   }
 
   async listReadings(q: ReadingQuery): Promise<{ totalCount: number; readings: Reading[] }> {
-    const clauses: string[] = [];
-    const params: unknown[] = [];
-    if (q.deviceName !== undefined) {
-      clauses.push('r.device = ?');
-      params.push(q.deviceName);
-    }
-    if (q.resourceName !== undefined) {
-      clauses.push('r.resource = ?');
-      params.push(q.resourceName);
-    }
-    const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+    const { where, params } = eventFilter({
+      offset: 0,
+      limit: 0,
+      ...(q.deviceName ? { deviceName: q.deviceName } : {}),
+    });
+    const resource = q.resourceName === undefined ? '' : "AND json_extract(r.value, '$.resourceName') = ?";
+    const all = q.resourceName === undefined ? params : [...params, q.resourceName];
+    const from = `FROM events e, json_each(e.body, '$.readings') r WHERE ${where.replaceAll('origin', 'e.origin')} ${resource}`;
     const db = this.database;
-    const totalCount = (db.prepare(`SELECT COUNT(*) AS n FROM readings r ${where}`).get(...params) as { n: number }).n;
+    const totalCount = (db.prepare(`SELECT COUNT(*) AS n ${from}`).get(...all) as { n: number }).n;
     const rows = db
       .prepare(
-        `SELECT json_extract(e.body, '$.readings[' || r.idx || ']') AS reading
-         FROM readings r JOIN events e ON e.seq = r.event_seq ${where}
-         ORDER BY r.origin DESC, r.event_seq DESC, r.idx LIMIT ? OFFSET ?`,
+        `SELECT r.value AS reading ${from} ORDER BY json_extract(r.value, '$.origin') DESC, e.seq DESC, r.key LIMIT ? OFFSET ?`,
       )
-      .all(...params, q.limit, q.offset) as { reading: string }[];
+      .all(...all, q.limit, q.offset) as { reading: string }[];
     return { totalCount, readings: rows.map((r) => JSON.parse(r.reading) as Reading) };
   }
 
   async deleteByOrigin(originBeforeNs: number, includePending: boolean): Promise<number> {
-    const sql = includePending
-      ? 'SELECT seq, state FROM events WHERE origin < ?'
-      : 'SELECT seq, state FROM events WHERE origin < ? AND state = 1';
-    const rows = this.database.prepare(sql).all(originBeforeNs) as { seq: number; state: number }[];
-    this.deleteRows(rows);
-    return rows.length;
-  }
-
-  private deleteRows(rows: readonly { seq: number; state: number }[]): void {
-    if (rows.length === 0) return;
-    const db = this.database;
-    db.transaction(() => {
-      for (let i = 0; i < rows.length; i += DELETE_CHUNK) {
-        const chunk = rows.slice(i, i + DELETE_CHUNK).map((r) => r.seq);
-        db.prepare(`DELETE FROM events WHERE seq IN (${chunk.map(() => '?').join(',')})`).run(...chunk);
-      }
-    })();
-    this.total -= rows.length;
-    this.pendingCount -= rows.filter((r) => r.state === 0).length;
-  }
-
-  private usedBytes(): number {
-    const db = this.database;
-    const pageSize = db.pragma('page_size', { simple: true }) as number;
-    const pages = db.pragma('page_count', { simple: true }) as number;
-    const free = db.pragma('freelist_count', { simple: true }) as number;
-    return (pages - free) * pageSize;
+    const d = await this.call<{ deleted: number; pending: number }>('deleteByOrigin', originBeforeNs, includePending);
+    this.total -= d.deleted;
+    this.pendingCount -= d.pending;
+    return d.deleted;
   }
 
   async stats(): Promise<StoreStats> {
-    const oldest = this.database.prepare('SELECT received_at FROM events WHERE state = 0 ORDER BY seq LIMIT 1').get() as
+    const db = this.database;
+    const oldest = db.prepare('SELECT received_at FROM events WHERE state = 0 ORDER BY seq LIMIT 1').get() as
       | { received_at: number }
       | undefined;
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    const pages = db.pragma('page_count', { simple: true }) as number;
+    const free = db.pragma('freelist_count', { simple: true }) as number;
     return {
       total: this.total,
       pending: this.pendingCount,
       oldestPendingReceivedAt: oldest?.received_at,
-      bytes: this.usedBytes(),
+      bytes: (pages - free) * pageSize,
     };
   }
 
   async purge(policy: RetentionPolicy): Promise<PurgeResult> {
-    const db = this.database;
-    const result: PurgeResult = {};
-    const take = (sql: string, ...params: unknown[]) =>
-      db.prepare(sql).all(...params) as { seq: number; state: number }[];
-
-    const aged = take('SELECT seq, state FROM events WHERE state = 1 AND received_at < ?', policy.forwardedBefore);
-    this.deleteRows(aged);
-    if (aged.length) result.forwarded_age = aged.length;
-
-    if (policy.maxCap > 0 && this.total > policy.maxCap) {
-      const excess = this.total - Math.min(policy.minCap, policy.maxCap);
-      const capped = take('SELECT seq, state FROM events WHERE state = 1 ORDER BY seq LIMIT ?', excess);
-      this.deleteRows(capped);
-      if (capped.length) result.max_cap = capped.length;
-    }
-
-    if (policy.maxBytes > 0) {
-      let dropped = 0;
-      // Free about a tenth below the budget so that the next writes do not trip it again at once.
-      const target = policy.maxBytes * 0.9;
-      while (this.total > 0 && this.usedBytes() > target) {
-        const oldest = take('SELECT seq, state FROM events ORDER BY seq LIMIT ?', DELETE_CHUNK);
-        this.deleteRows(oldest);
-        dropped += oldest.length;
-        if (this.usedBytes() <= policy.maxBytes && dropped > 0 && oldest.length < DELETE_CHUNK) break;
-      }
-      if (dropped) result.disk_budget = dropped;
-    }
-    if (Object.keys(result).length) db.pragma('incremental_vacuum');
-    return result;
+    const r = await this.call<{ result: PurgeResult; removed: number; removedPending: number }>(
+      'purge',
+      policy,
+      this.total,
+    );
+    this.total -= r.removed;
+    this.pendingCount -= r.removedPending;
+    return r.result;
   }
 }
 
+/**
+ * WHERE clause for event queries. A device filter is split by state so that forwarded events use their partial
+ * device index and pending ones their pending index.
+ */
 function eventFilter(q: EventQuery): { where: string; params: unknown[] } {
-  const clauses: string[] = [];
+  const clauses: string[] = ['1 = 1'];
   const params: unknown[] = [];
   if (q.deviceName !== undefined) {
-    clauses.push('device = ?');
-    params.push(q.deviceName);
+    clauses.push('((state = 1 AND device = ?) OR (state = 0 AND device = ?))');
+    params.push(q.deviceName, q.deviceName);
   }
   if (q.start !== undefined) {
     clauses.push('origin >= ?');
@@ -350,5 +314,5 @@ function eventFilter(q: EventQuery): { where: string; params: unknown[] } {
     clauses.push('origin <= ?');
     params.push(q.end);
   }
-  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+  return { where: clauses.join(' AND '), params };
 }

@@ -1,0 +1,176 @@
+// The embedded store's only writer, on a thread of its own: while it commits one batch (and waits for fsync),
+// the main thread goes on parsing and validating the next requests. Plain JavaScript so that it loads the same
+// way from sources (tests) and from dist. Protocol: { id, op, args } in, { id, ok, result | error } out.
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+
+const CHUNK = 500;
+const { path, synchronous } = workerData;
+const db = new Database(path);
+db.pragma('journal_mode = WAL');
+db.pragma(`synchronous = ${synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+db.pragma('busy_timeout = 5000');
+
+const deviceSeq = new Map(
+  db
+    .prepare('SELECT device, last FROM device_seq')
+    .all()
+    .map((r) => [r.device, r.last]),
+);
+const insertEvent = db.prepare(
+  `INSERT INTO events (id, device, origin, received_at, device_seq, state, body)
+   VALUES (?, ?, ?, ?, ?, 0, ?) ON CONFLICT(id) DO NOTHING`,
+);
+const upsertSeq = db.prepare(
+  'INSERT INTO device_seq (device, last) VALUES (?, ?) ON CONFLICT(device) DO UPDATE SET last = excluded.last',
+);
+const pageSize = db.pragma('page_size', { simple: true });
+
+/** @param {Array<string|number>} rows flat: id, device, origin, body, id, device, ... */
+function append(rows, receivedAt) {
+  const next = new Map();
+  const results = [];
+  db.transaction(() => {
+    for (let k = 0; k < rows.length; k += 4) {
+      const [id, device, origin, body] = [rows[k], rows[k + 1], rows[k + 2], rows[k + 3]];
+      const seqForDevice = (next.get(device) ?? deviceSeq.get(device) ?? 0) + 1;
+      const info = insertEvent.run(id, device, origin, receivedAt, seqForDevice, body);
+      if (info.changes === 0) {
+        results.push(null);
+        continue;
+      }
+      next.set(device, seqForDevice);
+      results.push({ seq: Number(info.lastInsertRowid), deviceSeq: seqForDevice, receivedAt });
+    }
+    for (const [device, last] of next) upsertSeq.run(device, last);
+  })();
+  for (const [device, last] of next) deviceSeq.set(device, last);
+  return results;
+}
+
+function inChunks(values, sql) {
+  let changes = 0;
+  for (let i = 0; i < values.length; i += CHUNK) {
+    const chunk = values.slice(i, i + CHUNK);
+    changes += db.prepare(sql.replace('(?)', `(${chunk.map(() => '?').join(',')})`)).run(...chunk).changes;
+  }
+  return changes;
+}
+
+function markForwarded(seqs) {
+  return db.transaction(() => inChunks(seqs, 'UPDATE events SET state = 1 WHERE state = 0 AND seq IN (?)'))();
+}
+
+/** Deletes rows and reports how many were pending, so the main thread keeps its counters right. */
+function deleteRows(rows) {
+  if (rows.length === 0) return { deleted: 0, pending: 0 };
+  db.transaction(() =>
+    inChunks(
+      rows.map((r) => r.seq),
+      'DELETE FROM events WHERE seq IN (?)',
+    ),
+  )();
+  return { deleted: rows.length, pending: rows.filter((r) => r.state === 0).length };
+}
+
+function deleteByOrigin(originBeforeNs, includePending) {
+  const sql = includePending
+    ? 'SELECT seq, state FROM events WHERE origin < ?'
+    : 'SELECT seq, state FROM events WHERE origin < ? AND state = 1';
+  return deleteRows(db.prepare(sql).all(originBeforeNs));
+}
+
+function usedBytes() {
+  const pages = db.pragma('page_count', { simple: true });
+  const free = db.pragma('freelist_count', { simple: true });
+  return (pages - free) * pageSize;
+}
+
+function purge(policy, total) {
+  const result = {};
+  let removedPending = 0;
+  let count = total;
+  const drop = (reason, rows) => {
+    const d = deleteRows(rows);
+    if (d.deleted) result[reason] = (result[reason] ?? 0) + d.deleted;
+    removedPending += d.pending;
+    count -= d.deleted;
+    return d.deleted;
+  };
+  drop(
+    'forwarded_age',
+    db.prepare('SELECT seq, state FROM events WHERE state = 1 AND received_at < ?').all(policy.forwardedBefore),
+  );
+  if (policy.maxCap > 0 && count > policy.maxCap) {
+    const excess = count - Math.min(policy.minCap, policy.maxCap);
+    drop('max_cap', db.prepare('SELECT seq, state FROM events WHERE state = 1 ORDER BY seq LIMIT ?').all(excess));
+  }
+  if (policy.maxBytes > 0) {
+    // Free about a tenth below the budget so that the next writes do not trip it again at once.
+    const target = policy.maxBytes * 0.9;
+    while (count > 0 && usedBytes() > target) {
+      const oldest = db.prepare('SELECT seq, state FROM events ORDER BY seq LIMIT ?').all(CHUNK);
+      if (drop('disk_budget', oldest) === 0) break;
+    }
+  }
+  if (Object.keys(result).length) db.pragma('incremental_vacuum');
+  return { result, removed: total - count, removedPending };
+}
+
+const ops = { markForwarded, deleteByOrigin, purge };
+
+function reply(id, fn) {
+  try {
+    parentPort.postMessage({ id, ok: true, result: fn() });
+  } catch (err) {
+    parentPort.postMessage({ id, ok: false, error: { message: err.message, code: err.code } });
+  }
+}
+
+/**
+ * Group commit: every append message waiting in the port when the writer gets to it goes into one transaction
+ * (one fsync). Messages keep their order; other operations run between append groups.
+ */
+function handle(first) {
+  const messages = [first];
+  for (let m = receiveMessageOnPort(parentPort); m; m = receiveMessageOnPort(parentPort)) messages.push(m.message);
+  let i = 0;
+  while (i < messages.length) {
+    const msg = messages[i];
+    if (msg.op === 'close') {
+      db.close();
+      parentPort.postMessage({ id: msg.id, ok: true, result: null });
+      parentPort.close();
+      return;
+    }
+    if (msg.op !== 'append') {
+      reply(msg.id, () => ops[msg.op](...msg.args));
+      i += 1;
+      continue;
+    }
+    let j = i;
+    while (j < messages.length && messages[j].op === 'append') j += 1;
+    const group = messages.slice(i, j);
+    const rows = group.flatMap((m) => m.args[0]);
+    const receivedAt = group[group.length - 1].args[1];
+    let results;
+    try {
+      results = append(rows, receivedAt);
+    } catch (err) {
+      for (const m of group)
+        parentPort.postMessage({ id: m.id, ok: false, error: { message: err.message, code: err.code } });
+      i = j;
+      continue;
+    }
+    let offset = 0;
+    for (const m of group) {
+      const n = m.args[0].length / 4;
+      parentPort.postMessage({ id: m.id, ok: true, result: results.slice(offset, offset + n) });
+      offset += n;
+    }
+    i = j;
+  }
+}
+
+parentPort.on('message', handle);
+parentPort.postMessage({ ready: true });

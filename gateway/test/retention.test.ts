@@ -1,0 +1,41 @@
+import { makeEvent } from '@hvac-edge/test/support';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { GatewayMetrics } from '../src/metrics.js';
+import { RetentionJob } from '../src/retention.js';
+import { startTestGateway, type TestGateway } from './helpers.js';
+
+describe('RetentionJob', () => {
+  let gw: TestGateway | undefined;
+  afterEach(async () => gw?.dispose());
+
+  it('purges forwarded events past their age and counts drops by reason', async () => {
+    gw = await startTestGateway();
+    const a = await gw.store.append(makeEvent());
+    await gw.store.append(makeEvent());
+    await gw.store.markForwarded([a.seq]);
+    const metrics = new GatewayMetrics({ defaultMetrics: false });
+    const job = new RetentionJob(
+      gw.store,
+      { ...gw.config.retention, forwardedMaxAgeHours: 1 },
+      metrics,
+      pino({ level: 'silent' }),
+      () => Date.now() + 2 * 3_600_000,
+    );
+    expect(await job.runOnce()).toEqual({ forwarded_age: 1 });
+    expect(await gw.store.stats()).toMatchObject({ total: 1, pending: 1 });
+    expect(await metrics.registry.getSingleMetricAsString('hvac_gateway_events_dropped_total')).toMatch(
+      /reason="forwarded_age"} 1/,
+    );
+  });
+
+  it('refuses an invalid cron expression at start', () => {
+    const job = new RetentionJob(
+      {} as never,
+      { schedule: 'every day', forwardedMaxAgeHours: 1, maxCap: 0, minCap: 0, maxDiskBytes: 0 },
+      new GatewayMetrics({ defaultMetrics: false }),
+      pino({ level: 'silent' }),
+    );
+    expect(() => job.start()).toThrow(/retention\.schedule is not a cron expression/);
+  });
+});
