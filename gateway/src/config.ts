@@ -10,45 +10,62 @@ export const GatewayConfigSchema = Type.Object(
     log: Obj({
       level: Type.Union(
         ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
-        { default: 'info' },
+        { default: 'info', description: 'pino log level' },
       ),
     }),
     http: Obj({
-      host: Type.String({ default: '0.0.0.0' }),
+      host: Type.String({ default: '0.0.0.0', description: 'listen address' }),
       port: Type.Integer({ minimum: 0, maximum: 65535, default: 59880, description: 'EdgeX core-data port' }),
       bodyLimitBytes: Type.Integer({ minimum: 1024, default: 262_144, description: 'larger bodies get 413' }),
       maxResultCount: Type.Integer({ minimum: 1, default: 1024, description: 'cap on limit= for queries' }),
-      /** Extra listeners for EdgeX v1 clients (e.g. [48080, 48081]); they serve the same API. */
-      legacyPorts: Type.Array(Type.Integer({ minimum: 0, maximum: 65535 }), { default: [] }),
-      tls: Obj({
-        certFile: Type.String({ default: '' }),
-        keyFile: Type.String({ default: '' }),
+      legacyPorts: Type.Array(Type.Integer({ minimum: 0, maximum: 65535 }), {
+        default: [],
+        description: 'extra listeners for EdgeX v1 clients, e.g. [48080, 48081]; same API',
       }),
-      shutdownTimeoutMs: Type.Integer({ minimum: 0, default: 10_000 }),
+      tls: Obj({
+        certFile: Type.String({ default: '', description: 'PEM certificate; TLS is on when set' }),
+        keyFile: Type.String({ default: '', description: 'PEM private key' }),
+      }),
+      shutdownTimeoutMs: Type.Integer({
+        minimum: 0,
+        default: 10_000,
+        description: 'graceful shutdown longer than this exits 1',
+      }),
     }),
     auth: Obj({
-      /** Bearer tokens accepted on write endpoints; empty = no auth (documented as for closed networks only). */
-      tokens: Type.Array(Type.String({ minLength: 16 }), { default: [], ...secret }),
+      tokens: Type.Array(Type.String({ minLength: 16 }), {
+        default: [],
+        ...secret,
+        description: 'bearer tokens for write endpoints (≥16 chars); empty = no auth, closed networks only',
+      }),
     }),
     rateLimit: Obj({
       perDevicePerMinute: Type.Integer({ minimum: 0, default: 600, description: '0 disables the per-device limit' }),
     }),
     store: Obj({
-      kind: Type.Union([Type.Literal('sqlite')], { default: 'sqlite' }),
-      path: Type.String({ default: './data/gateway.db' }),
-      /** full = fsync on every group commit (power-loss safe); normal = safe against process crashes only. */
-      synchronous: Type.Union([Type.Literal('full'), Type.Literal('normal')], { default: 'full' }),
-      /** Pending events above this answer 503 with Retry-After instead of accepting. */
-      highWaterMark: Type.Integer({ minimum: 1, default: 1_000_000 }),
-      retryAfterSeconds: Type.Integer({ minimum: 1, default: 5 }),
+      kind: Type.Union([Type.Literal('sqlite')], { default: 'sqlite', description: 'embedded SQLite store' }),
+      path: Type.String({ default: './data/gateway.db', description: 'SQLite file (WAL mode)' }),
+      synchronous: Type.Union([Type.Literal('full'), Type.Literal('normal')], {
+        default: 'full',
+        description: 'full: fsync per group commit (survives power loss); normal: survives process crashes only',
+      }),
+      highWaterMark: Type.Integer({
+        minimum: 1,
+        default: 1_000_000,
+        description: 'pending events at which ingest answers 503 + Retry-After',
+      }),
+      retryAfterSeconds: Type.Integer({ minimum: 1, default: 5, description: 'Retry-After on 503' }),
     }),
     retention: Obj({
       schedule: Type.String({ default: '*/5 * * * *', description: 'node-cron expression' }),
-      forwardedMaxAgeHours: Type.Number({ minimum: 0, default: 24 }),
+      forwardedMaxAgeHours: Type.Number({ minimum: 0, default: 24, description: 'forwarded events kept this long' }),
       maxCap: Type.Integer({ minimum: 0, default: 500_000, description: 'EdgeX MaxCap: purge when above' }),
       minCap: Type.Integer({ minimum: 0, default: 400_000, description: 'EdgeX MinCap: purge down to' }),
-      /** Hard disk budget; only here may pending events be dropped (oldest first, counted). 0 = none. */
-      maxDiskBytes: Type.Integer({ minimum: 0, default: 2_147_483_648 }),
+      maxDiskBytes: Type.Integer({
+        minimum: 0,
+        default: 2_147_483_648,
+        description: 'hard disk budget: past it the oldest events go, pending included (counted, logged); 0 = none',
+      }),
     }),
     legacy: Obj({
       profileName: Type.String({ minLength: 1, default: 'legacy-v1', description: 'profile for v1 events' }),

@@ -40,7 +40,7 @@ describe('durability: SIGKILL right after 201', () => {
     let killed = false;
     // 20 concurrent writers keep requests in flight when the kill lands.
     const writer = async (w: number) => {
-      for (let i = 0; !killed; i++) {
+      while (!killed) {
         const req = makeAddEventRequest({ deviceName: `dev-${w}` });
         try {
           const res = await fetch(`${base}/api/v3/event/svc/dht22/dev-${w}/climate`, {
