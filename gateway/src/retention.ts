@@ -51,12 +51,17 @@ export class RetentionJob {
         minCap: this.config.minCap,
         maxBytes: this.config.maxDiskBytes,
       });
-      for (const [reason, n] of Object.entries(result) as [DropReason, number][]) {
+      const { droppedIds, ...counts } = result;
+      for (const [reason, n] of Object.entries(counts) as [DropReason, number][]) {
         this.metrics.dropped.inc({ reason }, n);
-        const entry = { reason, dropped: n };
-        if (reason === 'disk_budget')
-          this.log.error(entry, 'disk budget reached: dropped oldest events, pending included');
-        else this.log.info(entry, 'retention purged forwarded events');
+        if (reason !== 'disk_budget') this.log.info({ reason, dropped: n }, 'retention purged forwarded events');
+      }
+      // Data that may never have left the gateway: every id is logged, in chunks to keep lines bounded.
+      for (let i = 0; i < (droppedIds?.length ?? 0); i += 500) {
+        this.log.error(
+          { reason: 'disk_budget', dropped: counts.disk_budget, eventIds: droppedIds?.slice(i, i + 500) },
+          'disk budget reached: dropped the oldest events, pending included',
+        );
       }
       return result;
     } catch (err) {

@@ -29,6 +29,30 @@ describe('RetentionJob', () => {
     );
   });
 
+  it('drops the oldest events past the disk budget, counting them and logging every id', async () => {
+    gw = await startTestGateway();
+    const evs = Array.from({ length: 200 }, () => makeEvent());
+    await Promise.all(evs.map((e) => gw?.store.append(e)));
+    const bytes = (await gw.store.stats()).bytes;
+    const lines: Array<{ eventIds?: string[]; reason?: string }> = [];
+    const log = pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l)) });
+    const metrics = new GatewayMetrics({ defaultMetrics: false });
+    const job = new RetentionJob(
+      gw.store,
+      { ...gw.config.retention, maxDiskBytes: Math.floor(bytes / 2) },
+      metrics,
+      log,
+    );
+    const result = await job.runOnce();
+    const dropped = result.disk_budget ?? 0;
+    expect(dropped).toBeGreaterThan(0);
+    const logged = lines.filter((l) => l.reason === 'disk_budget').flatMap((l) => l.eventIds ?? []);
+    expect(logged).toEqual(evs.slice(0, dropped).map((e) => e.id));
+    expect(await metrics.registry.getSingleMetricAsString('hvac_gateway_events_dropped_total')).toMatch(
+      new RegExp(`reason="disk_budget"} ${dropped}`),
+    );
+  });
+
   it('refuses an invalid cron expression at start', () => {
     const job = new RetentionJob(
       {} as never,

@@ -56,7 +56,10 @@ export interface RetentionPolicy {
 
 export type DropReason = 'forwarded_age' | 'max_cap' | 'disk_budget' | 'api_age';
 
-export type PurgeResult = Partial<Record<DropReason, number>>;
+export type PurgeResult = Partial<Record<DropReason, number>> & {
+  /** Ids of events dropped for the disk budget (they may never have been forwarded). */
+  droppedIds?: string[];
+};
 
 /** The id is already stored: the client's earlier attempt landed. */
 export class DuplicateEventError extends HvacError {

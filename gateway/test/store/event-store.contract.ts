@@ -161,9 +161,15 @@ export function eventStoreContract(name: string, harness: () => StoreHarness): v
       await Promise.all(evs.map((e) => store.append(e)));
       const before = await store.stats();
       expect(before.bytes).toBeGreaterThan(0);
-      const result = await store.purge({ forwardedBefore: 0, maxCap: 0, minCap: 0, maxBytes: before.bytes / 2 });
+      const { droppedIds, ...result } = await store.purge({
+        forwardedBefore: 0,
+        maxCap: 0,
+        minCap: 0,
+        maxBytes: before.bytes / 2,
+      });
       const dropped = result.disk_budget ?? 0;
       expect(dropped).toBeGreaterThan(0);
+      expect(droppedIds).toEqual(evs.slice(0, dropped).map((e) => e.id));
       const after = await store.stats();
       expect(after.total).toBe(300 - dropped);
       expect(after.bytes).toBeLessThanOrEqual(before.bytes / 2);

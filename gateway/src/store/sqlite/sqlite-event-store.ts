@@ -284,14 +284,14 @@ export class SqliteEventStore implements EventStore {
   }
 
   async purge(policy: RetentionPolicy): Promise<PurgeResult> {
-    const r = await this.call<{ result: PurgeResult; removed: number; removedPending: number }>(
+    const r = await this.call<{ result: PurgeResult; removed: number; removedPending: number; droppedIds: string[] }>(
       'purge',
       policy,
       this.total,
     );
     this.total -= r.removed;
     this.pendingCount -= r.removedPending;
-    return r.result;
+    return r.droppedIds.length ? { ...r.result, droppedIds: r.droppedIds } : r.result;
   }
 }
 

@@ -90,7 +90,13 @@ function purge(policy, total) {
   const result = {};
   let removedPending = 0;
   let count = total;
+  const droppedIds = [];
   const drop = (reason, rows) => {
+    if (reason === 'disk_budget' && rows.length) {
+      const marks = rows.map(() => '?').join(',');
+      for (const r of db.prepare(`SELECT id FROM events WHERE seq IN (${marks})`).all(...rows.map((x) => x.seq)))
+        droppedIds.push(r.id);
+    }
     const d = deleteRows(rows);
     if (d.deleted) result[reason] = (result[reason] ?? 0) + d.deleted;
     removedPending += d.pending;
@@ -114,7 +120,7 @@ function purge(policy, total) {
     }
   }
   if (Object.keys(result).length) db.pragma('incremental_vacuum');
-  return { result, removed: total - count, removedPending };
+  return { result, removed: total - count, removedPending, droppedIds };
 }
 
 const ops = { markForwarded, deleteByOrigin, purge };
