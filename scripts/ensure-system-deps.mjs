@@ -1,10 +1,17 @@
 #!/usr/bin/env node
-// Installs the real servers the test suite starts (Mosquitto, VictoriaMetrics) when they are missing.
+// Installs the real servers and tools the test suite uses (Mosquitto, VictoriaMetrics, node_exporter, promtool)
+// when they are missing.
 // Runs before vitest so that a fresh Debian machine needs nothing done by hand.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const PACKAGES = { mosquitto: 'mosquitto', 'victoria-metrics': 'victoria-metrics' };
+// binary -> Debian package
+const PACKAGES = {
+  mosquitto: 'mosquitto',
+  'victoria-metrics': 'victoria-metrics',
+  'prometheus-node-exporter': 'prometheus-node-exporter',
+  promtool: 'prometheus',
+};
 const DIRS = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin'];
 const missing = Object.entries(PACKAGES)
   .filter(([bin]) => !DIRS.some((d) => existsSync(`${d}/${bin}`)))

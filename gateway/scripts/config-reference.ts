@@ -18,7 +18,7 @@ function typeOf(s: TSchema): string {
 export function configReference(title: string, schema: typeof GatewayConfigSchema, prefix: string): string {
   const rows = configLeaves(schema, prefix).map((l) => {
     const d = l.schema.default === undefined ? '(required)' : `\`${JSON.stringify(l.schema.default)}\``;
-    const secret = l.schema.secret ? ' Secret: also `' + `${l.env}_FILE` + '`.' : '';
+    const secret = l.schema.secret ? ` Secret: also \`${l.env}_FILE\`.` : '';
     return `| \`${l.path.join('.')}\` | \`${l.env}\` | ${typeOf(l.schema)} | ${d} | ${l.schema.description ?? ''}${secret} |`;
   });
   return [`### ${title}`, '', '| key | env | type | default | notes |', '|---|---|---|---|---|', ...rows, ''].join(

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { type Logger, maskSecrets } from '@hvac-edge/shared';
 import type { FastifyInstance } from 'fastify';
 import { type GatewayConfig, GatewayConfigSchema } from './config.js';
@@ -5,6 +6,10 @@ import { buildServer } from './http/server.js';
 import { IngestService } from './ingest.js';
 import { SqliteMetadataStore } from './metadata/metadata-store.js';
 import { GatewayMetrics } from './metrics.js';
+import { AlertEngine, type AlertSink } from './monitoring/alerts.js';
+import { MonitoringService } from './monitoring/monitoring-service.js';
+import { MqttAlertSink } from './monitoring/mqtt-alert-sink.js';
+import { registerMonitoringMetrics } from './monitoring/prometheus.js';
 import { RetentionJob } from './retention.js';
 import { SqliteEventStore } from './store/sqlite/sqlite-event-store.js';
 
@@ -14,6 +19,9 @@ export interface Gateway {
   readonly metrics: GatewayMetrics;
   readonly server: FastifyInstance;
   readonly retention: RetentionJob;
+  /** Host/VM monitoring, when `monitoring.enabled`. */
+  readonly monitoring: MonitoringService | undefined;
+  readonly alerts: AlertEngine | undefined;
   /** Servers for EdgeX v1 clients on their historic ports (same routes). */
   readonly legacyServers: FastifyInstance[];
   /** Opens the store and listens; resolves with the bound addresses. */
@@ -25,6 +33,8 @@ export interface Gateway {
 export interface GatewayOptions {
   /** Skip prom-client's process metrics (tests build many gateways in one process). */
   defaultMetrics?: boolean;
+  /** Clock for monitoring (tests). */
+  now?: () => number;
 }
 
 /** The gateway's wiring: adapters chosen from config, one instance of everything, nothing global. */
@@ -42,6 +52,37 @@ export async function createGateway(
     retryAfterSeconds: config.store.retryAfterSeconds,
     pendingCount: () => store.pendingEvents,
   });
+  let monitoring: MonitoringService | undefined;
+  let alerts: AlertEngine | undefined;
+  const mqttSink = config.monitoring.alerts.mqttUrl
+    ? new MqttAlertSink(config.monitoring.alerts.mqttUrl, config.monitoring.alerts.mqttTopic)
+    : undefined;
+  if (config.monitoring.enabled) {
+    const promMetrics = registerMonitoringMetrics(
+      metrics.registry,
+      () => monitoring,
+      () => alerts?.activeAlerts().length ?? 0,
+    );
+    monitoring = new MonitoringService(
+      config.monitoring,
+      log.child({ module: 'monitoring' }),
+      {
+        onCollect: (s) => promMetrics.collectCpu.observe(s),
+        onScrapeError: (target) => promMetrics.scrapeErrors.inc({ target }),
+      },
+      options.now,
+      hostname(),
+    );
+    const sinks: AlertSink[] = mqttSink ? [mqttSink] : [];
+    alerts = new AlertEngine(
+      monitoring,
+      config.monitoring.alerts.rules,
+      sinks,
+      log.child({ module: 'alerts' }),
+      config.monitoring.alerts.evaluateSeconds * 1000,
+      { onEvent: promMetrics.onAlert },
+    );
+  }
   const deps = {
     config,
     store,
@@ -50,6 +91,9 @@ export async function createGateway(
     metrics,
     log,
     maskedConfig: maskSecrets(config, GatewayConfigSchema),
+    ...(monitoring && alerts
+      ? { monitoringApi: { monitoring, alerts, credentials: config.monitoring.credentials } }
+      : {}),
   };
   const server = await buildServer(deps);
   const legacyServers = await Promise.all(config.http.legacyPorts.map(() => buildServer(deps)));
@@ -63,8 +107,12 @@ export async function createGateway(
     server,
     retention,
     legacyServers,
+    monitoring,
+    alerts,
     async start() {
       retention.start();
+      monitoring?.start();
+      alerts?.start();
       const addresses = [await server.listen({ host: config.http.host, port: config.http.port })];
       for (const [i, s] of legacyServers.entries()) {
         addresses.push(await s.listen({ host: config.http.host, port: config.http.legacyPorts[i] as number }));
@@ -75,6 +123,9 @@ export async function createGateway(
     async stop() {
       await Promise.all([server, ...legacyServers].map((s) => s.close()));
       if (started) await retention.stop();
+      alerts?.stop();
+      await monitoring?.stop();
+      await mqttSink?.close();
       await store.close();
     },
   };

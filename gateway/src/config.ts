@@ -1,5 +1,6 @@
 import { loadConfig, secret } from '@hvac-edge/shared';
 import { type Static, Type } from '@sinclair/typebox';
+import { MonitoringConfigSchema } from './monitoring/config.js';
 
 const Obj = <T extends Parameters<typeof Type.Object>[0]>(props: T, description?: string) =>
   Type.Object(props, { default: {}, additionalProperties: false, ...(description ? { description } : {}) });
@@ -67,6 +68,7 @@ export const GatewayConfigSchema = Type.Object(
         description: 'hard disk budget: past it the oldest events go, pending included (counted, logged); 0 = none',
       }),
     }),
+    monitoring: MonitoringConfigSchema,
     legacy: Obj({
       profileName: Type.String({ minLength: 1, default: 'legacy-v1', description: 'profile for v1 events' }),
     }),

@@ -11,14 +11,17 @@ export interface TestGateway extends Gateway {
 }
 
 /** A gateway on a temp-dir store and port 0, configured by dotted overrides (e.g. { 'auth.tokens': [...] }). */
-export async function startTestGateway(overrides: Record<string, unknown> = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  overrides: Record<string, unknown> = {},
+  options: { now?: () => number } = {},
+): Promise<TestGateway> {
   const dir = await makeTempDir('gw');
   const config = loadGatewayConfig(
     {},
     { 'http.host': '127.0.0.1', 'http.port': 0, 'store.path': `${dir}/gateway.db`, ...overrides },
   );
   const log = createLogger('gateway', { level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const gw = await createGateway(config, log, { defaultMetrics: false });
+  const gw = await createGateway(config, log, { defaultMetrics: false, ...options });
   await gw.server.ready();
   return Object.assign(gw, {
     dir,

@@ -7,24 +7,35 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /**
- * Bearer-token check on write endpoints when tokens are configured. Digests make every comparison the same
- * length, and every token is compared, so timing says nothing about how close a guess was.
+ * Constant-time membership test for secrets: digests make every comparison the same length, and every candidate
+ * is compared, so timing says nothing about how close a guess was.
+ */
+export function secretMatcher(secrets: readonly string[]): (given: string) => boolean {
+  const expected = secrets.map(digest);
+  return (given) => {
+    const d = digest(given);
+    let ok = false;
+    for (const e of expected) ok = timingSafeEqual(e, d) || ok;
+    return ok;
+  };
+}
+
+/**
+ * Bearer-token check on write endpoints when tokens are configured.
  */
 export function installBearerAuth(app: FastifyInstance, tokens: readonly string[]): void {
   if (tokens.length === 0) return;
-  const expected = tokens.map(digest);
+  const matches = secretMatcher(tokens);
   app.addHook('onRequest', async (request, reply) => {
-    if (!WRITE_METHODS.has(request.method)) return;
+    // The monitoring API (/infra/...) has its own credential header, as its spec defines.
+    if (!WRITE_METHODS.has(request.method) || request.url.startsWith('/infra/')) return;
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(.+)$/i.exec(header);
     if (!match) {
       reply.header('WWW-Authenticate', 'Bearer');
       throw new HttpError(401, 'missing bearer token (Authorization: Bearer <token>)', 'AUTH_MISSING');
     }
-    const given = digest((match[1] as string).trim());
-    let ok = false;
-    for (const e of expected) ok = timingSafeEqual(e, given) || ok;
-    if (!ok) {
+    if (!matches((match[1] as string).trim())) {
       reply.header('WWW-Authenticate', 'Bearer error="invalid_token"');
       throw new HttpError(401, 'invalid bearer token', 'AUTH_INVALID');
     }

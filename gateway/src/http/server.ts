@@ -10,6 +10,7 @@ import type { GatewayConfig } from '../config.js';
 import type { IngestService } from '../ingest.js';
 import type { MetadataStore } from '../metadata/metadata-store.js';
 import type { GatewayMetrics } from '../metrics.js';
+import { monitoringRoutes } from '../monitoring/routes.js';
 import type { EventStore } from '../store/event-store.js';
 import { installBearerAuth } from './auth.js';
 import { installErrorHandling } from './errors.js';
@@ -30,6 +31,8 @@ export interface GatewayDeps {
   log: Logger;
   /** The resolved config with secrets masked, for /api/v3/config. */
   maskedConfig: unknown;
+  /** The monitoring API, when monitoring is enabled. */
+  monitoringApi?: Parameters<typeof monitoringRoutes>[1];
   /** Extra readiness checks (e.g. MQTT connected); all must pass for /readyz. */
   readiness?: Array<{ name: string; check: () => Promise<boolean> | boolean }>;
 }
@@ -98,7 +101,12 @@ export async function buildServer(deps: GatewayDeps): Promise<FastifyInstance> {
         version: VERSION,
         description: 'EdgeX v3 core-data and core-metadata compatible ingest, EdgeX v1 legacy endpoints, operations.',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          credential: { type: 'apiKey', in: 'header', name: 'credential' },
+        },
+      },
     },
   });
   await app.register(rateLimit, { global: false });
@@ -107,5 +115,7 @@ export async function buildServer(deps: GatewayDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => metadataRoutes(scope, deps));
   await app.register(async (scope) => legacyV1Routes(scope, deps));
   await app.register(async (scope) => systemRoutes(scope, deps));
+  const monitoringApi = deps.monitoringApi;
+  if (monitoringApi) await app.register(async (scope) => monitoringRoutes(scope, monitoringApi));
   return app;
 }

@@ -1,0 +1,182 @@
+import type { Logger } from 'pino';
+import { type MetricName, type Snapshot, snapshotToValues } from './catalog.js';
+import { scrapeNodeExporter } from './collectors/node-exporter.js';
+import { ProcHostCollector } from './collectors/proc-host.js';
+import type { MonitoringConfig } from './config.js';
+import { type Aggregation, type HistorySpec, resample, SeriesHistory } from './history.js';
+
+export type TargetSource = 'host' | 'node_exporter' | 'push';
+
+export interface TargetState {
+  name: string;
+  host: string;
+  source: TargetSource;
+  firstSampleAt: number | undefined;
+  lastSampleAt: number | undefined;
+  /** Time covered by consecutive samples no further apart than the stale limit: "observed running time". */
+  runningMs: number;
+  lastError: string | undefined;
+  prev: Snapshot | undefined;
+  series: Map<MetricName, SeriesHistory>;
+}
+
+export interface MonitoringHooks {
+  /** CPU seconds spent on one host collection (for the collection-cost metric). */
+  onCollect?: (cpuSeconds: number) => void;
+  onScrapeError?: (target: string, err: unknown) => void;
+}
+
+/**
+ * Targets and their bounded histories: the gateway's host (from /proc), node_exporters (pulled), and anything that
+ * pushes line protocol. Every source becomes a Snapshot, and every Snapshot the same metric values.
+ */
+export class MonitoringService {
+  readonly targets = new Map<string, TargetState>();
+  private readonly spec: HistorySpec;
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
+  private readonly hostCollector: ProcHostCollector;
+  samplesIngested = 0;
+
+  constructor(
+    readonly config: Readonly<MonitoringConfig>,
+    private readonly log: Logger,
+    private readonly hooks: MonitoringHooks = {},
+    readonly now: () => number = Date.now,
+    hostName = 'localhost',
+  ) {
+    this.spec = {
+      rawCapacity: Math.ceil(config.history.rawSeconds / config.intervalSeconds),
+      rollups: [
+        { stepMs: 60_000, retentionMs: config.history.minuteHours * 3_600_000 },
+        { stepMs: 3_600_000, retentionMs: config.history.hourDays * 86_400_000 },
+      ],
+    };
+    this.hostCollector = new ProcHostCollector(config.mountPoint);
+    this.ensureTarget(config.hostTarget, hostName, 'host');
+    for (const ne of config.nodeExporters) this.ensureTarget(ne.name, new URL(ne.url).hostname, 'node_exporter');
+  }
+
+  private ensureTarget(name: string, host: string, source: TargetSource): TargetState {
+    let t = this.targets.get(name);
+    if (!t) {
+      t = {
+        name,
+        host,
+        source,
+        firstSampleAt: undefined,
+        lastSampleAt: undefined,
+        runningMs: 0,
+        lastError: undefined,
+        prev: undefined,
+        series: new Map(),
+      };
+      this.targets.set(name, t);
+    }
+    return t;
+  }
+
+  /** Adds one snapshot of a target; returns the metric values it produced. */
+  ingest(name: string, host: string, source: TargetSource, snap: Snapshot): Partial<Record<MetricName, number>> {
+    const t = this.ensureTarget(name, host, source);
+    if (t.lastSampleAt !== undefined && snap.at <= t.lastSampleAt) return {}; // duplicate or out of order
+    const values = snapshotToValues(snap, t.prev);
+    for (const [metric, value] of Object.entries(values) as [MetricName, number][]) {
+      if (!Number.isFinite(value)) continue;
+      let s = t.series.get(metric);
+      if (!s) {
+        s = new SeriesHistory(this.spec);
+        t.series.set(metric, s);
+      }
+      s.add(snap.at, value);
+      this.samplesIngested += 1;
+    }
+    if (t.lastSampleAt !== undefined && snap.at - t.lastSampleAt <= this.config.staleAfterSeconds * 1000) {
+      t.runningMs += snap.at - t.lastSampleAt;
+    }
+    t.firstSampleAt ??= snap.at;
+    t.lastSampleAt = snap.at;
+    t.prev = snap;
+    t.lastError = undefined;
+    return values;
+  }
+
+  isStale(t: TargetState): boolean {
+    return t.lastSampleAt === undefined || this.now() - t.lastSampleAt > this.config.staleAfterSeconds * 1000;
+  }
+
+  latest(target: string, metric: MetricName) {
+    return this.targets.get(target)?.series.get(metric)?.latest();
+  }
+
+  window(target: string, metric: MetricName, start: number, end: number, stepMs: number | undefined, agg: Aggregation) {
+    const s = this.targets.get(target)?.series.get(metric);
+    if (!s) return [];
+    return resample(s.range(start, end, this.now()), start, stepMs, agg);
+  }
+
+  /** Memory and down-sampling figures for /metrics and the benchmark. */
+  stats() {
+    let series = 0;
+    let bytes = 0;
+    let stored = 0;
+    for (const t of this.targets.values()) {
+      for (const s of t.series.values()) {
+        series += 1;
+        bytes += s.bytes();
+        stored += s.storedPoints();
+      }
+    }
+    return { targets: this.targets.size, series, bytes, storedPoints: stored, samplesIngested: this.samplesIngested };
+  }
+
+  async collectHost(): Promise<void> {
+    const cpu0 = process.cpuUsage();
+    const snap = await this.hostCollector.collect(this.now());
+    const cpu = process.cpuUsage(cpu0);
+    this.hooks.onCollect?.((cpu.user + cpu.system) / 1e6);
+    const t = this.targets.get(this.config.hostTarget) as TargetState;
+    this.ingest(t.name, t.host, 'host', snap);
+  }
+
+  async scrape(name: string, url: string): Promise<void> {
+    const t = this.targets.get(name) as TargetState;
+    try {
+      const snap = await scrapeNodeExporter(
+        url,
+        Math.min(5000, this.config.intervalSeconds * 1000),
+        this.config.mountPoint,
+      );
+      this.ingest(name, t.host, 'node_exporter', { ...snap, at: this.now() });
+    } catch (err) {
+      const message = (err as Error).message;
+      if (t.lastError !== message) this.log.warn({ err, target: name, url }, 'node_exporter scrape failed');
+      t.lastError = message;
+      this.hooks.onScrapeError?.(name, err);
+    }
+  }
+
+  /** One collection round: the host and every node_exporter, concurrently. */
+  tick(): Promise<void> {
+    this.ticking ??= Promise.all([
+      this.collectHost().catch((err) => this.log.warn({ err }, 'host collection failed')),
+      ...this.config.nodeExporters.map((ne) => this.scrape(ne.name, ne.url)),
+    ])
+      .then(() => undefined)
+      .finally(() => {
+        this.ticking = undefined;
+      });
+    return this.ticking;
+  }
+
+  start(): void {
+    void this.tick();
+    this.timer = setInterval(() => void this.tick(), this.config.intervalSeconds * 1000);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.ticking;
+  }
+}

@@ -1,0 +1,186 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { secretMatcher } from '../http/auth.js';
+import { HttpError } from '../http/errors.js';
+import type { AlertEngine } from './alerts.js';
+import { isMetricName, METRIC_NAMES, METRICS, type MetricName } from './catalog.js';
+import type { Aggregation } from './history.js';
+import { LineProtocolError, parseLineProtocol } from './line-protocol.js';
+import { billingView, meterServers } from './metering.js';
+import type { MonitoringService } from './monitoring-service.js';
+import { telegrafSnapshots } from './telegraf.js';
+
+const tags = ['monitoring'];
+const security = [{ credential: [] }];
+
+function parseTime(raw: string | undefined, name: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const ms = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+  if (!Number.isFinite(ms)) throw new HttpError(400, `${name} must be Unix ms or an ISO 8601 time, got ${raw}`);
+  return ms;
+}
+
+const iso = (ms: number | undefined | null) => (ms === undefined || ms === null ? null : new Date(ms).toISOString());
+
+/**
+ * The infrastructure-management API (spec 000): `/infra/cloudServices/{target}/monitoring/{metric}`, the target
+ * list, metering and billing, alerts, and a line-protocol push endpoint for Telegraf. Every call needs the
+ * `credential` header.
+ */
+export async function monitoringRoutes(
+  app: FastifyInstance,
+  deps: { monitoring: MonitoringService; alerts: AlertEngine; credentials: readonly string[] },
+): Promise<void> {
+  const { monitoring, alerts } = deps;
+  const matches = secretMatcher(deps.credentials);
+  app.addHook('onRequest', async (request) => {
+    const given = request.headers.credential;
+    if (typeof given !== 'string' || given === '') throw new HttpError(401, 'the credential header is required');
+    if (deps.credentials.length === 0) {
+      throw new HttpError(401, 'no monitoring credentials are configured (monitoring.credentials)');
+    }
+    if (!matches(given)) throw new HttpError(401, 'invalid credential');
+  });
+
+  const cfg = monitoring.config;
+  const resolveTarget = (name: string) => {
+    const t = monitoring.targets.get(name);
+    if (!t) {
+      const valid = [...monitoring.targets.keys()].join(', ');
+      throw new HttpError(404, `unknown target ${name}; valid targets: ${valid}`);
+    }
+    return t;
+  };
+
+  app.get('/infra/cloudServices', { schema: { tags, security, summary: 'Monitored targets' } }, async () => ({
+    targets: [...monitoring.targets.values()].map((t) => ({
+      name: t.name,
+      host: t.host,
+      source: t.source,
+      lastSampleAt: iso(t.lastSampleAt),
+      stale: monitoring.isStale(t),
+      metrics: [...t.series.keys()],
+    })),
+  }));
+
+  app.get(
+    '/infra/cloudServices/:target/monitoring/:metric',
+    {
+      schema: {
+        tags,
+        security,
+        summary: `Latest value, or a window with start/end (Unix ms or ISO 8601), step (s) and aggregation. Units: ${METRIC_NAMES.map((m) => `${m} ${METRICS[m].unit}`).join(', ')}`,
+        params: Type.Object({ target: Type.String(), metric: Type.String() }),
+        querystring: Type.Object({
+          start: Type.Optional(Type.String()),
+          end: Type.Optional(Type.String()),
+          step: Type.Optional(Type.Integer({ minimum: 1, description: 'seconds' })),
+          aggregation: Type.Union(
+            [Type.Literal('min'), Type.Literal('max'), Type.Literal('avg'), Type.Literal('last')],
+            { default: 'avg' },
+          ),
+        }),
+      },
+    },
+    async (request) => {
+      const { target, metric } = request.params as { target: string; metric: string };
+      const q = request.query as { start?: string; end?: string; step?: number; aggregation: Aggregation };
+      const t = resolveTarget(target);
+      if (!isMetricName(metric)) {
+        throw new HttpError(404, `unknown metric ${metric}; valid metrics: ${METRIC_NAMES.join(', ')}`);
+      }
+      const unit = METRICS[metric as MetricName].unit;
+      const start = parseTime(q.start, 'start');
+      const end = parseTime(q.end, 'end');
+      if (start === undefined && end === undefined) {
+        const latest = monitoring.latest(t.name, metric);
+        return {
+          now: iso(latest?.at),
+          name: t.name,
+          host: t.host,
+          start: iso(latest ? latest.at - cfg.intervalSeconds * 1000 : undefined),
+          end: iso(latest?.at),
+          value: latest?.value ?? null,
+          unit,
+          stale: monitoring.isStale(t),
+        };
+      }
+      const to = end ?? monitoring.now();
+      const from = start ?? to - 3_600_000;
+      if (to < from) throw new HttpError(400, 'end is before start');
+      const points = monitoring.window(t.name, metric, from, to, q.step ? q.step * 1000 : undefined, q.aggregation);
+      return points.map((p) => ({
+        now: iso(p.at),
+        name: t.name,
+        host: t.host,
+        start: iso(from),
+        end: iso(to),
+        value: p.value,
+        unit,
+      }));
+    },
+  );
+
+  const meterCloud = (cloud: string) => {
+    if (cloud !== cfg.metering.cloudName)
+      throw new HttpError(404, `unknown cloud ${cloud}; valid: ${cfg.metering.cloudName}`);
+  };
+  app.get(
+    '/infra/cloudServices/:cloud/meter/servers',
+    { schema: { tags, security, summary: 'Metering of the configured VMs (meterDuration in s)' } },
+    async (request) => {
+      meterCloud((request.params as { cloud: string }).cloud);
+      return meterServers(monitoring, cfg.metering);
+    },
+  );
+  app.get(
+    '/infra/cloudServices/:cloud/meter/servers/billing',
+    { schema: { tags, security, summary: 'Expected billing of the configured VMs' } },
+    async (request) => {
+      meterCloud((request.params as { cloud: string }).cloud);
+      return billingView(meterServers(monitoring, cfg.metering));
+    },
+  );
+
+  app.get(
+    '/infra/alerts',
+    { schema: { tags, security, summary: 'Active alerts and recent alert events' } },
+    async () => ({
+      active: alerts.activeAlerts(),
+      recent: alerts.recentEvents(),
+    }),
+  );
+
+  app.post(
+    '/infra/write',
+    {
+      schema: {
+        tags,
+        security,
+        summary: "InfluxDB line protocol as Telegraf's http output sends it (cpu, mem, disk, diskio, system, net)",
+        querystring: Type.Object({ precision: Type.String({ default: 'ns' }), target: Type.Optional(Type.String()) }),
+      },
+    },
+    async (request, reply) => {
+      const q = request.query as { precision: string; target?: string };
+      if (typeof request.body !== 'string') throw new HttpError(400, 'body must be line protocol (text/plain)');
+      let lines: ReturnType<typeof parseLineProtocol>;
+      try {
+        lines = parseLineProtocol(request.body);
+      } catch (err) {
+        if (err instanceof LineProtocolError) throw new HttpError(400, err.message);
+        throw err;
+      }
+      const snaps = telegrafSnapshots(lines, {
+        precision: q.precision,
+        now: monitoring.now(),
+        mountPoint: cfg.mountPoint,
+        ...(q.target ? { defaultTarget: q.target } : {}),
+      });
+      for (const { target, snapshot } of snaps.sort((a, b) => a.snapshot.at - b.snapshot.at)) {
+        monitoring.ingest(target, target, 'push', snapshot);
+      }
+      return reply.code(204).send();
+    },
+  );
+}

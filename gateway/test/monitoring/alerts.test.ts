@@ -1,0 +1,77 @@
+import { loadConfig } from '@hvac-edge/shared';
+import { Type } from '@sinclair/typebox';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AlertEngine, type AlertEvent } from '../../src/monitoring/alerts.js';
+import { MonitoringConfigSchema } from '../../src/monitoring/config.js';
+import { MonitoringService } from '../../src/monitoring/monitoring-service.js';
+
+describe('alerts', () => {
+  beforeEach(() => vi.useFakeTimers({ now: Date.UTC(2026, 10, 22) }));
+  afterEach(() => vi.useRealTimers());
+
+  it('fires after the hold window, escalates, and resolves; events go to sinks and hooks', async () => {
+    const { monitoring: config } = loadConfig<{ monitoring: any }>(
+      Type.Object({ monitoring: MonitoringConfigSchema }),
+      {
+        prefix: 'X_',
+        env: {},
+      },
+    );
+    const m = new MonitoringService(config, pino({ level: 'silent' }), {}, Date.now);
+    const published: AlertEvent[] = [];
+    const hooked: AlertEvent[] = [];
+    const engine = new AlertEngine(
+      m,
+      [
+        {
+          name: 'cpu-hot',
+          metric: 'cpu_usage',
+          targets: ['vm1'],
+          aggregation: 'avg',
+          holdSeconds: 60,
+          direction: 'above',
+          levels: { warning: 80, critical: 95 },
+        },
+      ],
+      [{ publish: async (e) => void published.push(e) }],
+      pino({ level: 'silent' }),
+      10_000,
+      { onEvent: (e) => hooked.push(e) },
+    );
+    engine.start();
+    const feed = (value: number) => m.ingest('vm1', 'vm1', 'push', { at: Date.now(), cpuUsagePct: value });
+    // 60 s at 50 %: nothing.
+    for (let i = 0; i < 6; i++) {
+      feed(50);
+      await vi.advanceTimersByTimeAsync(10_000);
+    }
+    expect(published).toEqual([]);
+    // A single spike does not move a 60 s average over 80.
+    feed(100);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(published).toEqual([]);
+    // Sustained load: the average crosses 80 -> warning, then 95 -> critical.
+    for (let i = 0; i < 7; i++) {
+      feed(99);
+      await vi.advanceTimersByTimeAsync(10_000);
+    }
+    expect(published.map((e) => `${e.state}:${e.level}`)).toEqual(['firing:warning', 'firing:critical']);
+    expect(engine.activeAlerts()).toHaveLength(1);
+    // Load drops: steps down to warning as the average passes below 95, resolves below 80.
+    for (let i = 0; i < 7; i++) {
+      feed(10);
+      await vi.advanceTimersByTimeAsync(10_000);
+    }
+    expect(published.map((e) => `${e.state}:${e.level}`)).toEqual([
+      'firing:warning',
+      'firing:critical',
+      'firing:warning',
+      'resolved:warning',
+    ]);
+    expect(engine.activeAlerts()).toEqual([]);
+    expect(hooked).toEqual(published);
+    expect(published[1]).toMatchObject({ rule: 'cpu-hot', target: 'vm1', metric: 'cpu_usage', threshold: 95 });
+    engine.stop();
+  });
+});

@@ -1,0 +1,14 @@
+import { startTestGateway, type TestGateway } from '../helpers.js';
+
+export const CREDENTIAL = 'monitoring-credential-1';
+
+/** A gateway whose monitoring clock the test drives; collection timers are not started. */
+export async function startMonitoringGateway(
+  overrides: Record<string, unknown> = {},
+): Promise<{ gw: TestGateway; clock: { now: number } }> {
+  const clock = { now: Date.UTC(2026, 10, 22, 12, 0, 0) };
+  const gw = await startTestGateway({ 'monitoring.credentials': [CREDENTIAL], ...overrides }, { now: () => clock.now });
+  return { gw, clock };
+}
+
+export const auth = { credential: CREDENTIAL };
