@@ -23,6 +23,8 @@ const gateway = spawn(process.execPath, ['gateway/dist/main.js'], {
     GATEWAY_HTTP_PORT: String(port),
     GATEWAY_STORE_PATH: '.data/gateway.db',
     GATEWAY_LOG_LEVEL: 'warn',
+    // The monitoring API needs a credential; the demo's is printed below. Production: GATEWAY_MONITORING_CREDENTIALS_FILE.
+    GATEWAY_MONITORING_CREDENTIALS: 'demo-credential',
     ...process.env,
   },
 });
@@ -103,6 +105,7 @@ hvac-edge demo running (SIMULATED device "${device}", no GPIO used)
   readings         ${base}/api/v3/reading/resourceName/temperature?limit=5
   metrics          ${base}/metrics
   OpenAPI          ${base}/openapi.json
+  host monitoring  curl -H 'credential: demo-credential' ${base}/infra/cloudServices/host/monitoring/cpu_usage
 Ctrl-C to stop.
 `);
 const poster = setInterval(() => void postReading().catch((err) => console.log(`post error: ${err.message}`)), 2000);

@@ -11,6 +11,24 @@ import type { MonitoringService } from './monitoring-service.js';
 import { telegrafSnapshots } from './telegraf.js';
 
 const tags = ['monitoring'];
+const Time = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
+const Unit = Type.String({ description: 'unit of value: %, count, bytes, bytes/s or s' });
+const MetricValue = Type.Object(
+  {
+    now: Type.Union([Time], { description: 'time of the value (sample time, or bucket start in a window)' }),
+    name: Type.String({ description: 'target' }),
+    host: Type.String(),
+    start: Type.Union([Time], { description: 'start of the window (latest: start of the collection interval)' }),
+    end: Type.Union([Time], { description: 'end of the window' }),
+    value: Type.Union([Type.Number(), Type.Null()]),
+    unit: Unit,
+  },
+  { additionalProperties: false },
+);
+const LatestValue = Type.Object(
+  { ...MetricValue.properties, stale: Type.Boolean({ description: 'no sample within monitoring.staleAfterSeconds' }) },
+  { additionalProperties: false },
+);
 const security = [{ credential: [] }];
 
 function parseTime(raw: string | undefined, name: string): number | undefined {
@@ -80,6 +98,11 @@ export async function monitoringRoutes(
             { default: 'avg' },
           ),
         }),
+        response: {
+          200: Type.Union([LatestValue, Type.Array(MetricValue)], {
+            description: 'an object for the latest value; an array of points (one per step) for a window',
+          }),
+        },
       },
     },
     async (request) => {

@@ -255,6 +255,9 @@ describe('EdgeX v3 core-data API', () => {
         '/api/v1/valuedescriptor',
         '/readyz',
         '/metrics',
+        '/infra/cloudServices/{target}/monitoring/{metric}',
+        '/infra/cloudServices/{cloud}/meter/servers/billing',
+        '/infra/write',
       ]) {
         expect(documented).toContain(p);
       }
