@@ -1,4 +1,5 @@
 export * from './fixtures.js';
+export * from './kafka/index.js';
 export * from './mosquitto.js';
 export * from './node-exporter.js';
 export * from './process-server.js';
