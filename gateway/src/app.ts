@@ -10,8 +10,15 @@ import { AlertEngine, type AlertSink } from './monitoring/alerts.js';
 import { MonitoringService } from './monitoring/monitoring-service.js';
 import { MqttAlertSink } from './monitoring/mqtt-alert-sink.js';
 import { registerMonitoringMetrics } from './monitoring/prometheus.js';
+import { Forwarder } from './northbound/forwarder.js';
+import { KafkaEventPublisher } from './northbound/kafka-publisher.js';
 import { RetentionJob } from './retention.js';
 import { SqliteEventStore } from './store/sqlite/sqlite-event-store.js';
+import { FixedWeatherProvider } from './weather/fixed.js';
+import { OpenMeteoProvider } from './weather/open-meteo.js';
+import { OpenWeatherMapProvider } from './weather/openweathermap.js';
+import type { WeatherProvider } from './weather/weather-provider.js';
+import { WeatherService } from './weather/weather-service.js';
 
 export interface Gateway {
   readonly config: Readonly<GatewayConfig>;
@@ -22,6 +29,9 @@ export interface Gateway {
   /** Host/VM monitoring, when `monitoring.enabled`. */
   readonly monitoring: MonitoringService | undefined;
   readonly alerts: AlertEngine | undefined;
+  /** Northbound, when `kafka.brokers` is set. */
+  readonly forwarder: Forwarder | undefined;
+  readonly weather: WeatherService | undefined;
   /** Servers for EdgeX v1 clients on their historic ports (same routes). */
   readonly legacyServers: FastifyInstance[];
   /** Opens the store and listens; resolves with the bound addresses. */
@@ -47,10 +57,47 @@ export async function createGateway(
   const store = new SqliteEventStore({ path: config.store.path, synchronous: config.store.synchronous });
   await store.open();
   const metadata = new SqliteMetadataStore(() => store.database);
+  const weather = createWeather(config, log, metrics);
+  const forwarder =
+    config.kafka.brokers.length > 0
+      ? new Forwarder(
+          store,
+          new KafkaEventPublisher(
+            {
+              brokers: config.kafka.brokers,
+              clientId: config.kafka.clientId,
+              topic: config.kafka.topic,
+              compression: config.kafka.compression,
+            },
+            log.child({ module: 'kafka' }),
+          ),
+          weather,
+          {
+            gatewayId: config.gatewayId,
+            batchSize: config.kafka.batchSize,
+            idleMs: config.kafka.idleMs,
+            retryMinDelayMs: config.kafka.retryMinDelayMs,
+            retryMaxDelayMs: config.kafka.retryMaxDelayMs,
+          },
+          log.child({ module: 'forwarder' }),
+          {
+            onPublished: (n, s) => {
+              metrics.forwardPublished.inc(n);
+              metrics.forwardLatency.observe(s);
+            },
+            onRetry: () => {
+              metrics.forwardRetries.inc();
+              metrics.forwardLastError.set(Date.now() / 1000);
+            },
+            onWeather: (state, n) => metrics.enriched.inc({ weather: state }, n),
+          },
+        )
+      : undefined;
   const ingest = new IngestService(store, metrics, log.child({ module: 'ingest' }), {
     highWaterMark: config.store.highWaterMark,
     retryAfterSeconds: config.store.retryAfterSeconds,
     pendingCount: () => store.pendingEvents,
+    ...(forwarder ? { onAccepted: () => forwarder.notify() } : {}),
   });
   let monitoring: MonitoringService | undefined;
   let alerts: AlertEngine | undefined;
@@ -109,8 +156,12 @@ export async function createGateway(
     legacyServers,
     monitoring,
     alerts,
+    forwarder,
+    weather,
     async start() {
       retention.start();
+      weather?.start();
+      forwarder?.start();
       monitoring?.start();
       alerts?.start();
       const addresses = [await server.listen({ host: config.http.host, port: config.http.port })];
@@ -123,10 +174,57 @@ export async function createGateway(
     async stop() {
       await Promise.all([server, ...legacyServers].map((s) => s.close()));
       if (started) await retention.stop();
+      await forwarder?.stop();
+      await weather?.stop();
       alerts?.stop();
       await monitoring?.stop();
       await mqttSink?.close();
       await store.close();
     },
   };
+}
+
+function createWeather(
+  config: Readonly<GatewayConfig>,
+  log: Logger,
+  metrics: GatewayMetrics,
+): WeatherService | undefined {
+  const w = config.weather;
+  const base = w.baseUrl ? { baseUrl: w.baseUrl } : {};
+  let provider: WeatherProvider;
+  switch (w.provider) {
+    case 'none':
+      return undefined;
+    case 'fixed':
+      provider = new FixedWeatherProvider(w.fixed);
+      break;
+    case 'openweathermap':
+      if (!w.apiKey)
+        throw new Error('weather.provider openweathermap needs weather.apiKey (or GATEWAY_WEATHER_API_KEY_FILE)');
+      provider = new OpenWeatherMapProvider({
+        apiKey: w.apiKey,
+        lat: w.lat,
+        lon: w.lon,
+        timeoutMs: w.timeoutMs,
+        ...base,
+      });
+      break;
+    case 'open-meteo':
+      provider = new OpenMeteoProvider({ lat: w.lat, lon: w.lon, timeoutMs: w.timeoutMs, ...base });
+      break;
+  }
+  return new WeatherService(
+    provider,
+    {
+      schedule: w.schedule,
+      maxAgeSeconds: w.maxAgeMinutes * 60,
+      retries: w.retries,
+      retryMinDelayMs: w.retryMinDelayMs,
+    },
+    log.child({ module: 'weather' }),
+    {
+      onPoll: (outcome) => metrics.weatherPolls.inc({ provider: provider.name, outcome }),
+      onRetry: () => metrics.weatherRetries.inc(),
+    },
+  );
 }

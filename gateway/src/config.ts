@@ -68,6 +68,51 @@ export const GatewayConfigSchema = Type.Object(
         description: 'hard disk budget: past it the oldest events go, pending included (counted, logged); 0 = none',
       }),
     }),
+    kafka: Obj({
+      brokers: Type.Array(Type.String({ minLength: 1 }), {
+        default: [],
+        description: 'host:port list; empty = no forwarding (events stay buffered)',
+      }),
+      clientId: Type.String({ default: 'hvac-edge-gateway' }),
+      topic: Type.String({ minLength: 1, default: 'hvac-edge.events', description: 'events topic, key = device name' }),
+      compression: Type.Union([Type.Literal('none'), Type.Literal('gzip')], { default: 'none' }),
+      batchSize: Type.Integer({
+        minimum: 1,
+        maximum: 10_000,
+        default: 1000,
+        description: 'events per produce request',
+      }),
+      idleMs: Type.Integer({ minimum: 10, default: 1000, description: 'poll interval when nothing is pending' }),
+      retryMinDelayMs: Type.Integer({ minimum: 1, default: 500, description: 'first backoff after a failed publish' }),
+      retryMaxDelayMs: Type.Integer({ minimum: 1, default: 30_000, description: 'backoff cap (jittered)' }),
+    }),
+    weather: Obj({
+      provider: Type.Union(
+        [Type.Literal('none'), Type.Literal('fixed'), Type.Literal('openweathermap'), Type.Literal('open-meteo')],
+        { default: 'none', description: 'none: events carry weather null' },
+      ),
+      lat: Type.Number({ minimum: -90, maximum: 90, default: 35.1595, description: 'site latitude (Gwangju)' }),
+      lon: Type.Number({ minimum: -180, maximum: 180, default: 126.8526, description: 'site longitude' }),
+      apiKey: Type.String({ default: '', ...secret, description: 'OpenWeatherMap API key' }),
+      baseUrl: Type.String({ default: '', description: "provider base URL; empty = the provider's public one" }),
+      schedule: Type.String({
+        default: '*/10 * * * *',
+        description: 'node-cron poll schedule (OWM free tier: ≥ 1/min)',
+      }),
+      maxAgeMinutes: Type.Number({
+        minimum: 0,
+        default: 30,
+        description: 'observations further from the event are stale',
+      }),
+      retries: Type.Integer({ minimum: 0, default: 3 }),
+      retryMinDelayMs: Type.Integer({ minimum: 1, default: 2000 }),
+      timeoutMs: Type.Integer({ minimum: 100, default: 10_000 }),
+      fixed: Obj({
+        temperatureC: Type.Number({ default: 25 }),
+        humidityPct: Type.Number({ minimum: 0, maximum: 100, default: 60 }),
+        weatherStatus: Type.Integer({ minimum: 1, maximum: 9, default: 6 }),
+      }),
+    }),
     monitoring: MonitoringConfigSchema,
     legacy: Obj({
       profileName: Type.String({ minLength: 1, default: 'legacy-v1', description: 'profile for v1 events' }),

@@ -8,6 +8,8 @@ export interface IngestOptions {
   retryAfterSeconds: number;
   /** Pending count without a query; adapters keep it in memory. */
   pendingCount: () => number;
+  /** Called after each durable append (wakes the forwarder). */
+  onAccepted?: () => void;
 }
 
 /**
@@ -34,6 +36,7 @@ export class IngestService {
     try {
       const result = await this.store.append(event);
       this.metrics.ingest.inc({ transport, outcome: 'accepted' });
+      this.options.onAccepted?.();
       return result;
     } catch (err) {
       if (err instanceof DuplicateEventError) {

@@ -46,6 +46,45 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly forwardPublished = new Counter({
+    name: 'hvac_gateway_forward_published_total',
+    help: 'Events published to Kafka and marked forwarded',
+    registers: [this.registry],
+  });
+  readonly forwardLatency = new Histogram({
+    name: 'hvac_gateway_forward_publish_seconds',
+    help: 'Time for one batch to be acknowledged by Kafka',
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly forwardRetries = new Counter({
+    name: 'hvac_gateway_forward_retries_total',
+    help: 'Failed publish attempts (each followed by a backoff and a retry)',
+    registers: [this.registry],
+  });
+  readonly forwardLastError = new Gauge({
+    name: 'hvac_gateway_forward_last_error_timestamp_seconds',
+    help: 'Unix time of the last failed publish (0 = none since start); the reason is in the log',
+    registers: [this.registry],
+  });
+  readonly weatherPolls = new Counter({
+    name: 'hvac_gateway_weather_polls_total',
+    help: 'Weather polls by provider and outcome (ok, auth, rate_limited, timeout, malformed, http, network)',
+    labelNames: ['provider', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly weatherRetries = new Counter({
+    name: 'hvac_gateway_weather_retries_total',
+    help: 'Weather requests retried within a poll',
+    registers: [this.registry],
+  });
+  readonly enriched = new Counter({
+    name: 'hvac_gateway_enriched_events_total',
+    help: 'Forwarded events by the weather they carried (fresh, stale, none)',
+    labelNames: ['weather'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'hvac_gateway_' });
   }

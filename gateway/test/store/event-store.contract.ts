@@ -82,6 +82,15 @@ export function eventStoreContract(name: string, harness: () => StoreHarness): v
       expect(await store.stats()).toMatchObject({ total: 3, pending: 1 });
     });
 
+    it('keeps its pending count right when appends and marks interleave', async () => {
+      const first = await Promise.all(Array.from({ length: 20 }, () => store.append(makeEvent())));
+      // Mark while more appends are in flight.
+      const more = Array.from({ length: 30 }, () => store.append(makeEvent()));
+      await Promise.all([store.markForwarded(first.map((r) => r.seq)), ...more]);
+      expect(await store.stats()).toMatchObject({ total: 50, pending: 30 });
+      expect(await store.pending(100)).toHaveLength(30);
+    });
+
     it('keeps data and device sequences across reopen', async () => {
       const e = makeEvent({ deviceName: 'pi' });
       await store.append(e);

@@ -216,7 +216,9 @@ export class SqliteEventStore implements EventStore {
 
   async markForwarded(seqs: readonly number[]): Promise<void> {
     if (seqs.length === 0) return;
-    this.pendingCount -= await this.call<number>('markForwarded', seqs);
+    // Not `this.pendingCount -= await …`: that reads the count before the await and loses appends made meanwhile.
+    const changed = await this.call<number>('markForwarded', seqs);
+    this.pendingCount -= changed;
   }
 
   async getById(id: string): Promise<StoredEvent | undefined> {

@@ -1,0 +1,136 @@
+import { backoffDelay, ENRICHED_EVENT_SCHEMA_VERSION, encodeEnrichedEvent } from '@hvac-edge/shared';
+import type { Logger } from 'pino';
+import type { EventStore, StoredEvent } from '../store/event-store.js';
+import type { WeatherService } from '../weather/weather-service.js';
+import type { EventPublisher, OutboundMessage } from './event-publisher.js';
+
+export interface ForwarderOptions {
+  gatewayId: string;
+  batchSize: number;
+  /** Wait between empty polls when nothing wakes the forwarder. */
+  idleMs: number;
+  retryMinDelayMs: number;
+  retryMaxDelayMs: number;
+}
+
+export interface ForwarderHooks {
+  onPublished?: (count: number, seconds: number) => void;
+  onRetry?: (err: unknown) => void;
+  onWeather?: (state: 'fresh' | 'stale' | 'none', count: number) => void;
+}
+
+/**
+ * Store-and-forward: reads pending events in arrival order, enriches them, publishes them and only then marks them
+ * forwarded. A crash anywhere re-sends (never loses); a publisher outage leaves ingest untouched and the backlog
+ * drains on recovery. One batch in flight keeps per-device order.
+ */
+export class Forwarder {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
+  private attempt = 0;
+  private dirty = false;
+  lastError: string | undefined;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly publisher: EventPublisher,
+    private readonly weather: WeatherService | undefined,
+    private readonly options: ForwarderOptions,
+    private readonly log: Logger,
+    private readonly hooks: ForwarderHooks = {},
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Called on ingest so new events leave at once instead of at the next idle poll. */
+  notify(): void {
+    this.dirty = true;
+    this.wakeUp?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wakeUp?.();
+    await this.loop;
+    await this.publisher.disconnect().catch((err: unknown) => this.log.warn({ err }, 'publisher disconnect failed'));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = done;
+    }).finally(() => {
+      this.wakeUp = undefined;
+    });
+  }
+
+  toMessage(s: StoredEvent): { message: OutboundMessage; weather: 'fresh' | 'stale' | 'none' } {
+    const weather = this.weather?.enrich(Math.floor(s.event.origin / 1_000_000)) ?? null;
+    const message = {
+      key: s.event.deviceName,
+      value: encodeEnrichedEvent({
+        schemaVersion: ENRICHED_EVENT_SCHEMA_VERSION,
+        gatewayId: this.options.gatewayId,
+        receivedAt: s.receivedAt,
+        sequence: s.deviceSeq,
+        event: s.event,
+        weather,
+      }),
+      headers: {
+        'event-id': s.event.id,
+        'schema-version': String(ENRICHED_EVENT_SCHEMA_VERSION),
+        'device-seq': String(s.deviceSeq),
+        'gateway-id': this.options.gatewayId,
+      },
+      timestamp: Math.floor(s.event.origin / 1_000_000),
+    };
+    return { message, weather: !weather ? 'none' : weather.stale ? 'stale' : 'fresh' };
+  }
+
+  /** Publishes one batch; returns how many events it forwarded (0 when nothing is pending). */
+  async forwardOnce(): Promise<number> {
+    const batch = await this.store.pending(this.options.batchSize);
+    if (batch.length === 0) return 0;
+    const counts = { fresh: 0, stale: 0, none: 0 };
+    const messages = batch.map((s) => {
+      const { message, weather } = this.toMessage(s);
+      counts[weather] += 1;
+      return message;
+    });
+    const t0 = performance.now();
+    await this.publisher.publish(messages);
+    this.hooks.onPublished?.(batch.length, (performance.now() - t0) / 1000);
+    for (const [state, n] of Object.entries(counts)) if (n) this.hooks.onWeather?.(state as 'fresh', n);
+    await this.store.markForwarded(batch.map((s) => s.seq));
+    return batch.length;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        this.dirty = false;
+        const n = await this.forwardOnce();
+        if (this.attempt > 0) this.log.info({ afterAttempts: this.attempt }, 'forwarding recovered');
+        this.attempt = 0;
+        this.lastError = undefined;
+        if (n === 0 && !this.dirty) await this.sleep(this.options.idleMs);
+      } catch (err) {
+        this.attempt += 1;
+        const message = (err as Error).message;
+        if (message !== this.lastError) this.log.warn({ err, attempt: this.attempt }, `forwarding failed: ${message}`);
+        this.lastError = message;
+        this.hooks.onRetry?.(err);
+        await this.sleep(backoffDelay(this.attempt, this.options.retryMinDelayMs, this.options.retryMaxDelayMs));
+      }
+    }
+  }
+}
