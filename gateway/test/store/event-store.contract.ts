@@ -84,8 +84,9 @@ export function eventStoreContract(name: string, harness: () => StoreHarness): v
 
     it('keeps its pending count right when appends and marks interleave', async () => {
       const first = await Promise.all(Array.from({ length: 20 }, () => store.append(makeEvent())));
-      // Mark while more appends are in flight.
+      // Mark while more appends are in flight: they complete during the mark.
       const more = Array.from({ length: 30 }, () => store.append(makeEvent()));
+      await new Promise((r) => setImmediate(r));
       await Promise.all([store.markForwarded(first.map((r) => r.seq)), ...more]);
       expect(await store.stats()).toMatchObject({ total: 50, pending: 30 });
       expect(await store.pending(100)).toHaveLength(30);
