@@ -53,6 +53,16 @@ export function encodeEnrichedEvent(message: EnrichedEvent): Buffer {
   return Buffer.from(JSON.stringify(message));
 }
 
+/**
+ * The same bytes' meaning as `encodeEnrichedEvent`, built around an event that is already JSON (as a store keeps
+ * it), so a forwarder does not parse and re-serialise every event on the hot path.
+ */
+export function encodeEnrichedEventJson(message: Omit<EnrichedEvent, 'event'>, eventJson: string): Buffer {
+  return Buffer.from(
+    `{"schemaVersion":${message.schemaVersion},"gatewayId":${JSON.stringify(message.gatewayId)},"receivedAt":${message.receivedAt},"sequence":${message.sequence},"event":${eventJson},"weather":${JSON.stringify(message.weather)}}`,
+  );
+}
+
 /** Parses and validates bytes from Kafka; the reason names what is wrong (for the dead-letter topic). */
 export function decodeEnrichedEvent(bytes: Buffer | string | null): Validation<EnrichedEvent> {
   if (bytes === null) return { ok: false, errors: ['message has no value'] };

@@ -1,6 +1,6 @@
 import { makeEvent } from '@hvac-edge/test/support';
 import { describe, expect, it } from 'vitest';
-import { decodeEnrichedEvent, type EnrichedEvent, encodeEnrichedEvent } from '../src/index.js';
+import { decodeEnrichedEvent, type EnrichedEvent, encodeEnrichedEvent, encodeEnrichedEventJson } from '../src/index.js';
 
 const message = (): EnrichedEvent => ({
   schemaVersion: 1,
@@ -25,6 +25,14 @@ describe('enriched-event message', () => {
     const m = message();
     const decoded = decodeEnrichedEvent(encodeEnrichedEvent(m));
     expect(decoded).toEqual({ ok: true, value: m });
+  });
+
+  it('encodes around an event that is already JSON to the same message', () => {
+    const m = message();
+    const { event, ...rest } = m;
+    const bytes = encodeEnrichedEventJson(rest, JSON.stringify(event));
+    expect(decodeEnrichedEvent(bytes)).toEqual({ ok: true, value: m });
+    expect(JSON.parse(bytes.toString())).toEqual(JSON.parse(encodeEnrichedEvent(m).toString()));
   });
 
   it('accepts a message without weather', () => {

@@ -1,4 +1,4 @@
-import { backoffDelay, ENRICHED_EVENT_SCHEMA_VERSION, encodeEnrichedEvent } from '@hvac-edge/shared';
+import { backoffDelay, ENRICHED_EVENT_SCHEMA_VERSION, encodeEnrichedEventJson } from '@hvac-edge/shared';
 import type { Logger } from 'pino';
 import type { EventStore, StoredEvent } from '../store/event-store.js';
 import type { WeatherService } from '../weather/weather-service.js';
@@ -77,14 +77,16 @@ export class Forwarder {
     const weather = this.weather?.enrich(Math.floor(s.event.origin / 1_000_000)) ?? null;
     const message = {
       key: s.event.deviceName,
-      value: encodeEnrichedEvent({
-        schemaVersion: ENRICHED_EVENT_SCHEMA_VERSION,
-        gatewayId: this.options.gatewayId,
-        receivedAt: s.receivedAt,
-        sequence: s.deviceSeq,
-        event: s.event,
-        weather,
-      }),
+      value: encodeEnrichedEventJson(
+        {
+          schemaVersion: ENRICHED_EVENT_SCHEMA_VERSION,
+          gatewayId: this.options.gatewayId,
+          receivedAt: s.receivedAt,
+          sequence: s.deviceSeq,
+          weather,
+        },
+        s.eventJson ?? JSON.stringify(s.event),
+      ),
       headers: {
         'event-id': s.event.id,
         'schema-version': String(ENRICHED_EVENT_SCHEMA_VERSION),
@@ -96,22 +98,45 @@ export class Forwarder {
     return { message, weather: !weather ? 'none' : weather.stale ? 'stale' : 'fresh' };
   }
 
-  /** Publishes one batch; returns how many events it forwarded (0 when nothing is pending). */
-  async forwardOnce(): Promise<number> {
-    const batch = await this.store.pending(this.options.batchSize);
-    if (batch.length === 0) return 0;
+  private async prepare(afterSeq: number) {
+    const batch = await this.store.pending(this.options.batchSize, afterSeq);
     const counts = { fresh: 0, stale: 0, none: 0 };
     const messages = batch.map((s) => {
       const { message, weather } = this.toMessage(s);
       counts[weather] += 1;
       return message;
     });
-    const t0 = performance.now();
-    await this.publisher.publish(messages);
-    this.hooks.onPublished?.(batch.length, (performance.now() - t0) / 1000);
-    for (const [state, n] of Object.entries(counts)) if (n) this.hooks.onWeather?.(state as 'fresh', n);
-    await this.store.markForwarded(batch.map((s) => s.seq));
-    return batch.length;
+    return { batch, messages, counts };
+  }
+
+  /**
+   * Publishes pending events batch after batch until none is left; returns how many it forwarded. The next batch
+   * is read and encoded while the current one is on the wire (one publish in flight, so order holds).
+   */
+  async forwardOnce(): Promise<number> {
+    let total = 0;
+    let current = await this.prepare(0);
+    // Marking runs on the store's writer thread while the next batch is on the wire; it is awaited before the
+    // next mark and before returning, so a failure still stops the loop.
+    let marking: Promise<void> = Promise.resolve();
+    while (current.batch.length > 0 && this.running !== false) {
+      const t0 = performance.now();
+      const sending = this.publisher.publish(current.messages);
+      const full = current.batch.length === this.options.batchSize;
+      const lastSeq = current.batch[current.batch.length - 1]?.seq ?? 0;
+      const next = full ? this.prepare(lastSeq) : undefined;
+      next?.catch(() => {}); // a failed read surfaces when awaited below
+      await sending;
+      this.hooks.onPublished?.(current.batch.length, (performance.now() - t0) / 1000);
+      for (const [state, n] of Object.entries(current.counts)) if (n) this.hooks.onWeather?.(state as 'fresh', n);
+      await marking;
+      marking = this.store.markForwarded(current.batch.map((s) => s.seq));
+      total += current.batch.length;
+      if (!next) break;
+      current = await next;
+    }
+    await marking;
+    return total;
   }
 
   private async run(): Promise<void> {
@@ -122,7 +147,7 @@ export class Forwarder {
         if (this.attempt > 0) this.log.info({ afterAttempts: this.attempt }, 'forwarding recovered');
         this.attempt = 0;
         this.lastError = undefined;
-        if (n === 0 && !this.dirty) await this.sleep(this.options.idleMs);
+        if (!this.dirty) await this.sleep(n === 0 ? this.options.idleMs : 0);
       } catch (err) {
         this.attempt += 1;
         const message = (err as Error).message;

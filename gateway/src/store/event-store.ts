@@ -11,6 +11,8 @@ export interface StoredEvent {
   receivedAt: number;
   state: EventState;
   event: EdgexEvent;
+  /** The event as stored JSON, when the adapter has it (saves the forwarder a re-serialisation). */
+  eventJson?: string;
 }
 
 export interface AppendResult {

@@ -51,6 +51,7 @@ function toStored(row: EventRow): StoredEvent {
     receivedAt: row.received_at,
     state: row.state === 0 ? 'pending' : 'forwarded',
     event: JSON.parse(row.body) as EdgexEvent,
+    eventJson: row.body,
   };
 }
 

@@ -1,0 +1,88 @@
+// pnpm bench:drain — how fast the forwarder drains a 100,000-event backlog into Kafka (the wire-protocol test
+// broker in its own process, or KAFKA_BROKERS). Prints one JSON object on its last line with `eventsPerSec`.
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { createLogger } from '@hvac-edge/shared';
+import { createGateway } from '../src/app.js';
+import { loadGatewayConfig } from '../src/config.js';
+import { SqliteEventStore } from '../src/store/sqlite/sqlite-event-store.js';
+
+const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 100_000);
+const dir = join(tmpdir(), `hvac-bench-drain-${process.pid}`);
+const dbPath = join(dir, 'gateway.db');
+
+async function startBroker(): Promise<{ brokers: string[]; stop: () => void }> {
+  if (process.env.KAFKA_BROKERS) return { brokers: process.env.KAFKA_BROKERS.split(','), stop: () => {} };
+  const serve = fileURLToPath(new URL('../../test/support/kafka/serve.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', serve], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  for await (const line of createInterface({ input: child.stdout as NodeJS.ReadableStream })) {
+    if (line.startsWith('{')) return { brokers: JSON.parse(line).brokers, stop: () => child.kill('SIGTERM') };
+  }
+  throw new Error('broker did not start');
+}
+
+function event(i: number) {
+  const device = `room-${i % 50}`;
+  const origin = (Date.now() - 3_600_000) * 1_000_000 + i;
+  const reading = (resourceName: string, value: string) => ({
+    origin,
+    deviceName: device,
+    resourceName,
+    profileName: 'dht22',
+    valueType: 'Float64' as const,
+    value,
+  });
+  return {
+    apiVersion: 'v3',
+    id: randomUUID(),
+    deviceName: device,
+    profileName: 'dht22',
+    sourceName: 'climate',
+    origin,
+    readings: [reading('temperature', '24.5'), reading('humidity', '41.2')],
+  };
+}
+
+// The backlog: events accepted while Kafka was away.
+const store = new SqliteEventStore({ path: dbPath });
+await store.open();
+for (let i = 0; i < BACKLOG; i += 1000) {
+  await Promise.all(Array.from({ length: Math.min(1000, BACKLOG - i) }, (_, j) => store.append(event(i + j))));
+}
+await store.close();
+
+const broker = await startBroker();
+const topic = `bench-drain-${Date.now()}`;
+const config = loadGatewayConfig(process.env, {
+  'http.host': '127.0.0.1',
+  'http.port': 0,
+  'store.path': dbPath,
+  'kafka.brokers': broker.brokers,
+  'kafka.topic': topic,
+  'weather.provider': 'fixed',
+});
+const gw = await createGateway(config, createLogger('bench', { level: 'warn' }), { defaultMetrics: false });
+const t0 = performance.now();
+await gw.start();
+while ((await gw.store.stats()).pending > 0) await new Promise((r) => setTimeout(r, 20));
+const seconds = (performance.now() - t0) / 1000;
+await gw.stop();
+broker.stop();
+await rm(dir, { recursive: true, force: true });
+
+const result = {
+  backlog: BACKLOG,
+  batchSize: config.kafka.batchSize,
+  seconds: Number(seconds.toFixed(2)),
+  eventsPerSec: Math.round(BACKLOG / seconds),
+  broker: process.env.KAFKA_BROKERS ? 'kafka' : 'test-broker',
+};
+console.error(`drained ${BACKLOG} events in ${result.seconds} s: ${result.eventsPerSec} events/s`);
+console.log(JSON.stringify(result));
