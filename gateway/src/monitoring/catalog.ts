@@ -45,6 +45,9 @@ export interface Snapshot {
   netTxBytes?: number;
 }
 
+/** Whole block devices (sda, vda, xvda, nvme0n1, mmcblk0), so partitions are not counted twice. */
+export const WHOLE_DISK = /^(?:[shv]d[a-z]+|xvd[a-z]+|nvme\d+n\d+|mmcblk\d+)$/;
+
 const rate = (cur?: number, prev?: number, dtS?: number) =>
   cur === undefined || prev === undefined || !dtS || cur < prev ? undefined : (cur - prev) / dtS;
 

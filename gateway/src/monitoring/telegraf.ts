@@ -1,7 +1,5 @@
-import type { Snapshot } from './catalog.js';
+import { type Snapshot, WHOLE_DISK } from './catalog.js';
 import { type Line, timestampToMs } from './line-protocol.js';
-
-const WHOLE_DISK = /^(?:[shv]d[a-z]+|xvd[a-z]+|nvme\d+n\d+|mmcblk\d+)$/;
 
 const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
 const add = (a: number | undefined, b: number | undefined) => (b === undefined ? a : (a ?? 0) + b);

@@ -1,7 +1,7 @@
 import { AddEventRequestSchema, validateAddEventRequest } from '@hvac-edge/shared';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { StoredEvent } from '../../store/event-store.js';
+import type { EventQuery, StoredEvent } from '../../store/event-store.js';
 import { envelope } from '../envelope.js';
 import { HttpError } from '../errors.js';
 import type { GatewayDeps } from '../server.js';
@@ -15,6 +15,14 @@ const EventPath = Type.Object({
 });
 
 const events = (list: StoredEvent[]) => list.map((s) => s.event);
+
+/** EdgeX MultiEventsResponse for a query, with paging and the 416 rule. */
+async function listResponse(deps: GatewayDeps, request: FastifyRequest, filter: Omit<EventQuery, 'offset' | 'limit'>) {
+  const page = paging(request, deps.config);
+  const result = await deps.store.listEvents({ ...page, ...filter });
+  checkRange(page.offset, result.totalCount);
+  return envelope(200, { totalCount: result.totalCount, events: events(result.events) });
+}
 const tags = ['core-data'];
 
 /** EdgeX v3 core-data: events and readings. */
@@ -52,12 +60,9 @@ export async function coreDataRoutes(app: FastifyInstance, deps: GatewayDeps): P
     },
   );
 
-  app.get('/api/v3/event/all', { schema: { tags, querystring: PagingQuery } }, async (request) => {
-    const page = paging(request, config);
-    const result = await store.listEvents(page);
-    checkRange(page.offset, result.totalCount);
-    return envelope(200, { totalCount: result.totalCount, events: events(result.events) });
-  });
+  app.get('/api/v3/event/all', { schema: { tags, querystring: PagingQuery } }, async (request) =>
+    listResponse(deps, request, {}),
+  );
 
   app.get(
     '/api/v3/event/id/:id',
@@ -80,13 +85,7 @@ export async function coreDataRoutes(app: FastifyInstance, deps: GatewayDeps): P
   app.get(
     '/api/v3/event/device/name/:name',
     { schema: { tags, params: NameParams, querystring: PagingQuery } },
-    async (request) => {
-      const page = paging(request, config);
-      const { name } = request.params as { name: string };
-      const result = await store.listEvents({ ...page, deviceName: name });
-      checkRange(page.offset, result.totalCount);
-      return envelope(200, { totalCount: result.totalCount, events: events(result.events) });
-    },
+    async (request) => listResponse(deps, request, { deviceName: (request.params as { name: string }).name }),
   );
 
   app.get(
@@ -102,10 +101,7 @@ export async function coreDataRoutes(app: FastifyInstance, deps: GatewayDeps): P
     async (request) => {
       const { start, end } = request.params as { start: number; end: number };
       if (end < start) throw new HttpError(400, `end ${end} is before start ${start}`);
-      const page = paging(request, config);
-      const result = await store.listEvents({ ...page, start, end });
-      checkRange(page.offset, result.totalCount);
-      return envelope(200, { totalCount: result.totalCount, events: events(result.events) });
+      return listResponse(deps, request, { start, end });
     },
   );
 

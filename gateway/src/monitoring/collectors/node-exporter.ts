@@ -1,7 +1,5 @@
 import parsePrometheusTextFormat, { type PromFamily } from 'parse-prometheus-text-format';
-import type { Snapshot } from '../catalog.js';
-
-const WHOLE_DISK = /^(?:[shv]d[a-z]+|xvd[a-z]+|nvme\d+n\d+|mmcblk\d+)$/;
+import { type Snapshot, WHOLE_DISK } from '../catalog.js';
 
 function samples(families: Map<string, PromFamily>, name: string) {
   return (families.get(name)?.metrics ?? []).map((m) => ({ labels: m.labels ?? {}, value: Number(m.value) }));

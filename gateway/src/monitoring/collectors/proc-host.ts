@@ -1,12 +1,10 @@
 import { readFile, statfs } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import type { Snapshot } from '../catalog.js';
+import { type Snapshot, WHOLE_DISK } from '../catalog.js';
 
 // USER_HZ: /proc/stat counts in clock ticks of 1/100 s on every Linux architecture Node supports.
 const TICKS_PER_SECOND = 100;
 
-/** Whole-disk devices only (sda, vda, nvme0n1, mmcblk0), so partitions are not counted twice. */
-const WHOLE_DISK = /^(?:[shv]d[a-z]+|xvd[a-z]+|nvme\d+n\d+|mmcblk\d+)$/;
 const SECTOR_BYTES = 512;
 
 export function parseProcStat(text: string): { busy: number; total: number } {
