@@ -1,2 +1,8 @@
-// Not built yet: see the open issue for this service. The package exists so the workspace layout is stable.
-export {};
+export * from './agent.js';
+export * from './app.js';
+export * from './config.js';
+export * from './outbox/outbox.js';
+export * from './quality.js';
+export * from './sensor/sensor.js';
+export * from './sensor/simulated-sensor.js';
+export * from './transport/http-transport.js';

@@ -1,9 +1,10 @@
 // pnpm bench:ingest — the durable POST /api/v3/event against a no-op Fastify POST route, same machine, same load.
 // Prints a JSON object on its last line: rates, p50/p99 latencies and `ratio` (durable rate / no-op rate).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { uuidv7 } from '@hvac-edge/shared';
 import autocannon from 'autocannon';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -11,16 +12,8 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const WARMUP_S = 2;
 const SERVER = fileURLToPath(new URL('./ingest-server.ts', import.meta.url));
 
-/** Time-ordered UUIDv7 (RFC 9562), as the hvac-edge device agent sends; BENCH_UUID=v4 for random ids. */
-function uuidv7(): string {
-  const b = randomBytes(16);
-  b.writeUIntBE(Date.now(), 0, 6);
-  b[6] = ((b[6] as number) & 0x0f) | 0x70;
-  b[8] = ((b[8] as number) & 0x3f) | 0x80;
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-const newId = process.env.BENCH_UUID === 'v4' ? randomUUID : uuidv7;
+// Time-ordered UUIDv7 as the hvac-edge device agent sends; BENCH_UUID=v4 for random ids.
+const newId = process.env.BENCH_UUID === 'v4' ? randomUUID : () => uuidv7();
 
 function body(device: string): string {
   const origin = Date.now() * 1_000_000;

@@ -10,4 +10,5 @@ export * from './logger.js';
 export * from './retry.js';
 export * from './schema-validation.js';
 export * from './sd-notify.js';
+export * from './uuid7.js';
 export * from './weather-status.js';

@@ -4,6 +4,8 @@ import { isRetriable } from './errors.js';
 export interface RetryOptions {
   /** Attempts after the first one. */
   retries?: number;
+  /** Never give up (until `signal` aborts); `retries` is then ignored. */
+  forever?: boolean;
   /** First delay in ms; later delays grow by `factor`, capped at `maxDelayMs`. */
   minDelayMs?: number;
   maxDelayMs?: number;
@@ -33,7 +35,8 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
       }
     },
     {
-      retries: options.retries ?? 5,
+      // The underlying `retry` precomputes one delay per attempt: a huge `retries` would allocate them all.
+      ...(options.forever ? { forever: true, retries: 30 } : { retries: options.retries ?? 5 }),
       minTimeout: options.minDelayMs ?? 200,
       maxTimeout: options.maxDelayMs ?? 30_000,
       factor: options.factor ?? 2,

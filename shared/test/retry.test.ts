@@ -49,6 +49,23 @@ describe('retry', () => {
     expect(onRetry).toHaveBeenCalledTimes(2);
   });
 
+  it('retries forever when asked, until aborted', async () => {
+    const ac = new AbortController();
+    let n = 0;
+    const p = retry(
+      async () => {
+        n += 1;
+        if (n === 50) ac.abort();
+        throw new HvacError('DOWN', 'down', { retriable: true });
+      },
+      { forever: true, minDelayMs: 1, maxDelayMs: 2, signal: ac.signal },
+    );
+    const assertion = expect(p).rejects.toBeDefined();
+    await vi.runAllTimersAsync();
+    await assertion;
+    expect(n).toBe(50);
+  });
+
   it('keeps jittered delays within [min/2, cap]', async () => {
     const calls: number[] = [];
     const p = retry(

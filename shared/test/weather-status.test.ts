@@ -44,3 +44,15 @@ describe('weather-status codes', () => {
     expect(isWeatherStatusCode(5.5)).toBe(false);
   });
 });
+
+describe('uuidv7', () => {
+  it('is a valid version-7 UUID that sorts by time', async () => {
+    const { uuidv7, validateEvent } = await import('../src/index.js');
+    const a = uuidv7(1_700_000_000_000);
+    const b = uuidv7(1_700_000_000_001);
+    expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(a < b).toBe(true);
+    const r = validateEvent({ id: a }, 'event');
+    expect(r.ok ? [] : r.errors.filter((e) => e.startsWith('event.id'))).toEqual([]);
+  });
+});

@@ -1,0 +1,195 @@
+import { type AddEventRequest, backoffDelay, retry, uuidv7 } from '@hvac-edge/shared';
+import type { Logger } from 'pino';
+import type { AgentConfig } from './config.js';
+import type { Outbox } from './outbox/outbox.js';
+import { type Quality, QualityFilter } from './quality.js';
+import { registerDevice } from './registration.js';
+import type { Sensor } from './sensor/sensor.js';
+import type { HttpTransport } from './transport/http-transport.js';
+
+export interface AgentStats {
+  readings: Record<Quality, number>;
+  sent: number;
+  rejected: number;
+  dropped: number;
+  retries: number;
+}
+
+/**
+ * Reads the sensor on a fixed period, keeps good readings in the durable outbox, and drains the outbox to the
+ * gateway in order, with jittered backoff that honours Retry-After (so a fleet coming back does not stampede).
+ */
+export class Agent {
+  readonly stats: AgentStats = {
+    readings: { good: 0, out_of_range: 0, implausible_jump: 0, stuck: 0, read_failure: 0 },
+    sent: 0,
+    rejected: 0,
+    dropped: 0,
+    retries: 0,
+  };
+  private readonly quality: QualityFilter;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private draining: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private attempt = 0;
+  private readonly abort = new AbortController();
+  registered = false;
+
+  constructor(
+    private readonly config: Readonly<AgentConfig>,
+    private readonly sensor: Sensor,
+    private readonly outbox: Outbox,
+    private readonly transport: HttpTransport,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.quality = new QualityFilter(config.quality);
+  }
+
+  get eventPath(): string {
+    const c = this.config;
+    return `/api/v3/event/${c.serviceName}/${c.profileName}/${c.deviceName}/${c.sourceName}`;
+  }
+
+  start(): void {
+    this.running = true;
+    void retry(() => registerDevice(this.transport, this.config), {
+      forever: true,
+      minDelayMs: this.config.gateway.retryMinDelayMs,
+      maxDelayMs: this.config.gateway.retryMaxDelayMs,
+      signal: this.abort.signal,
+      onRetry: (err, attempt) => {
+        if (attempt === 1) this.log.warn({ err }, 'registration failed; retrying in the background');
+      },
+    }).then(
+      () => {
+        this.registered = true;
+        this.log.info({ device: this.config.deviceName }, 'registered with the gateway');
+      },
+      (err: unknown) => {
+        if (!this.abort.signal.aborted) this.log.error({ err }, 'registration gave up');
+      },
+    );
+    this.timer = setInterval(() => void this.readOnce(), this.config.sensor.periodSeconds * 1000);
+    void this.readOnce();
+    this.draining = this.drainLoop();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.abort.abort();
+    if (this.timer) clearInterval(this.timer);
+    this.wake?.();
+    await this.draining;
+  }
+
+  buildEvent(temperatureC: number, humidityPct: number): AddEventRequest {
+    const c = this.config;
+    const origin = this.now() * 1_000_000;
+    const reading = (resourceName: string, value: number, units: string) => ({
+      id: uuidv7(),
+      origin,
+      deviceName: c.deviceName,
+      resourceName,
+      profileName: c.profileName,
+      valueType: 'Float64' as const,
+      value: String(value),
+      units,
+    });
+    return {
+      apiVersion: 'v3',
+      event: {
+        apiVersion: 'v3',
+        id: uuidv7(),
+        deviceName: c.deviceName,
+        profileName: c.profileName,
+        sourceName: c.sourceName,
+        origin,
+        readings: [reading('temperature', temperatureC, '°C'), reading('humidity', humidityPct, '%RH')],
+        tags: {
+          quality: 'good',
+          sensor: this.sensor.kind,
+          simulated: this.sensor.simulated,
+          ...(c.location ? { location: c.location } : {}),
+        },
+      },
+    };
+  }
+
+  /** One sensor read: filtered, and when good written to the outbox (durably) before anything is sent. */
+  async readOnce(): Promise<Quality> {
+    let q: Quality;
+    try {
+      const r = await this.sensor.read();
+      q = this.quality.assess(r);
+      if (q === 'good') {
+        const req = this.buildEvent(r.temperatureC, r.humidityPct);
+        this.outbox.add(req.event.id, JSON.stringify(req));
+        this.wake?.();
+      } else {
+        this.log.debug({ reading: r, quality: q }, 'reading rejected');
+      }
+    } catch (err) {
+      q = 'read_failure';
+      this.log.warn({ err }, 'sensor read failed');
+    }
+    this.stats.readings[q] += 1;
+    return q;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      this.wake = done;
+    }).finally(() => {
+      this.wake = undefined;
+    });
+  }
+
+  /** Sends the outbox oldest first; stops at the first failure and backs off, so order is kept. */
+  async drainOnce(): Promise<{ sent: number; retryInMs?: number }> {
+    let sent = 0;
+    for (const item of this.outbox.peek(100)) {
+      const r = await this.transport.sendEvent(this.eventPath, item.body);
+      if (r.outcome === 'acked') {
+        this.outbox.remove(item.seq);
+        this.stats.sent += 1;
+        sent += 1;
+        this.attempt = 0;
+      } else if (r.outcome === 'rejected') {
+        this.outbox.remove(item.seq);
+        this.stats.rejected += 1;
+        this.log.error(
+          { status: r.status, message: r.message, eventId: item.id },
+          'gateway rejected a reading; dropped',
+        );
+      } else {
+        this.attempt += 1;
+        this.stats.retries += 1;
+        if (this.attempt === 1)
+          this.log.warn({ status: r.status, message: r.message }, 'gateway unreachable; buffering');
+        const backoff = backoffDelay(
+          this.attempt,
+          this.config.gateway.retryMinDelayMs,
+          this.config.gateway.retryMaxDelayMs,
+        );
+        return { sent, retryInMs: Math.max(backoff, r.retryAfterMs ?? 0) };
+      }
+    }
+    return { sent };
+  }
+
+  private async drainLoop(): Promise<void> {
+    while (this.running) {
+      const r = await this.drainOnce();
+      if (!this.running) break;
+      if (r.retryInMs !== undefined) await this.sleep(r.retryInMs);
+      else if (this.outbox.size.count === 0) await this.sleep(this.config.sensor.periodSeconds * 1000);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import { loadConfig, secret } from '@hvac-edge/shared';
+import { type Static, Type } from '@sinclair/typebox';
+
+const Obj = <T extends Parameters<typeof Type.Object>[0]>(props: T) =>
+  Type.Object(props, { default: {}, additionalProperties: false });
+
+export const AgentConfigSchema = Type.Object(
+  {
+    deviceName: Type.String({ minLength: 1, default: 'room-1', description: 'EdgeX device name of this Pi' }),
+    profileName: Type.String({ minLength: 1, default: 'dht22' }),
+    serviceName: Type.String({ minLength: 1, default: 'hvac-edge-agent' }),
+    sourceName: Type.String({ minLength: 1, default: 'climate' }),
+    location: Type.String({ default: '', description: 'tag carried on every event (e.g. server-room-2)' }),
+    log: Obj({ level: Type.String({ default: 'info' }) }),
+    sensor: Obj({
+      kind: Type.Union([Type.Literal('dht22'), Type.Literal('am2302'), Type.Literal('simulated')], {
+        default: 'dht22',
+        description: 'simulated must be chosen explicitly; without GPIO a DHT sensor refuses to start',
+      }),
+      pin: Type.Integer({ minimum: 0, maximum: 53, default: 4, description: 'BCM GPIO pin of the data line' }),
+      periodSeconds: Type.Number({ minimum: 2, default: 10, description: 'DHT22 needs ≥ 2 s between reads' }),
+      readRetries: Type.Integer({ minimum: 0, default: 3, description: 'retries on checksum/timeout failures' }),
+      seed: Type.Integer({ default: 1, description: 'simulated sensor seed (deterministic)' }),
+    }),
+    quality: Obj({
+      maxJumpC: Type.Number({ minimum: 0, default: 5, description: 'larger change between reads = implausible' }),
+      maxJumpPct: Type.Number({ minimum: 0, default: 20 }),
+      stuckReads: Type.Integer({ minimum: 2, default: 60, description: 'identical reads in a row = stuck' }),
+    }),
+    gateway: Obj({
+      url: Type.String({ default: 'http://127.0.0.1:59880', description: 'gateway base URL' }),
+      token: Type.String({ default: '', ...secret, description: 'bearer token (AGENT_GATEWAY_TOKEN_FILE)' }),
+      timeoutMs: Type.Integer({ minimum: 100, default: 5000 }),
+      retryMinDelayMs: Type.Integer({ minimum: 1, default: 1000 }),
+      retryMaxDelayMs: Type.Integer({ minimum: 1, default: 60_000 }),
+    }),
+    outbox: Obj({
+      path: Type.String({ default: './data/agent-outbox.db' }),
+      maxBytes: Type.Integer({
+        minimum: 65_536,
+        default: 104_857_600,
+        description: 'disk budget; oldest dropped past it',
+      }),
+    }),
+  },
+  { additionalProperties: false },
+);
+export type AgentConfig = Static<typeof AgentConfigSchema>;
+
+export const AGENT_ENV_PREFIX = 'AGENT_';
+
+export function loadAgentConfig(env: NodeJS.ProcessEnv = process.env, overrides?: Record<string, unknown>) {
+  return loadConfig<AgentConfig>(AgentConfigSchema, {
+    prefix: AGENT_ENV_PREFIX,
+    env,
+    ...(overrides ? { overrides } : {}),
+  });
+}

@@ -1,0 +1,54 @@
+import { HvacError } from '@hvac-edge/shared';
+import type { AgentConfig } from './config.js';
+import type { HttpTransport } from './transport/http-transport.js';
+
+/**
+ * Registers the device service, the DHT22 profile and this device with the gateway's EdgeX core-metadata API.
+ * Idempotent: 409 (already registered) counts as success, so it runs at every start.
+ */
+export async function registerDevice(transport: HttpTransport, c: Readonly<AgentConfig>): Promise<void> {
+  const steps: Array<[string, string, Record<string, unknown>]> = [
+    [
+      'deviceservice',
+      'service',
+      { name: c.serviceName, baseAddress: `agent://${c.deviceName}`, adminState: 'UNLOCKED' },
+    ],
+    [
+      'deviceprofile',
+      'profile',
+      {
+        name: c.profileName,
+        manufacturer: 'Aosong',
+        model: 'DHT22/AM2302',
+        deviceResources: [
+          { name: 'temperature', properties: { valueType: 'Float64', units: '°C' } },
+          { name: 'humidity', properties: { valueType: 'Float64', units: '%RH' } },
+          { name: 'setpoint', properties: { valueType: 'Float64', units: '°C' } },
+        ],
+      },
+    ],
+    [
+      'device',
+      'device',
+      {
+        name: c.deviceName,
+        serviceName: c.serviceName,
+        profileName: c.profileName,
+        adminState: 'UNLOCKED',
+        operatingState: 'UP',
+        ...(c.location ? { labels: [c.location] } : {}),
+      },
+    ],
+  ];
+  for (const [path, key, item] of steps) {
+    const res = await transport.request('POST', `/api/v3/${path}`, JSON.stringify([{ apiVersion: 'v3', [key]: item }]));
+    const body = (await res.json().catch(() => null)) as Array<{ statusCode: number; message?: string }> | null;
+    const status = Array.isArray(body) ? body[0]?.statusCode : res.status;
+    if (status !== 201 && status !== 409) {
+      const message = Array.isArray(body) ? body[0]?.message : `HTTP ${res.status}`;
+      throw new HvacError('REGISTRATION_FAILED', `registering ${key} ${String(item.name)}: ${message}`, {
+        retriable: res.status >= 500 || res.status === 429,
+      });
+    }
+  }
+}
