@@ -11,6 +11,7 @@ const PACKAGES = {
   'victoria-metrics': 'victoria-metrics',
   'prometheus-node-exporter': 'prometheus-node-exporter',
   promtool: 'prometheus',
+  'systemd-analyze': 'systemd',
 };
 const DIRS = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin'];
 const missing = Object.entries(PACKAGES)

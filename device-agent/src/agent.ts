@@ -1,5 +1,6 @@
 import { type AddEventRequest, backoffDelay, retry, uuidv7 } from '@hvac-edge/shared';
 import type { Logger } from 'pino';
+import type { CoolingController } from './actuation/controller.js';
 import type { AgentConfig } from './config.js';
 import type { Outbox } from './outbox/outbox.js';
 import { type Quality, QualityFilter } from './quality.js';
@@ -43,6 +44,7 @@ export class Agent {
     private readonly transport: HttpTransport,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
+    private readonly controller?: CoolingController,
   ) {
     this.quality = new QualityFilter(config.quality);
   }
@@ -106,7 +108,12 @@ export class Agent {
         profileName: c.profileName,
         sourceName: c.sourceName,
         origin,
-        readings: [reading('temperature', temperatureC, '°C'), reading('humidity', humidityPct, '%RH')],
+        readings: [
+          reading('temperature', temperatureC, '°C'),
+          reading('humidity', humidityPct, '%RH'),
+          // The applied set-point travels back with the readings, so the sink sees aircon_setpoint.
+          ...(this.controller?.setpoint === undefined ? [] : [reading('setpoint', this.controller.setpoint, '°C')]),
+        ],
         tags: {
           quality: 'good',
           sensor: this.sensor.kind,
@@ -124,6 +131,7 @@ export class Agent {
       const r = await this.sensor.read();
       q = this.quality.assess(r);
       if (q === 'good') {
+        this.controller?.onTemperature(r.temperatureC);
         const req = this.buildEvent(r.temperatureC, r.humidityPct);
         this.outbox.add(req.event.id, JSON.stringify(req));
         this.wake?.();

@@ -1,4 +1,7 @@
 import type { Logger } from '@hvac-edge/shared';
+import { type Actuator, GpioActuator, SimulatedActuator } from './actuation/actuator.js';
+import { CommandPoller } from './actuation/command-poller.js';
+import { CoolingController } from './actuation/controller.js';
 import { Agent } from './agent.js';
 import type { AgentConfig } from './config.js';
 import { Outbox } from './outbox/outbox.js';
@@ -8,13 +11,25 @@ import { SimulatedSensor } from './sensor/simulated-sensor.js';
 import { HttpTransport } from './transport/http-transport.js';
 
 export class NoGpioError extends Error {
-  constructor(kind: string) {
+  constructor(what: 'sensor' | 'actuator', kind: string) {
+    const env = what === 'sensor' ? 'AGENT_SENSOR_KIND' : 'AGENT_ACTUATOR_KIND';
     super(
-      `sensor.kind is ${kind} but this machine has no GPIO (onoff reports Gpio.accessible = false).\n` +
+      `${what}.kind is ${kind} but this machine has no GPIO (onoff reports Gpio.accessible = false).\n` +
         '  On a Raspberry Pi: check that /dev/gpiomem exists and that the agent user is in the gpio group.\n' +
-        '  Without hardware: set sensor.kind: simulated in the config file (or AGENT_SENSOR_KIND=simulated).',
+        `  Without hardware: set ${what}.kind: simulated in the config file (or ${env}=simulated).`,
     );
   }
+}
+
+/** Picks the relay output from config; GPIO without GPIO is an error, never a silent simulation. */
+export function createActuator(c: Readonly<AgentConfig>, log: Logger, hasGpio = gpioAvailable()): Actuator | undefined {
+  if (c.actuator.kind === 'none') return undefined;
+  if (c.actuator.kind === 'simulated') {
+    log.warn('SIMULATED actuator in use (actuator.kind: simulated): no relay is switched');
+    return new SimulatedActuator();
+  }
+  if (!hasGpio) throw new NoGpioError('actuator', c.actuator.kind);
+  return new GpioActuator(c.actuator.pin, c.actuator.activeLow);
 }
 
 /** Picks the sensor from config; a DHT sensor without GPIO is an error, never a silent simulation. */
@@ -23,12 +38,17 @@ export function createSensor(c: Readonly<AgentConfig>, log: Logger, hasGpio = gp
     log.warn({ seed: c.sensor.seed }, 'SIMULATED sensor in use (sensor.kind: simulated): readings are not measured');
     return new SimulatedSensor(c.sensor.seed);
   }
-  if (!hasGpio) throw new NoGpioError(c.sensor.kind);
+  if (!hasGpio) throw new NoGpioError('sensor', c.sensor.kind);
   return new DhtSensor(c.sensor.kind, c.sensor.pin, c.sensor.readRetries);
 }
 
-/** The agent's wiring: sensor, outbox, transport. */
-export function createAgent(c: Readonly<AgentConfig>, log: Logger, sensor = createSensor(c, log)) {
+/** The agent's wiring: sensor, outbox, transport, and the downlink (actuator, controller, command poller). */
+export function createAgent(
+  c: Readonly<AgentConfig>,
+  log: Logger,
+  sensor = createSensor(c, log),
+  actuator = createActuator(c, log),
+) {
   let agent: Agent | undefined;
   const outbox = new Outbox(c.outbox.path, c.outbox.maxBytes, (n) => {
     if (agent) agent.stats.dropped += n;
@@ -39,13 +59,45 @@ export function createAgent(c: Readonly<AgentConfig>, log: Logger, sensor = crea
     token: c.gateway.token,
     timeoutMs: c.gateway.timeoutMs,
   });
-  agent = new Agent(c, sensor, outbox, transport, log.child({ module: 'agent' }));
+  const controller = actuator
+    ? new CoolingController(
+        actuator,
+        c.actuator,
+        (id) => outbox.wasApplied(id),
+        (id) => outbox.markApplied(id),
+      )
+    : undefined;
+  if (controller && c.actuator.initialSetpointC !== null) controller.setpoint = c.actuator.initialSetpointC;
+  const poller =
+    controller && c.commands.enabled
+      ? new CommandPoller(
+          transport,
+          c.deviceName,
+          c.commands.waitSeconds,
+          {
+            get: () => Number(outbox.getState('command_after') ?? 0),
+            set: (seq) => outbox.setState('command_after', String(seq)),
+          },
+          (cmd) => controller.apply(cmd),
+          log.child({ module: 'commands' }),
+          { minMs: c.gateway.retryMinDelayMs, maxMs: c.gateway.retryMaxDelayMs },
+        )
+      : undefined;
+  agent = new Agent(c, sensor, outbox, transport, log.child({ module: 'agent' }), Date.now, controller);
   return {
     agent,
     outbox,
     transport,
+    actuator,
+    controller,
+    start() {
+      agent?.start();
+      poller?.start();
+    },
     async stop() {
+      await poller?.stop();
       await agent?.stop();
+      actuator?.close();
       outbox.close();
     },
   };

@@ -34,6 +34,24 @@ export const AgentConfigSchema = Type.Object(
       retryMinDelayMs: Type.Integer({ minimum: 1, default: 1000 }),
       retryMaxDelayMs: Type.Integer({ minimum: 1, default: 60_000 }),
     }),
+    actuator: Obj({
+      kind: Type.Union([Type.Literal('none'), Type.Literal('gpio'), Type.Literal('simulated')], {
+        default: 'none',
+        description: 'cooling relay output; simulated must be chosen explicitly',
+      }),
+      pin: Type.Integer({ minimum: 0, maximum: 53, default: 17, description: 'BCM GPIO pin of the relay' }),
+      activeLow: Type.Boolean({ default: false, description: 'relay boards that switch on a low level' }),
+      hysteresisC: Type.Number({ minimum: 0.1, default: 1, description: 'band around the set-point' }),
+      minOnSeconds: Type.Number({ minimum: 0, default: 180 }),
+      minOffSeconds: Type.Number({ minimum: 0, default: 180 }),
+      minSetpointC: Type.Number({ default: 18, description: 'commands are clamped to [min, max]' }),
+      maxSetpointC: Type.Number({ default: 27 }),
+      initialSetpointC: Type.Union([Type.Number(), Type.Null()], { default: null, description: 'before any command' }),
+    }),
+    commands: Obj({
+      enabled: Type.Boolean({ default: true, description: 'long-poll the gateway for set-point commands' }),
+      waitSeconds: Type.Integer({ minimum: 1, maximum: 60, default: 25 }),
+    }),
     outbox: Obj({
       path: Type.String({ default: './data/agent-outbox.db' }),
       maxBytes: Type.Integer({

@@ -52,12 +52,12 @@ async function main(): Promise<number> {
       return 0;
     }
     const sd = new SdNotify({ onError: (err) => log.warn({ err }, 'sd_notify failed') });
-    const { agent, stop } = createAgent(config, log);
+    const { start, stop } = createAgent(config, log);
     handleSignals(log, async () => {
       await sd.stopping();
       await stop();
     });
-    agent.start();
+    start();
     log.info(
       { device: config.deviceName, gateway: config.gateway.url, periodSeconds: config.sensor.periodSeconds },
       'agent running',

@@ -1,6 +1,8 @@
 import { hostname } from 'node:os';
 import { type Logger, maskSecrets } from '@hvac-edge/shared';
 import type { FastifyInstance } from 'fastify';
+import { CommandQueue } from './commands/command-queue.js';
+import { KafkaCommandRelay } from './commands/kafka-command-relay.js';
 import { type GatewayConfig, GatewayConfigSchema } from './config.js';
 import { buildServer } from './http/server.js';
 import { IngestService } from './ingest.js';
@@ -32,6 +34,9 @@ export interface Gateway {
   /** Northbound, when `kafka.brokers` is set. */
   readonly forwarder: Forwarder | undefined;
   readonly weather: WeatherService | undefined;
+  readonly commands: CommandQueue;
+  /** Relay of the commands topic, when Kafka is configured. */
+  readonly commandRelay: KafkaCommandRelay | undefined;
   /** Servers for EdgeX v1 clients on their historic ports (same routes). */
   readonly legacyServers: FastifyInstance[];
   /** Opens the store and listens; resolves with the bound addresses. */
@@ -130,8 +135,27 @@ export async function createGateway(
       { onEvent: promMetrics.onAlert },
     );
   }
+  const commands = new CommandQueue(() => store.database);
+  const commandRelay =
+    config.kafka.brokers.length > 0 && config.kafka.commandsTopic
+      ? new KafkaCommandRelay(
+          {
+            brokers: config.kafka.brokers,
+            clientId: `${config.kafka.clientId}-commands`,
+            groupId: `${config.gatewayId}-commands`,
+            topic: config.kafka.commandsTopic,
+          },
+          commands,
+          log.child({ module: 'command-relay' }),
+        )
+      : undefined;
   const deps = {
     config,
+    commands: {
+      queue: commands,
+      defaultTtlSeconds: config.commands.defaultTtlSeconds,
+      maxWaitSeconds: config.commands.maxWaitSeconds,
+    },
     store,
     metadata,
     ingest,
@@ -158,10 +182,14 @@ export async function createGateway(
     alerts,
     forwarder,
     weather,
+    commands,
+    commandRelay,
     async start() {
       retention.start();
       weather?.start();
       forwarder?.start();
+      // The relay reconnects by itself; a Kafka outage at start must not keep the gateway from serving.
+      commandRelay?.start().catch((err: unknown) => log.error({ err }, 'command relay failed to start'));
       monitoring?.start();
       alerts?.start();
       const addresses = [await server.listen({ host: config.http.host, port: config.http.port })];
@@ -172,7 +200,22 @@ export async function createGateway(
       return addresses;
     },
     async stop() {
-      await Promise.all([server, ...legacyServers].map((s) => s.close()));
+      // Long polls would hold the close for their whole wait: answer them now.
+      const servers = [server, ...legacyServers];
+      const closing = Promise.all(servers.map((s) => s.close()));
+      commands.wakeAll();
+      // In-flight requests get the grace period; a connection still open after it (a client that went away
+      // half-way) is cut so that the store can close.
+      const grace = setTimeout(() => {
+        log.warn(
+          { graceMs: config.http.shutdownTimeoutMs / 2 },
+          'closing connections still open after the grace period',
+        );
+        for (const s of servers) s.server.closeAllConnections();
+      }, config.http.shutdownTimeoutMs / 2);
+      await closing;
+      clearTimeout(grace);
+      await commandRelay?.stop().catch(() => {});
       if (started) await retention.stop();
       await forwarder?.stop();
       await weather?.stop();

@@ -82,6 +82,10 @@ export const GatewayConfigSchema = Type.Object(
         default: 1000,
         description: 'events per produce request',
       }),
+      commandsTopic: Type.String({
+        default: 'hvac-edge.commands',
+        description: 'set-point commands relayed to devices; empty = no relay',
+      }),
       idleMs: Type.Integer({ minimum: 10, default: 1000, description: 'poll interval when nothing is pending' }),
       retryMinDelayMs: Type.Integer({ minimum: 1, default: 500, description: 'first backoff after a failed publish' }),
       retryMaxDelayMs: Type.Integer({ minimum: 1, default: 30_000, description: 'backoff cap (jittered)' }),
@@ -112,6 +116,10 @@ export const GatewayConfigSchema = Type.Object(
         humidityPct: Type.Number({ minimum: 0, maximum: 100, default: 60 }),
         weatherStatus: Type.Integer({ minimum: 1, maximum: 9, default: 6 }),
       }),
+    }),
+    commands: Obj({
+      defaultTtlSeconds: Type.Integer({ minimum: 1, default: 900, description: 'expiry of a command that names none' }),
+      maxWaitSeconds: Type.Integer({ minimum: 0, default: 30, description: 'longest long-poll of an agent' }),
     }),
     monitoring: MonitoringConfigSchema,
     legacy: Obj({

@@ -10,5 +10,6 @@ export * from './logger.js';
 export * from './retry.js';
 export * from './schema-validation.js';
 export * from './sd-notify.js';
+export * from './setpoint-command.js';
 export * from './uuid7.js';
 export * from './weather-status.js';

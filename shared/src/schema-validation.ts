@@ -92,14 +92,17 @@ export function formatAjvErrors(errors: readonly ErrorObject[] | null | undefine
   return [...new Set(out)];
 }
 
+/** Compiles on first use: a process that never validates a kind of message never pays for its compiled code. */
 export class SchemaValidator<T> {
-  private readonly check: ValidateFunction;
+  private check: ValidateFunction | undefined;
 
-  constructor(schema: TSchema, ajv: Ajv = createAjv()) {
-    this.check = ajv.compile(schema);
-  }
+  constructor(
+    private readonly schema: TSchema,
+    private readonly ajv?: Ajv,
+  ) {}
 
   validate(input: unknown): Validation<T> {
+    this.check ??= (this.ajv ?? createAjv()).compile(this.schema);
     if (this.check(input)) return { ok: true, value: input as T };
     return { ok: false, errors: formatAjvErrors(this.check.errors) };
   }

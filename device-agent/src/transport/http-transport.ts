@@ -32,11 +32,18 @@ export class HttpTransport {
     };
   }
 
-  async request(method: string, path: string, body?: string): Promise<Response> {
+  async request(
+    method: string,
+    path: string,
+    body?: string,
+    signal?: AbortSignal,
+    timeoutMs = this.o.timeoutMs,
+  ): Promise<Response> {
+    const timeout = AbortSignal.timeout(timeoutMs);
     return fetch(`${this.o.baseUrl}${path}`, {
       method,
       headers: this.headers(),
-      signal: AbortSignal.timeout(this.o.timeoutMs),
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       ...(body === undefined ? {} : { body }),
     });
   }

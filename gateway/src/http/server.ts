@@ -14,6 +14,7 @@ import { monitoringRoutes } from '../monitoring/routes.js';
 import type { EventStore } from '../store/event-store.js';
 import { installBearerAuth } from './auth.js';
 import { installErrorHandling } from './errors.js';
+import { type CommandDeps, commandRoutes } from './routes/command.js';
 import { coreDataRoutes } from './routes/core-data.js';
 import { legacyV1Routes } from './routes/legacy-v1.js';
 import { metadataRoutes } from './routes/metadata.js';
@@ -31,6 +32,8 @@ export interface GatewayDeps {
   log: Logger;
   /** The resolved config with secrets masked, for /api/v3/config. */
   maskedConfig: unknown;
+  /** The downlink: command queue and its limits. */
+  commands?: CommandDeps;
   /** The monitoring API, when monitoring is enabled. */
   monitoringApi?: Parameters<typeof monitoringRoutes>[1];
   /** Extra readiness checks (e.g. MQTT connected); all must pass for /readyz. */
@@ -115,6 +118,8 @@ export async function buildServer(deps: GatewayDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => metadataRoutes(scope, deps));
   await app.register(async (scope) => legacyV1Routes(scope, deps));
   await app.register(async (scope) => systemRoutes(scope, deps));
+  const commands = deps.commands;
+  if (commands) await app.register(async (scope) => commandRoutes(scope, { ...deps, commands }));
   const monitoringApi = deps.monitoringApi;
   if (monitoringApi) await app.register(async (scope) => monitoringRoutes(scope, monitoringApi));
   return app;

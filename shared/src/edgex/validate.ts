@@ -1,12 +1,11 @@
-import { createAjv, SchemaValidator, type Validation } from '../schema-validation.js';
+import { SchemaValidator, type Validation } from '../schema-validation.js';
 import { type AddEventRequest, AddEventRequestSchema, type EdgexEvent, EventSchema, type Reading } from './dto.js';
 import { parsesAsValue } from './value-types.js';
 
 export type { Validation } from '../schema-validation.js';
 
-const ajv = createAjv();
-const eventShape = new SchemaValidator<EdgexEvent>(EventSchema, ajv);
-const requestShape = new SchemaValidator<AddEventRequest>(AddEventRequestSchema, ajv);
+const eventShape = new SchemaValidator<EdgexEvent>(EventSchema);
+const requestShape = new SchemaValidator<AddEventRequest>(AddEventRequestSchema);
 
 const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 

@@ -32,6 +32,14 @@ CREATE TABLE IF NOT EXISTS metadata (
   created INTEGER NOT NULL,
   PRIMARY KEY (kind, name)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS commands (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  device TEXT NOT NULL,
+  body TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS commands_device ON commands(device, seq);
 PRAGMA user_version = 1;
 `;
 

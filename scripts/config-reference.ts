@@ -1,10 +1,11 @@
 // Prints the configuration reference (Markdown) of a service from its schema: key, env var, type, default, meaning.
-// node --conditions=source --import tsx gateway/scripts/config-reference.ts
+// node --conditions=source --import tsx scripts/config-reference.ts > docs/configuration.md
 
 import { pathToFileURL } from 'node:url';
+import { AGENT_ENV_PREFIX, AgentConfigSchema } from '@hvac-edge/device-agent';
+import { ENV_PREFIX, GatewayConfigSchema } from '@hvac-edge/gateway';
 import { configLeaves } from '@hvac-edge/shared';
-import type { TSchema } from '@sinclair/typebox';
-import { ENV_PREFIX, GatewayConfigSchema } from '../src/config.js';
+import type { TObject, TSchema } from '@sinclair/typebox';
 
 function typeOf(s: TSchema): string {
   if (s.anyOf) return (s.anyOf as TSchema[]).map((x) => JSON.stringify(x.const)).join(' \\| ');
@@ -15,7 +16,7 @@ function typeOf(s: TSchema): string {
   return `${String(s.type)}${range ? ` (${range})` : ''}`;
 }
 
-export function configReference(title: string, schema: typeof GatewayConfigSchema, prefix: string): string {
+export function configReference(title: string, schema: TObject, prefix: string): string {
   const rows = configLeaves(schema, prefix).map((l) => {
     const d = l.schema.default === undefined ? '(required)' : `\`${JSON.stringify(l.schema.default)}\``;
     const secret = l.schema.secret ? ` Secret: also \`${l.env}_FILE\`.` : '';
@@ -27,5 +28,18 @@ export function configReference(title: string, schema: typeof GatewayConfigSchem
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  console.log(configReference('Gateway', GatewayConfigSchema, ENV_PREFIX));
+  console.log(allConfigReference());
+}
+
+/** The whole of docs/configuration.md. */
+export function allConfigReference(): string {
+  return [
+    '# Configuration reference',
+    '',
+    'Generated from the schemas by `node --conditions=source --import tsx scripts/config-reference.ts`; a test keeps it current.',
+    'Precedence: schema default < YAML file (`GATEWAY_CONFIG`, `AGENT_CONFIG`) < environment. Secrets: `<ENV>_FILE`.',
+    '',
+    configReference('Gateway (`GATEWAY_` prefix)', GatewayConfigSchema, ENV_PREFIX),
+    configReference('Device agent (`AGENT_` prefix)', AgentConfigSchema, AGENT_ENV_PREFIX),
+  ].join('\n');
 }
