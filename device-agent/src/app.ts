@@ -5,6 +5,7 @@ import { CoolingController } from './actuation/controller.js';
 import { Agent } from './agent.js';
 import type { AgentConfig } from './config.js';
 import { Outbox } from './outbox/outbox.js';
+import { SelfMetricsReporter } from './self-metrics.js';
 import { DhtSensor, gpioAvailable } from './sensor/dht-sensor.js';
 import type { Sensor } from './sensor/sensor.js';
 import { SimulatedSensor } from './sensor/simulated-sensor.js';
@@ -84,17 +85,29 @@ export function createAgent(
         )
       : undefined;
   agent = new Agent(c, sensor, outbox, transport, log.child({ module: 'agent' }), Date.now, controller);
+  const health = c.selfMetrics.credential
+    ? new SelfMetricsReporter(
+        transport,
+        c.deviceName,
+        c.selfMetrics.credential,
+        c.selfMetrics.intervalSeconds,
+        log.child({ module: 'health' }),
+      )
+    : undefined;
   return {
     agent,
     outbox,
     transport,
     actuator,
     controller,
+    health,
     start() {
       agent?.start();
       poller?.start();
+      health?.start();
     },
     async stop() {
+      health?.stop();
       await poller?.stop();
       await agent?.stop();
       actuator?.close();

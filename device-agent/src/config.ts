@@ -52,6 +52,15 @@ export const AgentConfigSchema = Type.Object(
       enabled: Type.Boolean({ default: true, description: 'long-poll the gateway for set-point commands' }),
       waitSeconds: Type.Integer({ minimum: 1, maximum: 60, default: 25 }),
     }),
+    selfMetrics: Obj({
+      credential: Type.String({
+        default: '',
+        ...secret,
+        description:
+          'gateway monitoring credential; set = the Pi reports its health (AGENT_SELF_METRICS_CREDENTIAL_FILE)',
+      }),
+      intervalSeconds: Type.Integer({ minimum: 5, default: 30 }),
+    }),
     outbox: Obj({
       path: Type.String({ default: './data/agent-outbox.db' }),
       maxBytes: Type.Integer({

@@ -5,6 +5,7 @@ export * from './edgex/validate.js';
 export * from './edgex/value-types.js';
 export * from './enriched-event.js';
 export * from './errors.js';
+export * from './host-metrics.js';
 export * from './lifecycle.js';
 export * from './logger.js';
 export * from './retry.js';

@@ -38,11 +38,12 @@ export class HttpTransport {
     body?: string,
     signal?: AbortSignal,
     timeoutMs = this.o.timeoutMs,
+    headers: Record<string, string> = {},
   ): Promise<Response> {
     const timeout = AbortSignal.timeout(timeoutMs);
     return fetch(`${this.o.baseUrl}${path}`, {
       method,
-      headers: this.headers(),
+      headers: { ...this.headers(), ...headers },
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       ...(body === undefined ? {} : { body }),
     });

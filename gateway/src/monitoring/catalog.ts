@@ -11,6 +11,7 @@ export const METRICS = {
   diskio_rb: { unit: 'bytes/s', description: 'bytes read from block devices per second' },
   diskio_wb: { unit: 'bytes/s', description: 'bytes written to block devices per second' },
   system_up_time: { unit: 's', description: 'seconds since boot' },
+  cpu_temp: { unit: '°C', description: 'CPU/SoC temperature, where the host exposes one (a Raspberry Pi does)' },
   net_rx: { unit: 'bytes/s', description: 'bytes received per second, all interfaces but loopback' },
   net_tx: { unit: 'bytes/s', description: 'bytes sent per second, all interfaces but loopback' },
 } as const;
@@ -22,31 +23,9 @@ export function isMetricName(s: string): s is MetricName {
   return Object.hasOwn(METRICS, s);
 }
 
-/**
- * One reading of a machine's raw counters and gauges, whatever the source (/proc, node_exporter, Telegraf).
- * Counters are cumulative; rates come from two consecutive snapshots.
- */
-export interface Snapshot {
-  /** Unix ms. */
-  at: number;
-  cpuBusySeconds?: number;
-  cpuTotalSeconds?: number;
-  /** Already a percentage where the source computes it (Telegraf). */
-  cpuUsagePct?: number;
-  cpuCores?: number;
-  memTotalBytes?: number;
-  memAvailableBytes?: number;
-  diskTotalBytes?: number;
-  diskAvailBytes?: number;
-  diskReadBytes?: number;
-  diskWrittenBytes?: number;
-  uptimeSeconds?: number;
-  netRxBytes?: number;
-  netTxBytes?: number;
-}
+export { type Snapshot, WHOLE_DISK } from '@hvac-edge/shared';
 
-/** Whole block devices (sda, vda, xvda, nvme0n1, mmcblk0), so partitions are not counted twice. */
-export const WHOLE_DISK = /^(?:[shv]d[a-z]+|xvd[a-z]+|nvme\d+n\d+|mmcblk\d+)$/;
+import type { Snapshot } from '@hvac-edge/shared';
 
 const rate = (cur?: number, prev?: number, dtS?: number) =>
   cur === undefined || prev === undefined || !dtS || cur < prev ? undefined : (cur - prev) / dtS;
@@ -81,5 +60,6 @@ export function snapshotToValues(cur: Snapshot, prev: Snapshot | undefined): Par
   if (rx !== undefined) v.net_rx = rx;
   if (tx !== undefined) v.net_tx = tx;
   if (cur.uptimeSeconds !== undefined) v.system_up_time = cur.uptimeSeconds;
+  if (cur.cpuTempC !== undefined) v.cpu_temp = cur.cpuTempC;
   return v;
 }

@@ -1,7 +1,7 @@
+import { ProcHostCollector } from '@hvac-edge/shared';
 import type { Logger } from 'pino';
 import { type MetricName, type Snapshot, snapshotToValues } from './catalog.js';
 import { scrapeNodeExporter } from './collectors/node-exporter.js';
-import { ProcHostCollector } from './collectors/proc-host.js';
 import type { MonitoringConfig } from './config.js';
 import { type Aggregation, type HistorySpec, resample, SeriesHistory } from './history.js';
 

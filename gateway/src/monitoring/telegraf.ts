@@ -1,4 +1,4 @@
-import { type Snapshot, WHOLE_DISK } from './catalog.js';
+import { type Snapshot, WHOLE_DISK } from '@hvac-edge/shared';
 import { type Line, timestampToMs } from './line-protocol.js';
 
 const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
@@ -49,6 +49,12 @@ export function telegrafSnapshots(
       case 'system':
         if (num(f.uptime) !== undefined) s.uptimeSeconds = num(f.uptime);
         if (num(f.n_cpus) !== undefined) s.cpuCores = num(f.n_cpus);
+        break;
+      case 'temp':
+        // Telegraf's temp input; on a Pi the SoC sensor is cpu_thermal.
+        if (num(f.temp) !== undefined && (s.cpuTempC === undefined || /cpu|soc/i.test(l.tags.sensor ?? ''))) {
+          s.cpuTempC = num(f.temp);
+        }
         break;
       case 'net':
         if (l.tags.interface && l.tags.interface !== 'lo' && l.tags.interface !== 'all') {

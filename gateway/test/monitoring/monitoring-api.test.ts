@@ -54,7 +54,7 @@ describe('monitoring API', () => {
     const t = await get('/infra/cloudServices/VM9/monitoring/cpu_usage');
     expect(t.statusCode).toBe(404);
     expect(t.json().message).toBe('unknown target VM9; valid targets: host');
-    const m = await get('/infra/cloudServices/host/monitoring/cpu_temp');
+    const m = await get('/infra/cloudServices/host/monitoring/gpu_temp');
     expect(m.statusCode).toBe(404);
     expect(m.json().message).toMatch(/valid metrics: cpu_usage, cpu_core, mem_usage, mem_total/);
   });

@@ -1,5 +1,5 @@
+import { type Snapshot, WHOLE_DISK } from '@hvac-edge/shared';
 import parsePrometheusTextFormat, { type PromFamily } from 'parse-prometheus-text-format';
-import { type Snapshot, WHOLE_DISK } from '../catalog.js';
 
 function samples(families: Map<string, PromFamily>, name: string) {
   return (families.get(name)?.metrics ?? []).map((m) => ({ labels: m.labels ?? {}, value: Number(m.value) }));

@@ -1,6 +1,33 @@
 import { readFile, statfs } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { type Snapshot, WHOLE_DISK } from '../catalog.js';
+
+/**
+ * One reading of a machine's raw counters and gauges, whatever the source (/proc, node_exporter, Telegraf).
+ * Counters are cumulative; rates come from two consecutive snapshots.
+ */
+export interface Snapshot {
+  /** Unix ms. */
+  at: number;
+  cpuBusySeconds?: number;
+  cpuTotalSeconds?: number;
+  /** Already a percentage where the source computes it (Telegraf). */
+  cpuUsagePct?: number;
+  cpuCores?: number;
+  /** SoC / CPU package temperature (a Raspberry Pi's thermal zone). */
+  cpuTempC?: number;
+  memTotalBytes?: number;
+  memAvailableBytes?: number;
+  diskTotalBytes?: number;
+  diskAvailBytes?: number;
+  diskReadBytes?: number;
+  diskWrittenBytes?: number;
+  uptimeSeconds?: number;
+  netRxBytes?: number;
+  netTxBytes?: number;
+}
+
+/** Whole block devices (sda, vda, xvda, nvme0n1, mmcblk0), so partitions are not counted twice. */
+export const WHOLE_DISK = /^(?:[shv]d[a-z]+|xvd[a-z]+|nvme\d+n\d+|mmcblk\d+)$/;
 
 // USER_HZ: /proc/stat counts in clock ticks of 1/100 s on every Linux architecture Node supports.
 const TICKS_PER_SECOND = 100;
@@ -51,23 +78,26 @@ export function parseNetDev(text: string): { rx: number; tx: number } {
 }
 
 /**
- * The gateway's own host, read from /proc and statfs: a handful of small file reads per sample and no child
+ * A Linux host read from /proc and statfs (the gateway's host, the Pi under the agent): a handful of small file reads per sample and no child
  * processes, so collection costs microseconds, not a fork.
  */
 export class ProcHostCollector {
   constructor(
     private readonly mountPoint: string = '/',
     private readonly procRoot: string = '/proc',
+    private readonly thermalZone: string = '/sys/class/thermal/thermal_zone0/temp',
   ) {}
 
   async collect(now = Date.now()): Promise<Snapshot> {
-    const [stat, meminfo, diskstats, netdev, uptime, fs] = await Promise.all([
+    const [stat, meminfo, diskstats, netdev, uptime, fs, temp] = await Promise.all([
       readFile(`${this.procRoot}/stat`, 'utf8'),
       readFile(`${this.procRoot}/meminfo`, 'utf8'),
       readFile(`${this.procRoot}/diskstats`, 'utf8'),
       readFile(`${this.procRoot}/net/dev`, 'utf8'),
       readFile(`${this.procRoot}/uptime`, 'utf8'),
       statfs(this.mountPoint),
+      // Millidegrees; absent on most servers and VMs.
+      readFile(this.thermalZone, 'utf8').catch(() => undefined),
     ]);
     const cpu = parseProcStat(stat);
     const mem = parseMeminfo(meminfo);
@@ -88,6 +118,7 @@ export class ProcHostCollector {
       uptimeSeconds: Number(uptime.split(' ')[0]),
       netRxBytes: net.rx,
       netTxBytes: net.tx,
+      ...(temp === undefined ? {} : { cpuTempC: Number(temp.trim()) / 1000 }),
     };
   }
 }
