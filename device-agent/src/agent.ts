@@ -1,4 +1,4 @@
-import { type AddEventRequest, backoffDelay, retry, uuidv7 } from '@hvac-edge/shared';
+import { type AddEventRequest, backoffDelay, retry, uuidv7, WakeableSleep } from '@hvac-edge/shared';
 import type { Logger } from 'pino';
 import type { CoolingController } from './actuation/controller.js';
 import type { AgentConfig } from './config.js';
@@ -32,7 +32,9 @@ export class Agent {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private draining: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly idle = new WakeableSleep();
+  /** Only stop() cuts a backoff short: new readings must not turn an outage into a retry storm. */
+  private readonly backoff = new WakeableSleep();
   private attempt = 0;
   private readonly abort = new AbortController();
   registered = false;
@@ -82,7 +84,8 @@ export class Agent {
     this.running = false;
     this.abort.abort();
     if (this.timer) clearInterval(this.timer);
-    this.wake?.();
+    this.idle.wake();
+    this.backoff.wake();
     await this.draining;
   }
 
@@ -134,7 +137,7 @@ export class Agent {
         this.controller?.onTemperature(r.temperatureC);
         const req = this.buildEvent(r.temperatureC, r.humidityPct);
         this.outbox.add(req.event.id, JSON.stringify(req));
-        this.wake?.();
+        this.idle.wake();
       } else {
         this.log.debug({ reading: r, quality: q }, 'reading rejected');
       }
@@ -144,19 +147,6 @@ export class Agent {
     }
     this.stats.readings[q] += 1;
     return q;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        resolve();
-      }
-      this.wake = done;
-    }).finally(() => {
-      this.wake = undefined;
-    });
   }
 
   /** Sends the outbox oldest first; stops at the first failure and backs off, so order is kept. */
@@ -196,8 +186,8 @@ export class Agent {
     while (this.running) {
       const r = await this.drainOnce();
       if (!this.running) break;
-      if (r.retryInMs !== undefined) await this.sleep(r.retryInMs);
-      else if (this.outbox.size.count === 0) await this.sleep(this.config.sensor.periodSeconds * 1000);
+      if (r.retryInMs !== undefined) await this.backoff.sleep(r.retryInMs);
+      else if (this.outbox.size.count === 0) await this.idle.sleep(this.config.sensor.periodSeconds * 1000);
     }
   }
 }

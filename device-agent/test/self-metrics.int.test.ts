@@ -56,14 +56,12 @@ describe('agent self-metrics', () => {
     stop = parts.stop;
     expect(await parts.health?.report()).toBe(true);
     expect(await parts.health?.report()).toBe(true);
-    const get = async (metric: string) =>
-      (
-        await (
-          await fetch(`${base}/infra/cloudServices/pi-health/monitoring/${metric}`, {
-            headers: { credential: 'pi-credential-1' },
-          })
-        ).json()
-      ).value as number;
+    const get = async (metric: string) => {
+      const res = await fetch(`${base}/infra/cloudServices/pi-health/monitoring/${metric}`, {
+        headers: { credential: 'pi-credential-1' },
+      });
+      return ((await res.json()) as { value: number }).value;
+    };
     const memTotal =
       Number(
         /MemTotal:\s+(\d+)/.exec(await import('node:fs').then((fs) => fs.readFileSync('/proc/meminfo', 'utf8')))?.[1],

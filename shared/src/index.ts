@@ -13,4 +13,5 @@ export * from './schema-validation.js';
 export * from './sd-notify.js';
 export * from './setpoint-command.js';
 export * from './uuid7.js';
+export * from './wakeable-sleep.js';
 export * from './weather-status.js';

@@ -89,3 +89,30 @@ describe('SdNotify', () => {
     expect(sd.watchdogIntervalMs).toBeUndefined();
   });
 });
+
+describe('WakeableSleep', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('sleeps, wakes early, and remembers a wake that came while awake', async () => {
+    const { WakeableSleep } = await import('../src/index.js');
+    const s = new WakeableSleep();
+    let done = false;
+    const p = s.sleep(10_000).then(() => {
+      done = true;
+    });
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(done).toBe(false);
+    s.wake();
+    await p;
+    expect(done).toBe(true);
+    s.wake(); // nobody sleeping: remembered
+    let second = false;
+    const q = s.sleep(10_000).then(() => {
+      second = true;
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(second).toBe(true);
+    await q;
+  });
+});

@@ -1,4 +1,4 @@
-import { backoffDelay, ENRICHED_EVENT_SCHEMA_VERSION, encodeEnrichedEventJson } from '@hvac-edge/shared';
+import { backoffDelay, ENRICHED_EVENT_SCHEMA_VERSION, encodeEnrichedEventJson, WakeableSleep } from '@hvac-edge/shared';
 import type { Logger } from 'pino';
 import type { EventStore, StoredEvent } from '../store/event-store.js';
 import type { WeatherService } from '../weather/weather-service.js';
@@ -27,9 +27,10 @@ export interface ForwarderHooks {
 export class Forwarder {
   private running = false;
   private loop: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
+  private readonly idle = new WakeableSleep();
+  /** Only stop() cuts a backoff short: new events must not turn an outage into a retry storm. */
+  private readonly backoff = new WakeableSleep();
   private attempt = 0;
-  private dirty = false;
   lastError: string | undefined;
 
   constructor(
@@ -49,28 +50,15 @@ export class Forwarder {
 
   /** Called on ingest so new events leave at once instead of at the next idle poll. */
   notify(): void {
-    this.dirty = true;
-    this.wakeUp?.();
+    this.idle.wake();
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    this.wakeUp?.();
+    this.idle.wake();
+    this.backoff.wake();
     await this.loop;
     await this.publisher.disconnect().catch((err: unknown) => this.log.warn({ err }, 'publisher disconnect failed'));
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = done;
-    }).finally(() => {
-      this.wakeUp = undefined;
-    });
   }
 
   toMessage(s: StoredEvent): { message: OutboundMessage; weather: 'fresh' | 'stale' | 'none' } {
@@ -142,19 +130,21 @@ export class Forwarder {
   private async run(): Promise<void> {
     while (this.running) {
       try {
-        this.dirty = false;
         const n = await this.forwardOnce();
         if (this.attempt > 0) this.log.info({ afterAttempts: this.attempt }, 'forwarding recovered');
         this.attempt = 0;
         this.lastError = undefined;
-        if (!this.dirty) await this.sleep(n === 0 ? this.options.idleMs : 0);
+        // A notify() during the pass is remembered by the sleep, so new events never wait for the idle poll.
+        if (n === 0) await this.idle.sleep(this.options.idleMs);
       } catch (err) {
         this.attempt += 1;
         const message = (err as Error).message;
         if (message !== this.lastError) this.log.warn({ err, attempt: this.attempt }, `forwarding failed: ${message}`);
         this.lastError = message;
         this.hooks.onRetry?.(err);
-        await this.sleep(backoffDelay(this.attempt, this.options.retryMinDelayMs, this.options.retryMaxDelayMs));
+        await this.backoff.sleep(
+          backoffDelay(this.attempt, this.options.retryMinDelayMs, this.options.retryMaxDelayMs),
+        );
       }
     }
   }
