@@ -5,27 +5,15 @@ import { SqliteEventStore } from '@hvac-edge/gateway';
 import { createLogger } from '@hvac-edge/shared';
 import { freePort, makeTempDir, waitFor } from '@hvac-edge/test/support';
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawnGateway } from '../../gateway/test/helpers.js';
 import { createAgent, createSensor, NoGpioError } from '../src/app.js';
 import { loadAgentConfig } from '../src/config.js';
 
-const GATEWAY_MAIN = fileURLToPath(new URL('../../gateway/src/main.ts', import.meta.url));
 const AGENT_MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const silent = createLogger('test', { level: 'silent' });
 
-function startGateway(port: number, dbPath: string): { proc: ChildProcess; exited: Promise<unknown> } {
-  const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', GATEWAY_MAIN], {
-    env: {
-      ...process.env,
-      GATEWAY_HTTP_HOST: '127.0.0.1',
-      GATEWAY_HTTP_PORT: String(port),
-      GATEWAY_STORE_PATH: dbPath,
-      GATEWAY_LOG_LEVEL: 'error',
-      GATEWAY_MONITORING_ENABLED: 'false',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  return { proc, exited: new Promise((r) => proc.once('exit', r)) };
-}
+const startGateway = (port: number, dbPath: string) =>
+  spawnGateway(port, dbPath, { GATEWAY_MONITORING_ENABLED: 'false' });
 
 describe('device agent against a real gateway process', () => {
   let dir = '';

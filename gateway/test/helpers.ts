@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { createLogger } from '@hvac-edge/shared';
 import { makeTempDir } from '@hvac-edge/test/support';
@@ -30,4 +31,27 @@ export async function startTestGateway(
       await rm(dir, { recursive: true, force: true });
     },
   });
+}
+
+const MAIN = new URL('../src/main.ts', import.meta.url).pathname;
+
+export interface GatewayProcess {
+  proc: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+/** The gateway as its own process (from sources), configured by GATEWAY_* variables; for crash and restart tests. */
+export function spawnGateway(port: number, dbPath: string, env: Record<string, string> = {}): GatewayProcess {
+  const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN], {
+    env: {
+      ...process.env,
+      GATEWAY_HTTP_HOST: '127.0.0.1',
+      GATEWAY_HTTP_PORT: String(port),
+      GATEWAY_STORE_PATH: dbPath,
+      GATEWAY_LOG_LEVEL: 'error',
+      ...env,
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  return { proc, exited: new Promise((r) => proc.once('exit', (code) => r(code))) };
 }

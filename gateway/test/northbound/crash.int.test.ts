@@ -1,6 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import {
   freePort,
   type KafkaUnderTest,
@@ -13,9 +12,9 @@ import {
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store.js';
+import { spawnGateway } from '../helpers.js';
 import { consumeEvents } from './helpers.js';
 
-const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const BACKLOG = 6000;
 
 // SIGKILL while forwarding a backlog, then restart: at-least-once, and every accepted id arrives.
@@ -57,22 +56,12 @@ describe('northbound crash: SIGKILL mid-drain', () => {
     };
     const startGateway = async () => {
       const port = await freePort();
-      const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN], {
-        env: {
-          ...process.env,
-          GATEWAY_HTTP_HOST: '127.0.0.1',
-          GATEWAY_HTTP_PORT: String(port),
-          GATEWAY_STORE_PATH: dbPath,
-          GATEWAY_LOG_LEVEL: 'error',
-          GATEWAY_KAFKA_BROKERS: kafka?.brokers.join(',') ?? '',
-          GATEWAY_KAFKA_TOPIC: topic,
-          GATEWAY_KAFKA_BATCH_SIZE: '200',
-          GATEWAY_KAFKA_IDLE_MS: '50',
-        },
-        stdio: ['ignore', 'inherit', 'inherit'],
+      return spawnGateway(port, dbPath, {
+        GATEWAY_KAFKA_BROKERS: kafka?.brokers.join(',') ?? '',
+        GATEWAY_KAFKA_TOPIC: topic,
+        GATEWAY_KAFKA_BATCH_SIZE: '200',
+        GATEWAY_KAFKA_IDLE_MS: '50',
       });
-      const exited = new Promise((r) => proc.once('exit', r));
-      return { proc, exited };
     };
 
     const first = await startGateway();

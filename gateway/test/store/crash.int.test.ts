@@ -1,11 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { freePort, makeAddEventRequest, makeTempDir, waitFor } from '@hvac-edge/test/support';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store.js';
-
-const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+import { spawnGateway } from '../helpers.js';
 
 // An acknowledgement means durable: a gateway killed with SIGKILL right after its 201s still has every acked event.
 describe('durability: SIGKILL right after 201', () => {
@@ -20,18 +18,9 @@ describe('durability: SIGKILL right after 201', () => {
     dir = await makeTempDir('crash');
     const port = await freePort();
     const dbPath = `${dir}/gateway.db`;
-    child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN], {
-      env: {
-        ...process.env,
-        GATEWAY_HTTP_HOST: '127.0.0.1',
-        GATEWAY_HTTP_PORT: String(port),
-        GATEWAY_STORE_PATH: dbPath,
-        GATEWAY_LOG_LEVEL: 'warn',
-        GATEWAY_RATE_LIMIT_PER_DEVICE_PER_MINUTE: '0',
-      },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    const exited = new Promise((resolve) => child?.once('exit', resolve));
+    const gateway = spawnGateway(port, dbPath, { GATEWAY_RATE_LIMIT_PER_DEVICE_PER_MINUTE: '0' });
+    child = gateway.proc;
+    const exited = gateway.exited;
     const base = `http://127.0.0.1:${port}`;
     await waitFor(async () => (await fetch(`${base}/readyz`)).ok, 'gateway readiness', 30_000);
 
