@@ -26,7 +26,8 @@ const a = gw.server.server.address();
 const port = typeof a === 'object' && a ? a.port : 0;
 
 const agentMain = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-const agent = spawn(process.execPath, [agentMain, 'run'], {
+// The same V8 flag as deploy/systemd/hvac-edge-agent.service.
+const agent = spawn(process.execPath, ['--max-semi-space-size=1', agentMain, 'run'], {
   stdio: ['ignore', 'ignore', 'inherit'],
   env: {
     ...process.env,
