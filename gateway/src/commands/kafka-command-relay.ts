@@ -30,7 +30,8 @@ export class KafkaCommandRelay {
       brokers: o.brokers,
       logLevel: logLevel.NOTHING,
       retry: { retries: 10, initialRetryTime: 300 },
-    }).consumer({ groupId: o.groupId, allowAutoTopicCreation: true });
+      // Short fetch waits keep shutdown quick: disconnect waits for the fetch in flight.
+    }).consumer({ groupId: o.groupId, allowAutoTopicCreation: true, maxWaitTimeInMs: 1000 });
   }
 
   async start(): Promise<void> {
@@ -63,7 +64,17 @@ export class KafkaCommandRelay {
     });
   }
 
-  async stop(): Promise<void> {
-    await this.consumer.disconnect();
+  /**
+   * Bounded: a consumer still joining its group (e.g. waiting out a member that died with the previous process)
+   * would hold the shutdown until the group's rebalance timeout. Uncommitted commands are simply relayed again.
+   */
+  async stop(timeoutMs = 3000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const result = await Promise.race([this.consumer.disconnect().then(() => 'done' as const), timedOut]);
+    clearTimeout(timer);
+    if (result === 'timeout') this.log.warn({ timeoutMs }, 'command relay did not disconnect in time; leaving it');
   }
 }
