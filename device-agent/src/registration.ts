@@ -42,7 +42,12 @@ export async function registerDevice(transport: HttpTransport, c: Readonly<Agent
   ];
   for (const [path, key, item] of steps) {
     const res = await transport.request('POST', `/api/v3/${path}`, JSON.stringify([{ apiVersion: 'v3', [key]: item }]));
-    const body = (await res.json().catch(() => null)) as Array<{ statusCode: number; message?: string }> | null;
+    let body: Array<{ statusCode: number; message?: string }> | null = null;
+    try {
+      body = res.json() as Array<{ statusCode: number; message?: string }>;
+    } catch {
+      body = null;
+    }
     const status = Array.isArray(body) ? body[0]?.statusCode : res.status;
     if (status !== 201 && status !== 409) {
       const message = Array.isArray(body) ? body[0]?.message : `HTTP ${res.status}`;

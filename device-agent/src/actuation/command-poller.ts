@@ -49,7 +49,7 @@ export class CommandPoller {
           (this.waitSeconds + 10) * 1000,
         );
         if (!res.ok) throw new Error(`HTTP ${res.status}`);
-        const body = (await res.json()) as { commands: GatewayCommand[] };
+        const body = res.json() as { commands: GatewayCommand[] };
         for (const c of body.commands) {
           const outcome = this.apply(c);
           this.cursor.set(c.seq);
