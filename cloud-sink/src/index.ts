@@ -1,2 +1,5 @@
-// Not built yet: see the open issue for this service. The package exists so the workspace layout is stable.
-export {};
+export * from './app.js';
+export * from './config.js';
+export * from './influx/point-writer.js';
+export * from './kafka/events-consumer.js';
+export * from './points.js';

@@ -24,6 +24,8 @@ export async function startVictoriaMetrics(): Promise<VictoriaMetricsServer> {
       `-storageDataPath=${dir}/data`,
       '-retentionPeriod=100y',
       '-search.disableCache',
+      // InfluxDB overwrites a point with the same series and timestamp; VictoriaMetrics needs dedup for that.
+      '-dedup.minScrapeInterval=1ms',
       '-loggerLevel=WARN',
     ],
     port,

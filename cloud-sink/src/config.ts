@@ -1,0 +1,36 @@
+import { loadConfig, secret } from '@hvac-edge/shared';
+import { type Static, Type } from '@sinclair/typebox';
+
+const Obj = <T extends Parameters<typeof Type.Object>[0]>(props: T) =>
+  Type.Object(props, { default: {}, additionalProperties: false });
+
+export const SinkConfigSchema = Type.Object(
+  {
+    log: Obj({ level: Type.String({ default: 'info' }) }),
+    kafka: Obj({
+      brokers: Type.Array(Type.String({ minLength: 1 }), { default: ['127.0.0.1:9092'] }),
+      clientId: Type.String({ default: 'hvac-edge-sink' }),
+      groupId: Type.String({ default: 'hvac-edge-sink', description: 'scale out = more replicas in this group' }),
+      topic: Type.String({ default: 'hvac-edge.events' }),
+      dlqTopic: Type.String({ default: 'hvac-edge.events.dlq', description: 'invalid messages, with the reason' }),
+      fromBeginning: Type.Boolean({ default: true, description: 'where a new group starts' }),
+    }),
+    influx: Obj({
+      url: Type.String({ default: 'http://127.0.0.1:8086', description: 'InfluxDB v2 (or a v2-compatible write API)' }),
+      token: Type.String({ default: '', ...secret, description: 'SINK_INFLUX_TOKEN_FILE in Kubernetes' }),
+      org: Type.String({ default: 'hvac-edge' }),
+      bucket: Type.String({ default: 'hvac' }),
+      timeoutMs: Type.Integer({ minimum: 100, default: 10_000 }),
+      retryMinDelayMs: Type.Integer({ minimum: 1, default: 500 }),
+      retryMaxDelayMs: Type.Integer({ minimum: 1, default: 30_000 }),
+    }),
+  },
+  { additionalProperties: false },
+);
+export type SinkConfig = Static<typeof SinkConfigSchema>;
+
+export const SINK_ENV_PREFIX = 'SINK_';
+
+export function loadSinkConfig(env: NodeJS.ProcessEnv = process.env, overrides?: Record<string, unknown>) {
+  return loadConfig<SinkConfig>(SinkConfigSchema, { prefix: SINK_ENV_PREFIX, env, ...(overrides ? { overrides } : {}) });
+}

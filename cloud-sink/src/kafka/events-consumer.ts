@@ -1,0 +1,119 @@
+import { decodeEnrichedEvent } from '@hvac-edge/shared';
+import type { Point } from '@influxdata/influxdb-client';
+import { type Consumer, Kafka, type Producer, logLevel } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { PointWriter } from '../influx/point-writer.js';
+import { climatePoint } from '../points.js';
+
+export interface EventsConsumerOptions {
+  brokers: string[];
+  clientId: string;
+  groupId: string;
+  topic: string;
+  dlqTopic: string;
+  fromBeginning: boolean;
+}
+
+export interface ConsumerStats {
+  batches: number;
+  events: number;
+  points: number;
+  deadLettered: number;
+}
+
+/**
+ * The sink's consumer group: per batch, invalid messages go to the dead-letter topic with the reason, the batch's
+ * points are written, and only then is the offset committed. A crash or a rebalance anywhere before the commit
+ * re-delivers the batch; points carry the event's origin as timestamp, so the rewrite changes nothing.
+ */
+export class EventsConsumer {
+  private readonly consumer: Consumer;
+  private readonly producer: Producer;
+  readonly stats: ConsumerStats = { batches: 0, events: 0, points: 0, deadLettered: 0 };
+  private joined = false;
+
+  constructor(
+    private readonly o: EventsConsumerOptions,
+    private readonly writer: PointWriter,
+    private readonly log: Logger,
+    private readonly onPoints: (points: Point[], messages: ReturnType<typeof decodeEnrichedEvent>[]) => void = () => {},
+  ) {
+    const kafka = new Kafka({ clientId: o.clientId, brokers: o.brokers, logLevel: logLevel.NOTHING });
+    this.consumer = kafka.consumer({ groupId: o.groupId, maxWaitTimeInMs: 1000 });
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      this.joined = true;
+    });
+    this.consumer.on(this.consumer.events.CRASH, () => {
+      this.joined = false;
+    });
+  }
+
+  get groupJoined(): boolean {
+    return this.joined;
+  }
+
+  async start(): Promise<void> {
+    await this.producer.connect();
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.o.topic, fromBeginning: this.o.fromBeginning });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+        if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+        const points: Point[] = [];
+        const decoded: ReturnType<typeof decodeEnrichedEvent>[] = [];
+        const dead: Array<{ key: Buffer | null; value: Buffer | null; reason: string; offset: string }> = [];
+        for (const m of batch.messages) {
+          const d = decodeEnrichedEvent(m.value);
+          if (!d.ok) {
+            dead.push({ key: m.key, value: m.value, reason: d.errors.join('; ').slice(0, 1000), offset: m.offset });
+            continue;
+          }
+          decoded.push(d);
+          const p = climatePoint(d.value);
+          if (p) points.push(p);
+        }
+        if (dead.length > 0) {
+          await this.producer.send({
+            topic: this.o.dlqTopic,
+            acks: -1,
+            messages: dead.map((x) => ({
+              key: x.key,
+              value: x.value,
+              headers: {
+                'dlq-reason': x.reason,
+                'dlq-source': `${batch.topic}/${batch.partition}/${x.offset}`,
+              },
+            })),
+          });
+          this.log.warn({ count: dead.length, first: dead[0]?.reason }, 'invalid messages sent to the dead-letter topic');
+        }
+        // Keep the membership alive while a TSDB outage holds the write.
+        const beat = setInterval(() => void heartbeat().catch(() => {}), 3000);
+        try {
+          await this.writer.write(points);
+        } finally {
+          clearInterval(beat);
+        }
+        this.onPoints(points, decoded);
+        const last = batch.messages[batch.messages.length - 1];
+        if (!last) return;
+        resolveOffset(last.offset);
+        await this.consumer.commitOffsets([
+          { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
+        ]);
+        this.stats.batches += 1;
+        this.stats.events += batch.messages.length;
+        this.stats.points += points.length;
+        this.stats.deadLettered += dead.length;
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+    await this.producer.disconnect();
+  }
+}

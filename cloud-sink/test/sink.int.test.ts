@@ -1,0 +1,108 @@
+import { type EnrichedEvent, createLogger, encodeEnrichedEvent } from '@hvac-edge/shared';
+import {
+  type KafkaUnderTest,
+  type VictoriaMetricsServer,
+  makeEvent,
+  startKafkaForTests,
+  startVictoriaMetrics,
+  uniqueTopic,
+  waitFor,
+} from '@hvac-edge/test/support';
+import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSink } from '../src/app.js';
+import { loadSinkConfig } from '../src/config.js';
+
+const T0 = Date.UTC(2026, 10, 1, 12);
+
+function message(i: number, device: string): EnrichedEvent {
+  const event = makeEvent({ deviceName: device, originNs: (T0 + i * 10_000) * 1_000_000, temperature: 20 + i / 10, humidity: 40 + (i % 7) });
+  event.tags = { location: 'room-a' };
+  return {
+    schemaVersion: 1,
+    gatewayId: 'gw-1',
+    receivedAt: T0 + i * 10_000 + 5,
+    sequence: i + 1,
+    event,
+    weather: { provider: 'fixed', observedAt: T0, ageSeconds: i * 10, stale: false, temperatureC: 31, humidityPct: 70, weatherStatus: 7 },
+  };
+}
+
+describe('cloud sink: Kafka -> VictoriaMetrics (InfluxDB v2 write API)', () => {
+  let kafka: KafkaUnderTest;
+  let vm: VictoriaMetricsServer;
+  beforeAll(async () => {
+    [kafka, vm] = await Promise.all([startKafkaForTests({ defaultPartitions: 3 }), startVictoriaMetrics()]);
+  });
+  afterAll(async () => {
+    await Promise.all([kafka?.stop(), vm?.stop()]);
+  });
+
+  it('writes every event as one climate point, dead-letters a poison message, and a replay adds no samples', async () => {
+    const topic = uniqueTopic('events');
+    const dlqTopic = uniqueTopic('dlq');
+    const client = new Kafka({ clientId: 't', brokers: kafka.brokers, logLevel: logLevel.NOTHING });
+    const producer = client.producer();
+    await producer.connect();
+    const N = 30;
+    const msgs = Array.from({ length: N }, (_, i) => message(i, `dev-${i % 3}`));
+    await producer.send({ topic, messages: msgs.slice(0, 15).map((m) => ({ key: m.event.deviceName, value: encodeEnrichedEvent(m) })) });
+    await producer.send({ topic, messages: [{ key: 'dev-0', value: '{"schemaVersion": 1, "broken": true}' }] });
+    await producer.send({ topic, messages: msgs.slice(15).map((m) => ({ key: m.event.deviceName, value: encodeEnrichedEvent(m) })) });
+    await producer.disconnect();
+
+    const run = async (groupId: string) => {
+      const config = loadSinkConfig(
+        {},
+        {
+          'kafka.brokers': kafka.brokers,
+          'kafka.topic': topic,
+          'kafka.dlqTopic': dlqTopic,
+          'kafka.groupId': groupId,
+          'influx.url': vm.url,
+          'influx.retryMinDelayMs': 50,
+        },
+      );
+      const sink = createSink(config, createLogger('t', { level: 'silent' }));
+      await sink.start();
+      await waitFor(async () => sink.consumer.stats.events >= N + 1, 'all messages consumed', 30_000);
+      await sink.stop();
+      return sink.consumer.stats;
+    };
+
+    const stats = await run(uniqueTopic('sink'));
+    expect(stats).toMatchObject({ points: N, deadLettered: 1 });
+    const check = async () => {
+      const temps = await vm.exportSeries('climate_temperature');
+      expect(temps.map((s) => s.metric.device).sort()).toEqual(['dev-0', 'dev-1', 'dev-2']);
+      for (const s of temps) {
+        expect(s.metric).toMatchObject({ gateway: 'gw-1', location: 'room-a' });
+        const expected = msgs.filter((m) => m.event.deviceName === s.metric.device);
+        expect(s.timestamps).toEqual(expected.map((m) => m.event.origin / 1_000_000));
+        expect(s.values).toEqual(expected.map((m) => Number(m.event.readings[0]?.value)));
+      }
+      const weather = await vm.exportSeries('climate_weather_stat');
+      expect(weather.flatMap((s) => s.values)).toEqual(Array(N).fill(7));
+      expect((await vm.exportSeries('climate_ext_temperature')).flatMap((s) => s.values)).toHaveLength(N);
+    };
+    await check();
+
+    // A replay of the same messages (a new group reads from the beginning): the same points, no new samples.
+    await run(uniqueTopic('sink-replay'));
+    await check();
+
+    // The poison message is in the DLQ with its reason.
+    const consumer = client.consumer({ groupId: uniqueTopic('dlq-reader') });
+    await consumer.connect();
+    await consumer.subscribe({ topic: dlqTopic, fromBeginning: true });
+    const dlq = await new Promise<{ reason: string; value: string }>((resolve) => {
+      void consumer.run({
+        eachMessage: async ({ message }) =>
+          resolve({ reason: String(message.headers?.['dlq-reason']), value: String(message.value) }),
+      });
+    });
+    await consumer.disconnect();
+    expect(dlq.value).toBe('{"schemaVersion": 1, "broken": true}');
+    expect(dlq.reason).toMatch(/gatewayId is required/);
+  });
+});
