@@ -2,6 +2,7 @@
 // node --conditions=source --import tsx scripts/config-reference.ts > docs/configuration.md
 
 import { pathToFileURL } from 'node:url';
+import { SINK_ENV_PREFIX, SinkConfigSchema } from '@hvac-edge/cloud-sink';
 import { AGENT_ENV_PREFIX, AgentConfigSchema } from '@hvac-edge/device-agent';
 import { ENV_PREFIX, GatewayConfigSchema } from '@hvac-edge/gateway';
 import { configLeaves } from '@hvac-edge/shared';
@@ -41,5 +42,6 @@ export function allConfigReference(): string {
     '',
     configReference('Gateway (`GATEWAY_` prefix)', GatewayConfigSchema, ENV_PREFIX),
     configReference('Device agent (`AGENT_` prefix)', AgentConfigSchema, AGENT_ENV_PREFIX),
+    configReference('Cloud sink (`SINK_` prefix)', SinkConfigSchema, SINK_ENV_PREFIX),
   ].join('\n');
 }

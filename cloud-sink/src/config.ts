@@ -32,5 +32,9 @@ export type SinkConfig = Static<typeof SinkConfigSchema>;
 export const SINK_ENV_PREFIX = 'SINK_';
 
 export function loadSinkConfig(env: NodeJS.ProcessEnv = process.env, overrides?: Record<string, unknown>) {
-  return loadConfig<SinkConfig>(SinkConfigSchema, { prefix: SINK_ENV_PREFIX, env, ...(overrides ? { overrides } : {}) });
+  return loadConfig<SinkConfig>(SinkConfigSchema, {
+    prefix: SINK_ENV_PREFIX,
+    env,
+    ...(overrides ? { overrides } : {}),
+  });
 }

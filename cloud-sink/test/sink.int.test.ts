@@ -1,11 +1,12 @@
-import { type EnrichedEvent, createLogger, encodeEnrichedEvent } from '@hvac-edge/shared';
+import { createServer } from 'node:http';
+import { createLogger, type EnrichedEvent, encodeEnrichedEvent } from '@hvac-edge/shared';
 import {
   type KafkaUnderTest,
-  type VictoriaMetricsServer,
   makeEvent,
   startKafkaForTests,
   startVictoriaMetrics,
   uniqueTopic,
+  type VictoriaMetricsServer,
   waitFor,
 } from '@hvac-edge/test/support';
 import { Kafka, logLevel } from 'kafkajs';
@@ -15,16 +16,29 @@ import { loadSinkConfig } from '../src/config.js';
 
 const T0 = Date.UTC(2026, 10, 1, 12);
 
-function message(i: number, device: string): EnrichedEvent {
-  const event = makeEvent({ deviceName: device, originNs: (T0 + i * 10_000) * 1_000_000, temperature: 20 + i / 10, humidity: 40 + (i % 7) });
+function message(i: number, device: string, gatewayId = 'gw-1'): EnrichedEvent {
+  const event = makeEvent({
+    deviceName: device,
+    originNs: (T0 + i * 10_000) * 1_000_000,
+    temperature: 20 + i / 10,
+    humidity: 40 + (i % 7),
+  });
   event.tags = { location: 'room-a' };
   return {
     schemaVersion: 1,
-    gatewayId: 'gw-1',
+    gatewayId,
     receivedAt: T0 + i * 10_000 + 5,
     sequence: i + 1,
     event,
-    weather: { provider: 'fixed', observedAt: T0, ageSeconds: i * 10, stale: false, temperatureC: 31, humidityPct: 70, weatherStatus: 7 },
+    weather: {
+      provider: 'fixed',
+      observedAt: T0,
+      ageSeconds: i * 10,
+      stale: false,
+      temperatureC: 31,
+      humidityPct: 70,
+      weatherStatus: 7,
+    },
   };
 }
 
@@ -46,9 +60,15 @@ describe('cloud sink: Kafka -> VictoriaMetrics (InfluxDB v2 write API)', () => {
     await producer.connect();
     const N = 30;
     const msgs = Array.from({ length: N }, (_, i) => message(i, `dev-${i % 3}`));
-    await producer.send({ topic, messages: msgs.slice(0, 15).map((m) => ({ key: m.event.deviceName, value: encodeEnrichedEvent(m) })) });
+    await producer.send({
+      topic,
+      messages: msgs.slice(0, 15).map((m) => ({ key: m.event.deviceName, value: encodeEnrichedEvent(m) })),
+    });
     await producer.send({ topic, messages: [{ key: 'dev-0', value: '{"schemaVersion": 1, "broken": true}' }] });
-    await producer.send({ topic, messages: msgs.slice(15).map((m) => ({ key: m.event.deviceName, value: encodeEnrichedEvent(m) })) });
+    await producer.send({
+      topic,
+      messages: msgs.slice(15).map((m) => ({ key: m.event.deviceName, value: encodeEnrichedEvent(m) })),
+    });
     await producer.disconnect();
 
     const run = async (groupId: string) => {
@@ -104,5 +124,84 @@ describe('cloud sink: Kafka -> VictoriaMetrics (InfluxDB v2 write API)', () => {
     await consumer.disconnect();
     expect(dlq.value).toBe('{"schemaVersion": 1, "broken": true}');
     expect(dlq.reason).toMatch(/gatewayId is required/);
+  });
+
+  it('TSDB unreachable: nothing is committed meanwhile; after recovery every point lands once', async () => {
+    // A switchable proxy in front of VictoriaMetrics stands for the outage.
+    let down = true;
+    let refused = 0;
+    const proxy = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', async () => {
+        if (down) {
+          refused += 1;
+          res.writeHead(503).end('down for the test');
+          return;
+        }
+        const r = await fetch(`${vm.url}${req.url}`, {
+          method: req.method ?? 'POST',
+          headers: {
+            'content-type': String(req.headers['content-type'] ?? 'text/plain'),
+            ...(req.headers['content-encoding'] ? { 'content-encoding': String(req.headers['content-encoding']) } : {}),
+          },
+          body: Buffer.concat(chunks),
+        });
+        res.writeHead(r.status).end(await r.text());
+      });
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const a = proxy.address();
+    const proxyUrl = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+
+    const topic = uniqueTopic('events');
+    const groupId = uniqueTopic('sink');
+    const client = new Kafka({ clientId: 't', brokers: kafka.brokers, logLevel: logLevel.NOTHING });
+    const producer = client.producer();
+    await producer.connect();
+    const N = 20;
+    const msgs = Array.from({ length: N }, (_, i) => message(i, `f-${i % 2}`, 'gw-fault'));
+    await producer.send({
+      topic,
+      messages: msgs.map((m) => ({ key: m.event.deviceName, value: encodeEnrichedEvent(m) })),
+    });
+    await producer.disconnect();
+    const admin = client.admin();
+    await admin.connect();
+    const committed = async () =>
+      (await admin.fetchOffsets({ groupId, topics: [topic] }))
+        .flatMap((t) => t.partitions)
+        .reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
+
+    const sink = createSink(
+      loadSinkConfig(
+        {},
+        {
+          'kafka.brokers': kafka.brokers,
+          'kafka.topic': topic,
+          'kafka.dlqTopic': uniqueTopic('dlq'),
+          'kafka.groupId': groupId,
+          'influx.url': proxyUrl,
+          'influx.retryMinDelayMs': 20,
+          'influx.retryMaxDelayMs': 100,
+        },
+      ),
+      createLogger('t', { level: 'silent' }),
+    );
+    await sink.start();
+    await waitFor(async () => refused >= 3, 'writes refused during the outage', 30_000);
+    expect(await committed()).toBe(0);
+    expect(sink.consumer.stats.events).toBe(0);
+    expect(await vm.exportSeries('climate_temperature{gateway="gw-fault"}')).toEqual([]);
+
+    down = false;
+    await waitFor(async () => sink.consumer.stats.events >= N, 'backlog written after recovery', 30_000);
+    await waitFor(async () => (await committed()) === N, 'offsets committed');
+    await sink.stop();
+    await admin.disconnect();
+    await new Promise<void>((r) => proxy.close(() => r()));
+    const series = await vm.exportSeries('climate_temperature{gateway="gw-fault"}');
+    expect(series.flatMap((s) => s.timestamps).sort()).toEqual(msgs.map((m) => m.event.origin / 1_000_000).sort());
+    expect(sink.writeRetries).toBeGreaterThanOrEqual(3);
   });
 });

@@ -1,5 +1,5 @@
 import { HvacError, retry } from '@hvac-edge/shared';
-import { InfluxDB, type Point, type WriteApi } from '@influxdata/influxdb-client';
+import { InfluxDB, type Point, setLogger, type WriteApi } from '@influxdata/influxdb-client';
 import type { Logger } from 'pino';
 
 /** Port: writes a batch of points durably, or rejects (the caller keeps its offsets uncommitted). */
@@ -34,6 +34,12 @@ export class InfluxPointWriter implements PointWriter {
     private readonly onRetry: () => void = () => {},
   ) {
     this.influx = new InfluxDB({ url: o.url, token: o.token, timeout: o.timeoutMs });
+    // The client logs every failed write to the console itself; failures are logged (once per outage) by the
+    // retry below, so its own lines go to debug.
+    setLogger({
+      error: (message, err) => log.debug({ err }, message),
+      warn: (message, err) => log.debug({ err }, message),
+    });
   }
 
   private api(): WriteApi {
@@ -56,10 +62,14 @@ export class InfluxPointWriter implements PointWriter {
           const status = (err as { statusCode?: number }).statusCode;
           // 4xx other than 429 will not get better by retrying (bad token, bad bucket): stop and say so.
           if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
-            throw new HvacError('INFLUX_REJECTED', `InfluxDB rejected the write (HTTP ${status}): ${(err as Error).message}`, {
-              retriable: false,
-              cause: err,
-            });
+            throw new HvacError(
+              'INFLUX_REJECTED',
+              `InfluxDB rejected the write (HTTP ${status}): ${(err as Error).message}`,
+              {
+                retriable: false,
+                cause: err,
+              },
+            );
           }
           throw err;
         }

@@ -1,6 +1,6 @@
 import { decodeEnrichedEvent } from '@hvac-edge/shared';
 import type { Point } from '@influxdata/influxdb-client';
-import { type Consumer, Kafka, type Producer, logLevel } from 'kafkajs';
+import { type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { PointWriter } from '../influx/point-writer.js';
 import { climatePoint } from '../points.js';
@@ -88,7 +88,10 @@ export class EventsConsumer {
               },
             })),
           });
-          this.log.warn({ count: dead.length, first: dead[0]?.reason }, 'invalid messages sent to the dead-letter topic');
+          this.log.warn(
+            { count: dead.length, first: dead[0]?.reason },
+            'invalid messages sent to the dead-letter topic',
+          );
         }
         // Keep the membership alive while a TSDB outage holds the write.
         const beat = setInterval(() => void heartbeat().catch(() => {}), 3000);

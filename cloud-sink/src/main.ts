@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+import { createLogger, handleSignals, Lifecycle, SdNotify, ValidationError } from '@hvac-edge/shared';
+import { createSink } from './app.js';
+import { loadSinkConfig } from './config.js';
+
+/** The sink process: config, logger, signals. SIGTERM stops fetching, lets the batch finish, and disconnects. */
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadSinkConfig>;
+  try {
+    config = loadSinkConfig();
+  } catch (err) {
+    if (err instanceof ValidationError) {
+      process.stderr.write(`hvac-sink: invalid configuration:\n  - ${err.problems.join('\n  - ')}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = createLogger('cloud-sink', { level: config.log.level });
+  const sd = new SdNotify({ onError: (err) => log.warn({ err }, 'sd_notify failed') });
+  const sink = createSink(config, log);
+  const lifecycle = new Lifecycle(log).add({ name: 'sink', start: () => sink.start(), stop: () => sink.stop() });
+  handleSignals(log, async () => {
+    await sd.stopping();
+    await lifecycle.stop();
+  });
+  await lifecycle.start();
+  log.info({ topic: config.kafka.topic, group: config.kafka.groupId, influx: config.influx.url }, 'sink consuming');
+  await sd.ready('consuming');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`hvac-sink: fatal: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.exit(1);
+});
