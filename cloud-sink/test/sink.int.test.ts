@@ -204,4 +204,53 @@ describe('cloud sink: Kafka -> VictoriaMetrics (InfluxDB v2 write API)', () => {
     expect(series.flatMap((s) => s.timestamps).sort()).toEqual(msgs.map((m) => m.event.origin / 1_000_000).sort());
     expect(sink.writeRetries).toBeGreaterThanOrEqual(3);
   });
+
+  it('two sink instances in one group share the partitions and together write every point exactly once', async () => {
+    const topic = uniqueTopic('events');
+    const groupId = uniqueTopic('sink');
+    const client = new Kafka({ clientId: 't', brokers: kafka.brokers, logLevel: logLevel.NOTHING });
+    const admin = client.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 4 }] });
+    await admin.disconnect();
+    const N = 120;
+    const msgs = Array.from({ length: N }, (_, i) => message(i, `s-${i % 8}`, 'gw-scale'));
+    const make = () =>
+      createSink(
+        loadSinkConfig(
+          {},
+          {
+            'kafka.brokers': kafka.brokers,
+            'kafka.topic': topic,
+            'kafka.dlqTopic': uniqueTopic('dlq'),
+            'kafka.groupId': groupId,
+            'influx.url': vm.url,
+          },
+        ),
+        createLogger('t', { level: 'silent' }),
+      );
+    const [a, b] = [make(), make()];
+    await Promise.all([a.start(), b.start()]);
+    // Produce once the group has settled with both members, so that both get work.
+    await waitFor(
+      async () =>
+        a.consumer.assignedPartitions.length > 0 &&
+        b.consumer.assignedPartitions.length > 0 &&
+        a.consumer.assignedPartitions.length + b.consumer.assignedPartitions.length === 4,
+      'both members assigned',
+      30_000,
+    );
+    const producer = client.producer();
+    await producer.connect();
+    await producer.send({ topic, messages: msgs.map((m) => ({ key: m.event.deviceName, value: encodeEnrichedEvent(m) })) });
+    await producer.disconnect();
+    await waitFor(async () => a.consumer.stats.events + b.consumer.stats.events >= N, 'both consumed', 30_000);
+    await Promise.all([a.stop(), b.stop()]);
+    // Both took part, and between them every message was processed once.
+    expect(a.consumer.stats.events).toBeGreaterThan(0);
+    expect(b.consumer.stats.events).toBeGreaterThan(0);
+    expect(a.consumer.stats.events + b.consumer.stats.events).toBe(N);
+    const series = await vm.exportSeries('climate_temperature{gateway="gw-scale"}');
+    expect(series.flatMap((s) => s.timestamps)).toHaveLength(N);
+  });
 });

@@ -31,6 +31,8 @@ export class EventsConsumer {
   private readonly producer: Producer;
   readonly stats: ConsumerStats = { batches: 0, events: 0, points: 0, deadLettered: 0 };
   private joined = false;
+  /** Partitions of the events topic this instance holds since the last rebalance. */
+  assignedPartitions: number[] = [];
 
   constructor(
     private readonly o: EventsConsumerOptions,
@@ -41,8 +43,10 @@ export class EventsConsumer {
     const kafka = new Kafka({ clientId: o.clientId, brokers: o.brokers, logLevel: logLevel.NOTHING });
     this.consumer = kafka.consumer({ groupId: o.groupId, maxWaitTimeInMs: 1000 });
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
       this.joined = true;
+      this.assignedPartitions = e.payload.memberAssignment[o.topic] ?? [];
+      log.info({ partitions: this.assignedPartitions }, 'joined the consumer group');
     });
     this.consumer.on(this.consumer.events.CRASH, () => {
       this.joined = false;
