@@ -242,7 +242,10 @@ describe('cloud sink: Kafka -> VictoriaMetrics (InfluxDB v2 write API)', () => {
     );
     const producer = client.producer();
     await producer.connect();
-    await producer.send({ topic, messages: msgs.map((m) => ({ key: m.event.deviceName, value: encodeEnrichedEvent(m) })) });
+    await producer.send({
+      topic,
+      messages: msgs.map((m) => ({ key: m.event.deviceName, value: encodeEnrichedEvent(m) })),
+    });
     await producer.disconnect();
     await waitFor(async () => a.consumer.stats.events + b.consumer.stats.events >= N, 'both consumed', 30_000);
     await Promise.all([a.stop(), b.stop()]);

@@ -1,0 +1,106 @@
+// pnpm bench:sink — sustained consume-and-write throughput of the sink: a backlog of enriched events in Kafka (the
+// wire-protocol test broker in its own process, or KAFKA_BROKERS) written into a real VictoriaMetrics through its
+// InfluxDB v2 write API (or INFLUX_URL). Prints one JSON object on its last line with `eventsPerSec`.
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { createLogger, type EnrichedEvent, encodeEnrichedEvent, uuidv7 } from '@hvac-edge/shared';
+import { startVictoriaMetrics } from '@hvac-edge/test/support';
+import { Kafka, logLevel } from 'kafkajs';
+import { createSink } from '../src/app.js';
+import { loadSinkConfig } from '../src/config.js';
+
+const N = Number(process.env.BENCH_EVENTS ?? 100_000);
+
+async function startBroker(): Promise<{ brokers: string[]; stop: () => void }> {
+  if (process.env.KAFKA_BROKERS) return { brokers: process.env.KAFKA_BROKERS.split(','), stop: () => {} };
+  const serve = fileURLToPath(new URL('../../test/support/kafka/serve.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', serve], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, PARTITIONS: '4' },
+  });
+  for await (const line of createInterface({ input: child.stdout as NodeJS.ReadableStream })) {
+    if (line.startsWith('{')) return { brokers: JSON.parse(line).brokers, stop: () => child.kill('SIGTERM') };
+  }
+  throw new Error('broker did not start');
+}
+
+function message(i: number): EnrichedEvent {
+  const device = `room-${i % 50}`;
+  const origin = (Date.UTC(2026, 10, 1) + i * 1000) * 1_000_000;
+  const reading = (resourceName: string, value: string) => ({
+    origin,
+    deviceName: device,
+    resourceName,
+    profileName: 'dht22',
+    valueType: 'Float64' as const,
+    value,
+  });
+  return {
+    schemaVersion: 1,
+    gatewayId: 'bench-gw',
+    receivedAt: origin / 1_000_000,
+    sequence: Math.floor(i / 50) + 1,
+    event: {
+      apiVersion: 'v3',
+      id: uuidv7(),
+      deviceName: device,
+      profileName: 'dht22',
+      sourceName: 'climate',
+      origin,
+      readings: [reading('temperature', (22 + (i % 40) / 10).toFixed(1)), reading('humidity', '45.5')],
+      tags: { location: 'bench' },
+    },
+    weather: {
+      provider: 'fixed',
+      observedAt: 0,
+      ageSeconds: 1,
+      stale: false,
+      temperatureC: 30,
+      humidityPct: 70,
+      weatherStatus: 6,
+    },
+  };
+}
+
+const vm = process.env.INFLUX_URL ? undefined : await startVictoriaMetrics();
+const influxUrl = process.env.INFLUX_URL ?? vm?.url ?? '';
+const broker = await startBroker();
+const topic = `bench-sink-${Date.now()}`;
+const producer = new Kafka({ clientId: 'bench', brokers: broker.brokers, logLevel: logLevel.NOTHING }).producer();
+await producer.connect();
+for (let i = 0; i < N; i += 2000) {
+  const batch = Array.from({ length: Math.min(2000, N - i) }, (_, j) => message(i + j));
+  await producer.send({
+    topic,
+    messages: batch.map((m) => ({ key: m.event.deviceName, value: encodeEnrichedEvent(m) })),
+  });
+}
+await producer.disconnect();
+
+const sink = createSink(
+  loadSinkConfig(process.env, {
+    'kafka.brokers': broker.brokers,
+    'kafka.topic': topic,
+    'kafka.groupId': `${topic}-g`,
+    'influx.url': influxUrl,
+  }),
+  createLogger('bench', { level: 'warn' }),
+);
+const t0 = performance.now();
+await sink.start();
+while (sink.consumer.stats.events < N) await new Promise((r) => setTimeout(r, 20));
+const seconds = (performance.now() - t0) / 1000;
+await sink.stop();
+broker.stop();
+await vm?.stop();
+
+const result = {
+  events: N,
+  seconds: Number(seconds.toFixed(2)),
+  eventsPerSec: Math.round(N / seconds),
+  tsdb: process.env.INFLUX_URL ? 'influxdb' : 'victoria-metrics',
+  backend: 'none (inference not built yet)',
+};
+console.error(`sink: ${N} events into ${result.tsdb} in ${result.seconds} s = ${result.eventsPerSec} events/s`);
+console.log(JSON.stringify(result));
