@@ -7,6 +7,10 @@ const Obj = <T extends Parameters<typeof Type.Object>[0]>(props: T) =>
 export const SinkConfigSchema = Type.Object(
   {
     log: Obj({ level: Type.String({ default: 'info' }) }),
+    http: Obj({
+      host: Type.String({ default: '0.0.0.0' }),
+      port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: '/healthz, /readyz, /metrics' }),
+    }),
     kafka: Obj({
       brokers: Type.Array(Type.String({ minLength: 1 }), { default: ['127.0.0.1:9092'] }),
       clientId: Type.String({ default: 'hvac-edge-sink' }),

@@ -17,8 +17,12 @@ async function main(): Promise<void> {
   }
   const log = createLogger('cloud-sink', { level: config.log.level });
   const sd = new SdNotify({ onError: (err) => log.warn({ err }, 'sd_notify failed') });
-  const sink = createSink(config, log);
-  const lifecycle = new Lifecycle(log).add({ name: 'sink', start: () => sink.start(), stop: () => sink.stop() });
+  const sink = createSink(config, log, { defaultMetrics: true });
+  const lifecycle = new Lifecycle(log).add({
+    name: 'sink',
+    start: () => sink.start({ host: config.http.host, port: config.http.port }),
+    stop: () => sink.stop(),
+  });
   handleSignals(log, async () => {
     await sd.stopping();
     await lifecycle.stop();

@@ -42,6 +42,11 @@ function message(i: number, device: string, gatewayId = 'gw-1'): EnrichedEvent {
   };
 }
 
+async function portOf(sink: ReturnType<typeof createSink>): Promise<number> {
+  const a = sink.http?.server.address();
+  return typeof a === 'object' && a ? a.port : 0;
+}
+
 describe('cloud sink: Kafka -> VictoriaMetrics (InfluxDB v2 write API)', () => {
   let kafka: KafkaUnderTest;
   let vm: VictoriaMetricsServer;
@@ -71,6 +76,8 @@ describe('cloud sink: Kafka -> VictoriaMetrics (InfluxDB v2 write API)', () => {
     });
     await producer.disconnect();
 
+    let lastMetrics = '';
+    let lastReady: unknown;
     const run = async (groupId: string) => {
       const config = loadSinkConfig(
         {},
@@ -84,14 +91,21 @@ describe('cloud sink: Kafka -> VictoriaMetrics (InfluxDB v2 write API)', () => {
         },
       );
       const sink = createSink(config, createLogger('t', { level: 'silent' }));
-      await sink.start();
+      await sink.start({ host: '127.0.0.1', port: 0 });
       await waitFor(async () => sink.consumer.stats.events >= N + 1, 'all messages consumed', 30_000);
+      const port = await portOf(sink);
+      lastMetrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      lastReady = await (await fetch(`http://127.0.0.1:${port}/readyz`)).json();
       await sink.stop();
       return sink.consumer.stats;
     };
 
     const stats = await run(uniqueTopic('sink'));
     expect(stats).toMatchObject({ points: N, deadLettered: 1 });
+    expect(lastMetrics).toMatch(/hvac_sink_points_written_total\{measurement="climate"\} 30/);
+    expect(lastMetrics).toMatch(/hvac_sink_dead_lettered_total 1/);
+    expect(lastMetrics).toMatch(/hvac_sink_consumer_lag\{partition="\d"\} 0/);
+    expect(lastReady).toEqual({ status: 'ready', checks: { group: true, influx: true } });
     const check = async () => {
       const temps = await vm.exportSeries('climate_temperature');
       expect(temps.map((s) => s.metric.device).sort()).toEqual(['dev-0', 'dev-1', 'dev-2']);

@@ -14,6 +14,11 @@ export interface EventsConsumerOptions {
   fromBeginning: boolean;
 }
 
+export interface ConsumerHooks {
+  onBatch?: (b: { messages: number; points: number; deadLettered: number; writeSeconds: number }) => void;
+  onLag?: (partition: number, lag: number) => void;
+}
+
 export interface ConsumerStats {
   batches: number;
   events: number;
@@ -38,7 +43,7 @@ export class EventsConsumer {
     private readonly o: EventsConsumerOptions,
     private readonly writer: PointWriter,
     private readonly log: Logger,
-    private readonly onPoints: (points: Point[], messages: ReturnType<typeof decodeEnrichedEvent>[]) => void = () => {},
+    private readonly hooks: ConsumerHooks = {},
   ) {
     const kafka = new Kafka({ clientId: o.clientId, brokers: o.brokers, logLevel: logLevel.NOTHING });
     this.consumer = kafka.consumer({ groupId: o.groupId, maxWaitTimeInMs: 1000 });
@@ -67,7 +72,6 @@ export class EventsConsumer {
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         if (batch.messages.length === 0 || !isRunning() || isStale()) return;
         const points: Point[] = [];
-        const decoded: ReturnType<typeof decodeEnrichedEvent>[] = [];
         const dead: Array<{ key: Buffer | null; value: Buffer | null; reason: string; offset: string }> = [];
         for (const m of batch.messages) {
           const d = decodeEnrichedEvent(m.value);
@@ -75,7 +79,6 @@ export class EventsConsumer {
             dead.push({ key: m.key, value: m.value, reason: d.errors.join('; ').slice(0, 1000), offset: m.offset });
             continue;
           }
-          decoded.push(d);
           const p = climatePoint(d.value);
           if (p) points.push(p);
         }
@@ -99,12 +102,13 @@ export class EventsConsumer {
         }
         // Keep the membership alive while a TSDB outage holds the write.
         const beat = setInterval(() => void heartbeat().catch(() => {}), 3000);
+        const t0 = performance.now();
         try {
           await this.writer.write(points);
         } finally {
           clearInterval(beat);
         }
-        this.onPoints(points, decoded);
+        const writeSeconds = (performance.now() - t0) / 1000;
         const last = batch.messages[batch.messages.length - 1];
         if (!last) return;
         resolveOffset(last.offset);
@@ -115,6 +119,13 @@ export class EventsConsumer {
         this.stats.events += batch.messages.length;
         this.stats.points += points.length;
         this.stats.deadLettered += dead.length;
+        this.hooks.onBatch?.({
+          messages: batch.messages.length,
+          points: points.length,
+          deadLettered: dead.length,
+          writeSeconds,
+        });
+        this.hooks.onLag?.(batch.partition, Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n));
       },
     });
   }
