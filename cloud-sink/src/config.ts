@@ -18,6 +18,11 @@ export const SinkConfigSchema = Type.Object(
       topic: Type.String({ default: 'hvac-edge.events' }),
       dlqTopic: Type.String({ default: 'hvac-edge.events.dlq', description: 'invalid messages, with the reason' }),
       fromBeginning: Type.Boolean({ default: true, description: 'where a new group starts' }),
+      sessionTimeoutMs: Type.Integer({
+        minimum: 6000,
+        default: 30_000,
+        description: 'a replica silent this long leaves the group (its partitions move on)',
+      }),
     }),
     influx: Obj({
       url: Type.String({ default: 'http://127.0.0.1:8086', description: 'InfluxDB v2 (or a v2-compatible write API)' }),

@@ -1,4 +1,3 @@
-import { createServer } from 'node:http';
 import { createLogger, type EnrichedEvent, encodeEnrichedEvent } from '@hvac-edge/shared';
 import {
   type KafkaUnderTest,
@@ -13,6 +12,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSink } from '../src/app.js';
 import { loadSinkConfig } from '../src/config.js';
+import { startTsdbProxy } from './helpers.js';
 
 const T0 = Date.UTC(2026, 10, 1, 12);
 
@@ -142,31 +142,8 @@ describe('cloud sink: Kafka -> VictoriaMetrics (InfluxDB v2 write API)', () => {
 
   it('TSDB unreachable: nothing is committed meanwhile; after recovery every point lands once', async () => {
     // A switchable proxy in front of VictoriaMetrics stands for the outage.
-    let down = true;
-    let refused = 0;
-    const proxy = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', async () => {
-        if (down) {
-          refused += 1;
-          res.writeHead(503).end('down for the test');
-          return;
-        }
-        const r = await fetch(`${vm.url}${req.url}`, {
-          method: req.method ?? 'POST',
-          headers: {
-            'content-type': String(req.headers['content-type'] ?? 'text/plain'),
-            ...(req.headers['content-encoding'] ? { 'content-encoding': String(req.headers['content-encoding']) } : {}),
-          },
-          body: Buffer.concat(chunks),
-        });
-        res.writeHead(r.status).end(await r.text());
-      });
-    });
-    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-    const a = proxy.address();
-    const proxyUrl = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+    const proxy = await startTsdbProxy(vm.url, { down: true });
+    const proxyUrl = proxy.url;
 
     const topic = uniqueTopic('events');
     const groupId = uniqueTopic('sink');
@@ -203,17 +180,17 @@ describe('cloud sink: Kafka -> VictoriaMetrics (InfluxDB v2 write API)', () => {
       createLogger('t', { level: 'silent' }),
     );
     await sink.start();
-    await waitFor(async () => refused >= 3, 'writes refused during the outage', 30_000);
+    await waitFor(async () => proxy.refused >= 3, 'writes refused during the outage', 30_000);
     expect(await committed()).toBe(0);
     expect(sink.consumer.stats.events).toBe(0);
     expect(await vm.exportSeries('climate_temperature{gateway="gw-fault"}')).toEqual([]);
 
-    down = false;
+    proxy.down = false;
     await waitFor(async () => sink.consumer.stats.events >= N, 'backlog written after recovery', 30_000);
     await waitFor(async () => (await committed()) === N, 'offsets committed');
     await sink.stop();
     await admin.disconnect();
-    await new Promise<void>((r) => proxy.close(() => r()));
+    await proxy.close();
     const series = await vm.exportSeries('climate_temperature{gateway="gw-fault"}');
     expect(series.flatMap((s) => s.timestamps).sort()).toEqual(msgs.map((m) => m.event.origin / 1_000_000).sort());
     expect(sink.writeRetries).toBeGreaterThanOrEqual(3);

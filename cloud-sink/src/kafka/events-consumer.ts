@@ -12,6 +12,7 @@ export interface EventsConsumerOptions {
   topic: string;
   dlqTopic: string;
   fromBeginning: boolean;
+  sessionTimeoutMs: number;
 }
 
 export interface ConsumerHooks {
@@ -46,7 +47,12 @@ export class EventsConsumer {
     private readonly hooks: ConsumerHooks = {},
   ) {
     const kafka = new Kafka({ clientId: o.clientId, brokers: o.brokers, logLevel: logLevel.NOTHING });
-    this.consumer = kafka.consumer({ groupId: o.groupId, maxWaitTimeInMs: 1000 });
+    this.consumer = kafka.consumer({
+      groupId: o.groupId,
+      maxWaitTimeInMs: 1000,
+      sessionTimeout: o.sessionTimeoutMs,
+      heartbeatInterval: Math.min(3000, Math.floor(o.sessionTimeoutMs / 3)),
+    });
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
       this.joined = true;

@@ -1,0 +1,55 @@
+import { createServer } from 'node:http';
+
+export interface TsdbProxy {
+  url: string;
+  /** While down, every write is answered 503. */
+  down: boolean;
+  /** Added before each forwarded write. */
+  delayMs: number;
+  refused: number;
+  close(): Promise<void>;
+}
+
+/** A switchable HTTP proxy in front of the TSDB, standing for outages and slow writes. */
+export async function startTsdbProxy(
+  target: string,
+  init: { down?: boolean; delayMs?: number } = {},
+): Promise<TsdbProxy> {
+  const state = { down: init.down ?? false, delayMs: init.delayMs ?? 0, refused: 0 };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      if (state.down) {
+        state.refused += 1;
+        res.writeHead(503).end('down for the test');
+        return;
+      }
+      if (state.delayMs > 0) await new Promise((r) => setTimeout(r, state.delayMs));
+      try {
+        const r = await fetch(`${target}${req.url}`, {
+          method: req.method ?? 'POST',
+          headers: {
+            'content-type': String(req.headers['content-type'] ?? 'text/plain'),
+            ...(req.headers['content-encoding'] ? { 'content-encoding': String(req.headers['content-encoding']) } : {}),
+          },
+          ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body: Buffer.concat(chunks) }),
+        });
+        res.writeHead(r.status).end(await r.text());
+      } catch {
+        res.writeHead(502).end('upstream failed');
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const a = server.address();
+  const url = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+  return Object.assign(state, {
+    url,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  }) as TsdbProxy;
+}
