@@ -1,0 +1,15 @@
+# hvac-edge cloud sink image (amd64 and arm64: docker buildx build --platform linux/amd64,linux/arm64 -f deploy/docker/cloud-sink.Dockerfile .)
+FROM node:20-bookworm-slim AS build
+WORKDIR /src
+RUN corepack disable && npm install -g pnpm@10.34.9
+COPY . .
+RUN pnpm install --frozen-lockfile && pnpm --filter @hvac-edge/shared --filter @hvac-edge/cloud-sink build \
+ && pnpm deploy --filter @hvac-edge/cloud-sink --prod /out
+
+FROM node:20-bookworm-slim
+WORKDIR /app
+COPY --from=build /out /app/cloud-sink
+USER 10001:10001
+EXPOSE 8080
+HEALTHCHECK CMD node -e "fetch('http://127.0.0.1:8080/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+CMD ["node", "cloud-sink/dist/main.js"]

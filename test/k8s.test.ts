@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { SinkConfigSchema } from '@hvac-edge/cloud-sink';
+import { configLeaves } from '@hvac-edge/shared';
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { ConfigMap } from 'kubernetes-models/v1';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const read = (f: string) => parse(readFileSync(new URL(`../deploy/k8s/${f}`, import.meta.url), 'utf8'));
+
+describe('Kubernetes manifests of the cloud sink', () => {
+  it('validate against the Kubernetes schemas', () => {
+    expect(() => new Deployment(read('deployment.yaml')).validate()).not.toThrow();
+    expect(() => new ConfigMap(read('configmap.yaml')).validate()).not.toThrow();
+    expect(() => new HorizontalPodAutoscaler(read('hpa.yaml')).validate()).not.toThrow();
+    expect(() => new PodDisruptionBudget(read('pdb.yaml')).validate()).not.toThrow();
+  });
+
+  it('a broken manifest fails validation (the check can fail)', () => {
+    const d = read('deployment.yaml');
+    d.spec.replicas = 'two';
+    expect(() => new Deployment(d).validate()).toThrow();
+  });
+
+  it('are non-root with a read-only root fs, probes on the sink endpoints, and the token from a Secret file', () => {
+    const d = read('deployment.yaml');
+    const c = d.spec.template.spec.containers[0];
+    expect(d.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
+    expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
+    expect(c.readinessProbe.httpGet.path).toBe('/readyz');
+    expect(c.livenessProbe.httpGet.path).toBe('/healthz');
+    expect(c.env).toContainEqual({ name: 'SINK_INFLUX_TOKEN_FILE', value: '/var/run/secrets/hvac-edge/influx-token' });
+    const k = read('kustomization.yaml');
+    expect(k.resources.sort()).toEqual(['configmap.yaml', 'deployment.yaml', 'hpa.yaml', 'pdb.yaml']);
+  });
+
+  it('the ConfigMap sets only variables the sink knows', () => {
+    const known = new Set(configLeaves(SinkConfigSchema, 'SINK_').map((l) => l.env));
+    for (const key of Object.keys(read('configmap.yaml').data)) expect(known.has(key)).toBe(true);
+  });
+});
