@@ -2,6 +2,7 @@ import { createLogger, type EnrichedEvent, encodeEnrichedEvent } from '@hvac-edg
 import {
   type KafkaUnderTest,
   makeEvent,
+  promtoolCheckMetrics,
   startKafkaForTests,
   startVictoriaMetrics,
   uniqueTopic,
@@ -106,6 +107,7 @@ describe('cloud sink: Kafka -> VictoriaMetrics (InfluxDB v2 write API)', () => {
     expect(lastMetrics).toMatch(/hvac_sink_dead_lettered_total 1/);
     expect(lastMetrics).toMatch(/hvac_sink_consumer_lag\{partition="\d"\} 0/);
     expect(lastReady).toEqual({ status: 'ready', checks: { group: true, influx: true } });
+    expect(promtoolCheckMetrics(lastMetrics)).toEqual({ status: 0, output: '' });
     const check = async () => {
       const temps = await vm.exportSeries('climate_temperature');
       expect(temps.map((s) => s.metric.device).sort()).toEqual(['dev-0', 'dev-1', 'dev-2']);
