@@ -1,29 +1,13 @@
 // pnpm bench:sink — sustained consume-and-write throughput of the sink: a backlog of enriched events in Kafka (the
 // wire-protocol test broker in its own process, or KAFKA_BROKERS) written into a real VictoriaMetrics through its
 // InfluxDB v2 write API (or INFLUX_URL). Prints one JSON object on its last line with `eventsPerSec`.
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { createLogger, type EnrichedEvent, encodeEnrichedEvent, uuidv7 } from '@hvac-edge/shared';
-import { startVictoriaMetrics } from '@hvac-edge/test/support';
+import { startKafkaBrokerProcess, startVictoriaMetrics } from '@hvac-edge/test/support';
 import { Kafka, logLevel } from 'kafkajs';
 import { createSink } from '../src/app.js';
 import { loadSinkConfig } from '../src/config.js';
 
 const N = Number(process.env.BENCH_EVENTS ?? 100_000);
-
-async function startBroker(): Promise<{ brokers: string[]; stop: () => void }> {
-  if (process.env.KAFKA_BROKERS) return { brokers: process.env.KAFKA_BROKERS.split(','), stop: () => {} };
-  const serve = fileURLToPath(new URL('../../test/support/kafka/serve.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', serve], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, PARTITIONS: '4' },
-  });
-  for await (const line of createInterface({ input: child.stdout as NodeJS.ReadableStream })) {
-    if (line.startsWith('{')) return { brokers: JSON.parse(line).brokers, stop: () => child.kill('SIGTERM') };
-  }
-  throw new Error('broker did not start');
-}
 
 function message(i: number): EnrichedEvent {
   const device = `room-${i % 50}`;
@@ -65,7 +49,7 @@ function message(i: number): EnrichedEvent {
 
 const vm = process.env.INFLUX_URL ? undefined : await startVictoriaMetrics();
 const influxUrl = process.env.INFLUX_URL ?? vm?.url ?? '';
-const broker = await startBroker();
+const broker = await startKafkaBrokerProcess(4);
 const topic = `bench-sink-${Date.now()}`;
 const producer = new Kafka({ clientId: 'bench', brokers: broker.brokers, logLevel: logLevel.NOTHING }).producer();
 await producer.connect();

@@ -1,17 +1,14 @@
-import { loadConfig, secret } from '@hvac-edge/shared';
+import { configSection, loadConfig, secret } from '@hvac-edge/shared';
 import { type Static, Type } from '@sinclair/typebox';
-
-const Obj = <T extends Parameters<typeof Type.Object>[0]>(props: T) =>
-  Type.Object(props, { default: {}, additionalProperties: false });
 
 export const SinkConfigSchema = Type.Object(
   {
-    log: Obj({ level: Type.String({ default: 'info' }) }),
-    http: Obj({
+    log: configSection({ level: Type.String({ default: 'info' }) }),
+    http: configSection({
       host: Type.String({ default: '0.0.0.0' }),
       port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: '/healthz, /readyz, /metrics' }),
     }),
-    kafka: Obj({
+    kafka: configSection({
       brokers: Type.Array(Type.String({ minLength: 1 }), { default: ['127.0.0.1:9092'] }),
       clientId: Type.String({ default: 'hvac-edge-sink' }),
       groupId: Type.String({ default: 'hvac-edge-sink', description: 'scale out = more replicas in this group' }),
@@ -24,7 +21,7 @@ export const SinkConfigSchema = Type.Object(
         description: 'a replica silent this long leaves the group (its partitions move on)',
       }),
     }),
-    influx: Obj({
+    influx: configSection({
       url: Type.String({ default: 'http://127.0.0.1:8086', description: 'InfluxDB v2 (or a v2-compatible write API)' }),
       token: Type.String({ default: '', ...secret, description: 'SINK_INFLUX_TOKEN_FILE in Kubernetes' }),
       org: Type.String({ default: 'hvac-edge' }),

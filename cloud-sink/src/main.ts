@@ -1,20 +1,11 @@
 #!/usr/bin/env node
-import { createLogger, handleSignals, Lifecycle, SdNotify, ValidationError } from '@hvac-edge/shared';
+import { createLogger, handleSignals, Lifecycle, loadConfigOrExit, SdNotify } from '@hvac-edge/shared';
 import { createSink } from './app.js';
 import { loadSinkConfig } from './config.js';
 
 /** The sink process: config, logger, signals. SIGTERM stops fetching, lets the batch finish, and disconnects. */
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadSinkConfig>;
-  try {
-    config = loadSinkConfig();
-  } catch (err) {
-    if (err instanceof ValidationError) {
-      process.stderr.write(`hvac-sink: invalid configuration:\n  - ${err.problems.join('\n  - ')}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit('hvac-sink', () => loadSinkConfig());
   const log = createLogger('cloud-sink', { level: config.log.level });
   const sd = new SdNotify({ onError: (err) => log.warn({ err }, 'sd_notify failed') });
   const sink = createSink(config, log, { defaultMetrics: true });

@@ -1,8 +1,5 @@
-import { loadConfig, secret } from '@hvac-edge/shared';
+import { configSection, loadConfig, secret } from '@hvac-edge/shared';
 import { type Static, Type } from '@sinclair/typebox';
-
-const Obj = <T extends Parameters<typeof Type.Object>[0]>(props: T) =>
-  Type.Object(props, { default: {}, additionalProperties: false });
 
 export const AgentConfigSchema = Type.Object(
   {
@@ -11,8 +8,8 @@ export const AgentConfigSchema = Type.Object(
     serviceName: Type.String({ minLength: 1, default: 'hvac-edge-agent' }),
     sourceName: Type.String({ minLength: 1, default: 'climate' }),
     location: Type.String({ default: '', description: 'tag carried on every event (e.g. server-room-2)' }),
-    log: Obj({ level: Type.String({ default: 'info' }) }),
-    sensor: Obj({
+    log: configSection({ level: Type.String({ default: 'info' }) }),
+    sensor: configSection({
       kind: Type.Union([Type.Literal('dht22'), Type.Literal('am2302'), Type.Literal('simulated')], {
         default: 'dht22',
         description: 'simulated must be chosen explicitly; without GPIO a DHT sensor refuses to start',
@@ -22,19 +19,19 @@ export const AgentConfigSchema = Type.Object(
       readRetries: Type.Integer({ minimum: 0, default: 3, description: 'retries on checksum/timeout failures' }),
       seed: Type.Integer({ default: 1, description: 'simulated sensor seed (deterministic)' }),
     }),
-    quality: Obj({
+    quality: configSection({
       maxJumpC: Type.Number({ minimum: 0, default: 5, description: 'larger change between reads = implausible' }),
       maxJumpPct: Type.Number({ minimum: 0, default: 20 }),
       stuckReads: Type.Integer({ minimum: 2, default: 60, description: 'identical reads in a row = stuck' }),
     }),
-    gateway: Obj({
+    gateway: configSection({
       url: Type.String({ default: 'http://127.0.0.1:59880', description: 'gateway base URL' }),
       token: Type.String({ default: '', ...secret, description: 'bearer token (AGENT_GATEWAY_TOKEN_FILE)' }),
       timeoutMs: Type.Integer({ minimum: 100, default: 5000 }),
       retryMinDelayMs: Type.Integer({ minimum: 1, default: 1000 }),
       retryMaxDelayMs: Type.Integer({ minimum: 1, default: 60_000 }),
     }),
-    actuator: Obj({
+    actuator: configSection({
       kind: Type.Union([Type.Literal('none'), Type.Literal('gpio'), Type.Literal('simulated')], {
         default: 'none',
         description: 'cooling relay output; simulated must be chosen explicitly',
@@ -48,11 +45,11 @@ export const AgentConfigSchema = Type.Object(
       maxSetpointC: Type.Number({ default: 27 }),
       initialSetpointC: Type.Union([Type.Number(), Type.Null()], { default: null, description: 'before any command' }),
     }),
-    commands: Obj({
+    commands: configSection({
       enabled: Type.Boolean({ default: true, description: 'long-poll the gateway for set-point commands' }),
       waitSeconds: Type.Integer({ minimum: 1, maximum: 60, default: 25 }),
     }),
-    selfMetrics: Obj({
+    selfMetrics: configSection({
       credential: Type.String({
         default: '',
         ...secret,
@@ -61,7 +58,7 @@ export const AgentConfigSchema = Type.Object(
       }),
       intervalSeconds: Type.Integer({ minimum: 5, default: 30 }),
     }),
-    outbox: Obj({
+    outbox: configSection({
       path: Type.String({ default: './data/agent-outbox.db' }),
       maxBytes: Type.Integer({
         minimum: 65_536,

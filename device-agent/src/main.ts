@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { createLogger, handleSignals, SdNotify, ValidationError } from '@hvac-edge/shared';
+import { createLogger, handleSignals, loadConfigOrExit, SdNotify } from '@hvac-edge/shared';
 import { createAgent, createSensor, NoGpioError } from './app.js';
 import { loadAgentConfig } from './config.js';
 import { QualityFilter } from './quality.js';
@@ -16,16 +16,7 @@ async function main(): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  let config: ReturnType<typeof loadAgentConfig>;
-  try {
-    config = loadAgentConfig();
-  } catch (err) {
-    if (err instanceof ValidationError) {
-      process.stderr.write(`hvac-agent: invalid configuration:\n  - ${err.problems.join('\n  - ')}\n`);
-      return 2;
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit('hvac-agent', () => loadAgentConfig());
   const log = createLogger('device-agent', { level: config.log.level });
   try {
     if (command === 'read-once') {

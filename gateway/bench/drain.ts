@@ -1,13 +1,11 @@
 // pnpm bench:drain — how fast the forwarder drains a 100,000-event backlog into Kafka (the wire-protocol test
 // broker in its own process, or KAFKA_BROKERS). Prints one JSON object on its last line with `eventsPerSec`.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { createLogger } from '@hvac-edge/shared';
+import { startKafkaBrokerProcess } from '@hvac-edge/test/support';
 import { createGateway } from '../src/app.js';
 import { loadGatewayConfig } from '../src/config.js';
 import { SqliteEventStore } from '../src/store/sqlite/sqlite-event-store.js';
@@ -15,18 +13,6 @@ import { SqliteEventStore } from '../src/store/sqlite/sqlite-event-store.js';
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 100_000);
 const dir = join(tmpdir(), `hvac-bench-drain-${process.pid}`);
 const dbPath = join(dir, 'gateway.db');
-
-async function startBroker(): Promise<{ brokers: string[]; stop: () => void }> {
-  if (process.env.KAFKA_BROKERS) return { brokers: process.env.KAFKA_BROKERS.split(','), stop: () => {} };
-  const serve = fileURLToPath(new URL('../../test/support/kafka/serve.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', serve], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  for await (const line of createInterface({ input: child.stdout as NodeJS.ReadableStream })) {
-    if (line.startsWith('{')) return { brokers: JSON.parse(line).brokers, stop: () => child.kill('SIGTERM') };
-  }
-  throw new Error('broker did not start');
-}
 
 function event(i: number) {
   const device = `room-${i % 50}`;
@@ -58,7 +44,7 @@ for (let i = 0; i < BACKLOG; i += 1000) {
 }
 await store.close();
 
-const broker = await startBroker();
+const broker = await startKafkaBrokerProcess(3);
 const topic = `bench-drain-${Date.now()}`;
 const config = loadGatewayConfig(process.env, {
   'http.host': '127.0.0.1',

@@ -1,20 +1,17 @@
-import { loadConfig, secret } from '@hvac-edge/shared';
+import { configSection, loadConfig, secret } from '@hvac-edge/shared';
 import { type Static, Type } from '@sinclair/typebox';
 import { MonitoringConfigSchema } from './monitoring/config.js';
-
-const Obj = <T extends Parameters<typeof Type.Object>[0]>(props: T, description?: string) =>
-  Type.Object(props, { default: {}, additionalProperties: false, ...(description ? { description } : {}) });
 
 export const GatewayConfigSchema = Type.Object(
   {
     gatewayId: Type.String({ minLength: 1, default: 'gateway-1', description: 'Identifies this gateway downstream' }),
-    log: Obj({
+    log: configSection({
       level: Type.Union(
         ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
         { default: 'info', description: 'pino log level' },
       ),
     }),
-    http: Obj({
+    http: configSection({
       host: Type.String({ default: '0.0.0.0', description: 'listen address' }),
       port: Type.Integer({ minimum: 0, maximum: 65535, default: 59880, description: 'EdgeX core-data port' }),
       bodyLimitBytes: Type.Integer({ minimum: 1024, default: 262_144, description: 'larger bodies get 413' }),
@@ -23,7 +20,7 @@ export const GatewayConfigSchema = Type.Object(
         default: [],
         description: 'extra listeners for EdgeX v1 clients, e.g. [48080, 48081]; same API',
       }),
-      tls: Obj({
+      tls: configSection({
         certFile: Type.String({ default: '', description: 'PEM certificate; TLS is on when set' }),
         keyFile: Type.String({ default: '', description: 'PEM private key' }),
       }),
@@ -33,17 +30,17 @@ export const GatewayConfigSchema = Type.Object(
         description: 'graceful shutdown longer than this exits 1',
       }),
     }),
-    auth: Obj({
+    auth: configSection({
       tokens: Type.Array(Type.String({ minLength: 16 }), {
         default: [],
         ...secret,
         description: 'bearer tokens for write endpoints (≥16 chars); empty = no auth, closed networks only',
       }),
     }),
-    rateLimit: Obj({
+    rateLimit: configSection({
       perDevicePerMinute: Type.Integer({ minimum: 0, default: 600, description: '0 disables the per-device limit' }),
     }),
-    store: Obj({
+    store: configSection({
       kind: Type.Union([Type.Literal('sqlite')], { default: 'sqlite', description: 'embedded SQLite store' }),
       path: Type.String({ default: './data/gateway.db', description: 'SQLite file (WAL mode)' }),
       synchronous: Type.Union([Type.Literal('full'), Type.Literal('normal')], {
@@ -57,7 +54,7 @@ export const GatewayConfigSchema = Type.Object(
       }),
       retryAfterSeconds: Type.Integer({ minimum: 1, default: 5, description: 'Retry-After on 503' }),
     }),
-    retention: Obj({
+    retention: configSection({
       schedule: Type.String({ default: '*/5 * * * *', description: 'node-cron expression' }),
       forwardedMaxAgeHours: Type.Number({ minimum: 0, default: 24, description: 'forwarded events kept this long' }),
       maxCap: Type.Integer({ minimum: 0, default: 500_000, description: 'EdgeX MaxCap: purge when above' }),
@@ -68,7 +65,7 @@ export const GatewayConfigSchema = Type.Object(
         description: 'hard disk budget: past it the oldest events go, pending included (counted, logged); 0 = none',
       }),
     }),
-    kafka: Obj({
+    kafka: configSection({
       brokers: Type.Array(Type.String({ minLength: 1 }), {
         default: [],
         description: 'host:port list; empty = no forwarding (events stay buffered)',
@@ -90,7 +87,7 @@ export const GatewayConfigSchema = Type.Object(
       retryMinDelayMs: Type.Integer({ minimum: 1, default: 500, description: 'first backoff after a failed publish' }),
       retryMaxDelayMs: Type.Integer({ minimum: 1, default: 30_000, description: 'backoff cap (jittered)' }),
     }),
-    weather: Obj({
+    weather: configSection({
       provider: Type.Union(
         [Type.Literal('none'), Type.Literal('fixed'), Type.Literal('openweathermap'), Type.Literal('open-meteo')],
         { default: 'none', description: 'none: events carry weather null' },
@@ -111,18 +108,18 @@ export const GatewayConfigSchema = Type.Object(
       retries: Type.Integer({ minimum: 0, default: 3 }),
       retryMinDelayMs: Type.Integer({ minimum: 1, default: 2000 }),
       timeoutMs: Type.Integer({ minimum: 100, default: 10_000 }),
-      fixed: Obj({
+      fixed: configSection({
         temperatureC: Type.Number({ default: 25 }),
         humidityPct: Type.Number({ minimum: 0, maximum: 100, default: 60 }),
         weatherStatus: Type.Integer({ minimum: 1, maximum: 9, default: 6 }),
       }),
     }),
-    commands: Obj({
+    commands: configSection({
       defaultTtlSeconds: Type.Integer({ minimum: 1, default: 900, description: 'expiry of a command that names none' }),
       maxWaitSeconds: Type.Integer({ minimum: 0, default: 30, description: 'longest long-poll of an agent' }),
     }),
     monitoring: MonitoringConfigSchema,
-    legacy: Obj({
+    legacy: configSection({
       profileName: Type.String({ minLength: 1, default: 'legacy-v1', description: 'profile for v1 events' }),
     }),
   },

@@ -1,20 +1,11 @@
 #!/usr/bin/env node
-import { createLogger, handleSignals, Lifecycle, SdNotify, ValidationError } from '@hvac-edge/shared';
+import { createLogger, handleSignals, Lifecycle, loadConfigOrExit, SdNotify } from '@hvac-edge/shared';
 import { createGateway } from './app.js';
 import { loadGatewayConfig } from './config.js';
 
 /** The gateway process: config, logger, signals, systemd notification. Everything else is wired in app.ts. */
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadGatewayConfig>;
-  try {
-    config = loadGatewayConfig();
-  } catch (err) {
-    if (err instanceof ValidationError) {
-      process.stderr.write(`hvac-gateway: ${err.message.split(': ')[0]}:\n  - ${err.problems.join('\n  - ')}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit('hvac-gateway', () => loadGatewayConfig());
   const log = createLogger('gateway', { level: config.log.level });
   const sd = new SdNotify({ onError: (err) => log.warn({ err }, 'sd_notify failed') });
   const gateway = await createGateway(config, log);

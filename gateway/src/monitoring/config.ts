@@ -1,9 +1,6 @@
-import { secret } from '@hvac-edge/shared';
+import { configSection, secret } from '@hvac-edge/shared';
 import { type Static, Type } from '@sinclair/typebox';
 import { METRIC_NAMES } from './catalog.js';
-
-const Obj = <T extends Parameters<typeof Type.Object>[0]>(props: T, description?: string) =>
-  Type.Object(props, { default: {}, additionalProperties: false, ...(description ? { description } : {}) });
 
 const Level = Type.Object(
   {
@@ -55,7 +52,7 @@ export const MeteredServerSchema = Type.Object(
 );
 export type MeteredServer = Static<typeof MeteredServerSchema>;
 
-export const MonitoringConfigSchema = Obj({
+export const MonitoringConfigSchema = configSection({
   enabled: Type.Boolean({ default: true, description: 'serve /infra/... and collect the host' }),
   credentials: Type.Array(Type.String({ minLength: 8 }), {
     default: [],
@@ -76,18 +73,18 @@ export const MonitoringConfigSchema = Obj({
       description: 'node_exporter endpoints to scrape, e.g. [{"name":"vm1","url":"http://vm1:9100/metrics"}]',
     },
   ),
-  history: Obj({
+  history: configSection({
     rawSeconds: Type.Integer({ minimum: 60, default: 3600, description: 'raw samples kept (at intervalSeconds)' }),
     minuteHours: Type.Integer({ minimum: 1, default: 24, description: '1-minute roll-ups kept' }),
     hourDays: Type.Integer({ minimum: 1, default: 30, description: '1-hour roll-ups kept' }),
   }),
-  alerts: Obj({
+  alerts: configSection({
     evaluateSeconds: Type.Integer({ minimum: 1, default: 30 }),
     rules: Type.Array(AlertRuleSchema, { default: [], description: 'threshold rules (JSON in env)' }),
     mqttUrl: Type.String({ default: '', description: 'publish alert events to this broker when set' }),
     mqttTopic: Type.String({ default: 'hvac-edge/alerts' }),
   }),
-  metering: Obj({
+  metering: configSection({
     cloudName: Type.String({ default: 'openstack' }),
     cloudType: Type.String({ default: 'openstack' }),
     cloudTarget: Type.String({ default: '' }),

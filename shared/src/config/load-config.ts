@@ -1,8 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { Kind, type TObject, type TSchema } from '@sinclair/typebox';
+import { Kind, type TObject, type TProperties, type TSchema, Type } from '@sinclair/typebox';
 import { parse as parseYaml } from 'yaml';
 import { ValidationError } from '../errors.js';
 import { createAjv, formatAjvErrors } from '../schema-validation.js';
+
+/**
+ * A config section: an object that may be left out entirely (its fields' defaults apply) and that rejects
+ * unknown keys, so a typo in YAML is an error, not a silently ignored setting.
+ */
+export function configSection<T extends TProperties>(props: T, description?: string) {
+  return Type.Object(props, { default: {}, additionalProperties: false, ...(description ? { description } : {}) });
+}
 
 /** Mark a config leaf as secret: masked in /config output, readable from `<ENV>_FILE`, redacted in logs. */
 export const secret = { secret: true } as const;
@@ -173,4 +181,20 @@ export function maskSecrets<T>(config: T, schema: TObject): T {
     setPath(copy, leaf.path, Array.isArray(v) ? v.map(() => '***') : '***');
   }
   return copy as T;
+}
+
+/**
+ * For a service's main(): loads its config, or prints every problem and exits with code 2 (a configuration error
+ * is not worth a restart loop).
+ */
+export function loadConfigOrExit<T>(program: string, load: () => T): T {
+  try {
+    return load();
+  } catch (err) {
+    if (err instanceof ValidationError) {
+      process.stderr.write(`${program}: invalid configuration:\n  - ${err.problems.join('\n  - ')}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
 }

@@ -23,3 +23,22 @@ export async function startKafkaForTests(options: { defaultPartitions?: number }
 export function uniqueTopic(prefix: string): string {
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
 }
+
+/**
+ * For benchmarks: the test broker in a process of its own (so it does not share the measured event loop), or
+ * KAFKA_BROKERS when set.
+ */
+export async function startKafkaBrokerProcess(partitions = 3): Promise<{ brokers: string[]; stop: () => void }> {
+  if (process.env.KAFKA_BROKERS) return { brokers: process.env.KAFKA_BROKERS.split(','), stop: () => {} };
+  const { spawn } = await import('node:child_process');
+  const { createInterface } = await import('node:readline');
+  const serve = new URL('./serve.ts', import.meta.url).pathname;
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', serve], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, PARTITIONS: String(partitions) },
+  });
+  for await (const line of createInterface({ input: child.stdout as NodeJS.ReadableStream })) {
+    if (line.startsWith('{')) return { brokers: JSON.parse(line).brokers, stop: () => child.kill('SIGTERM') };
+  }
+  throw new Error('the Kafka test broker process did not start');
+}
