@@ -168,7 +168,12 @@ export async function createGateway(
   };
   const server = await buildServer(deps);
   const legacyServers = await Promise.all(config.http.legacyPorts.map(() => buildServer(deps)));
-  const retention = new RetentionJob(store, config.retention, metrics, log.child({ module: 'retention' }));
+  const retention = new RetentionJob(store, config.retention, metrics, log.child({ module: 'retention' }), Date.now, [
+    () => {
+      const n = commands.purgeExpired();
+      if (n > 0) log.debug({ purged: n }, 'expired commands purged');
+    },
+  ]);
 
   let started = false;
   return {

@@ -19,6 +19,8 @@ export class RetentionJob {
     private readonly metrics: GatewayMetrics,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
+    /** Other housekeeping that runs on the same schedule (expired commands). */
+    private readonly alsoRun: Array<() => void> = [],
   ) {}
 
   start(): void {
@@ -44,6 +46,13 @@ export class RetentionJob {
   }
 
   private async purge(): Promise<PurgeResult> {
+    for (const task of this.alsoRun) {
+      try {
+        task();
+      } catch (err) {
+        this.log.error({ err }, 'housekeeping task failed');
+      }
+    }
     try {
       const result = await this.store.purge({
         forwardedBefore: this.now() - this.config.forwardedMaxAgeHours * 3_600_000,

@@ -53,6 +53,16 @@ describe('RetentionJob', () => {
     );
   });
 
+  it('purges expired set-point commands on the same schedule', async () => {
+    gw = await startTestGateway();
+    const base = { device: 'd', command: 'setpoint' as const, value: 24, source: 'test', createdAt: Date.now() };
+    gw.commands.enqueue({ ...base, id: 'old', expiresAt: Date.now() - 1 });
+    gw.commands.enqueue({ ...base, id: 'live', expiresAt: Date.now() + 60_000 });
+    await gw.retention.runOnce();
+    const left = gw.store.database.prepare('SELECT id FROM commands').all() as { id: string }[];
+    expect(left.map((r) => r.id)).toEqual(['live']);
+  });
+
   it('refuses an invalid cron expression at start', () => {
     const job = new RetentionJob(
       {} as never,

@@ -51,14 +51,6 @@ export class CommandQueue {
     return rows.map((r) => ({ ...(JSON.parse(r.body) as NewCommand), seq: r.seq }));
   }
 
-  /** Latest seq for a device (a fresh agent starts after it only if it wants no backlog). */
-  lastSeq(device: string): number {
-    const r = this.db().prepare('SELECT MAX(seq) AS s FROM commands WHERE device = ?').get(device) as {
-      s: number | null;
-    };
-    return r.s ?? 0;
-  }
-
   /** Long poll: resolves with commands as soon as there are any, or [] after `timeoutMs`. */
   async wait(device: string, afterSeq: number, timeoutMs: number, signal?: AbortSignal): Promise<Command[]> {
     const now = this.after(device, afterSeq);

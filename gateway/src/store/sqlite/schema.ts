@@ -42,6 +42,3 @@ CREATE TABLE IF NOT EXISTS commands (
 CREATE INDEX IF NOT EXISTS commands_device ON commands(device, seq);
 PRAGMA user_version = 1;
 `;
-
-export const STATE_PENDING = 0;
-export const STATE_FORWARDED = 1;
