@@ -1,28 +1,55 @@
 import type { Logger } from '@hvac-edge/shared';
 import type { SinkConfig } from './config.js';
 import { buildSinkHttp } from './http.js';
+import { Recommender } from './inference/recommender.js';
+import { loadTf } from './inference/tfjs-runtime.js';
+import { loadTfjsSetpointModel } from './inference/tfjs-setpoint-model.js';
 import { InfluxPointWriter } from './influx/point-writer.js';
 import { EventsConsumer } from './kafka/events-consumer.js';
 import { SinkMetrics } from './metrics.js';
 
 /** The sink's wiring: Kafka consumer group -> InfluxDB. (Inference and the closed loop arrive with their issue.) */
-export function createSink(c: Readonly<SinkConfig>, log: Logger, options: { defaultMetrics?: boolean } = {}) {
-  const metrics = new SinkMetrics({ defaultMetrics: options.defaultMetrics ?? false });
+/** Loads the set-point model when one is configured; logs and exports the TensorFlow.js backend in use. */
+export async function createRecommender(c: Readonly<SinkConfig>, log: Logger, metrics: SinkMetrics) {
+  if (!c.inference.modelDir) return undefined;
+  const { tf, backend } = await loadTf();
+  const model = await loadTfjsSetpointModel(tf, c.inference.modelDir, backend);
+  metrics.backend.set({ backend, model: model.id }, 1);
+  log.info({ backend, model: model.id, dir: c.inference.modelDir }, 'set-point model loaded');
+  return new Recommender(model, c.inference);
+}
+
+export function createSink(
+  c: Readonly<SinkConfig>,
+  log: Logger,
+  options: { defaultMetrics?: boolean; recommender?: Recommender; metrics?: SinkMetrics } = {},
+) {
+  const metrics = options.metrics ?? new SinkMetrics({ defaultMetrics: options.defaultMetrics ?? false });
   let writeRetries = 0;
   const writer = new InfluxPointWriter(c.influx, log.child({ module: 'influx' }), () => {
     writeRetries += 1;
     metrics.writeRetries.inc();
   });
-  const consumer = new EventsConsumer(c.kafka, writer, log.child({ module: 'consumer' }), {
-    onBatch: (b) => {
-      metrics.events.inc(b.messages);
-      metrics.points.inc({ measurement: 'climate' }, b.points);
-      metrics.deadLettered.inc(b.deadLettered);
-      metrics.batchSize.observe(b.messages);
-      metrics.writeSeconds.observe(b.writeSeconds);
+  const consumer = new EventsConsumer(
+    c.kafka,
+    writer,
+    log.child({ module: 'consumer' }),
+    {
+      onBatch: (b) => {
+        metrics.events.inc(b.messages);
+        metrics.points.inc({ measurement: 'climate' }, b.points);
+        metrics.deadLettered.inc(b.deadLettered);
+        metrics.batchSize.observe(b.messages);
+        metrics.writeSeconds.observe(b.writeSeconds);
+        if (b.recommendations > 0) {
+          metrics.points.inc({ measurement: 'hvac_recommendation' }, b.recommendations);
+          metrics.inferenceSeconds.observe(b.inferenceSeconds);
+        }
+      },
+      onLag: (partition, lag) => metrics.lag.set({ partition: String(partition) }, lag),
     },
-    onLag: (partition, lag) => metrics.lag.set({ partition: String(partition) }, lag),
-  });
+    options.recommender,
+  );
   let http: Awaited<ReturnType<typeof buildSinkHttp>> | undefined;
   return {
     writer,

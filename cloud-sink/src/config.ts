@@ -21,6 +21,12 @@ export const SinkConfigSchema = Type.Object(
         description: 'a replica silent this long leaves the group (its partitions move on)',
       }),
     }),
+    inference: configSection({
+      modelDir: Type.String({ default: '', description: 'TensorFlow.js model directory; empty = no inference' }),
+      minSetpointC: Type.Number({ default: 18, description: 'recommendations are clamped to [min, max]' }),
+      maxSetpointC: Type.Number({ default: 27 }),
+      defaultSetpointC: Type.Number({ default: 24, description: 'set-point feature for devices that report none' }),
+    }),
     influx: configSection({
       url: Type.String({ default: 'http://127.0.0.1:8086', description: 'InfluxDB v2 (or a v2-compatible write API)' }),
       token: Type.String({ default: '', ...secret, description: 'SINK_INFLUX_TOKEN_FILE in Kubernetes' }),

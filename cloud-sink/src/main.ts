@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 import { createLogger, handleSignals, Lifecycle, loadConfigOrExit, SdNotify } from '@hvac-edge/shared';
-import { createSink } from './app.js';
+import { createRecommender, createSink } from './app.js';
 import { loadSinkConfig } from './config.js';
+import { SinkMetrics } from './metrics.js';
 
 /** The sink process: config, logger, signals. SIGTERM stops fetching, lets the batch finish, and disconnects. */
 async function main(): Promise<void> {
   const config = loadConfigOrExit('hvac-sink', () => loadSinkConfig());
   const log = createLogger('cloud-sink', { level: config.log.level });
   const sd = new SdNotify({ onError: (err) => log.warn({ err }, 'sd_notify failed') });
-  const sink = createSink(config, log, { defaultMetrics: true });
+  const metrics = new SinkMetrics({ defaultMetrics: true });
+  const recommender = await createRecommender(config, log, metrics);
+  const sink = createSink(config, log, { metrics, ...(recommender ? { recommender } : {}) });
   const lifecycle = new Lifecycle(log).add({
     name: 'sink',
     start: () => sink.start({ host: config.http.host, port: config.http.port }),

@@ -43,6 +43,19 @@ export class SinkMetrics {
     registers: [this.registry],
   });
 
+  readonly inferenceSeconds = new Histogram({
+    name: 'hvac_sink_inference_seconds',
+    help: 'Time for the model to score one batch of windows',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
+    registers: [this.registry],
+  });
+  readonly backend = new Gauge({
+    name: 'hvac_sink_inference_backend',
+    help: 'TensorFlow.js backend in use (1 for the active one): tensorflow (tfjs-node) or wasm',
+    labelNames: ['backend', 'model'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'hvac_sink_' });
   }

@@ -1,7 +1,8 @@
-import { decodeEnrichedEvent } from '@hvac-edge/shared';
+import { decodeEnrichedEvent, type EnrichedEvent } from '@hvac-edge/shared';
 import type { Point } from '@influxdata/influxdb-client';
 import { type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
+import type { Recommender } from '../inference/recommender.js';
 import type { PointWriter } from '../influx/point-writer.js';
 import { climatePoint } from '../points.js';
 
@@ -16,7 +17,14 @@ export interface EventsConsumerOptions {
 }
 
 export interface ConsumerHooks {
-  onBatch?: (b: { messages: number; points: number; deadLettered: number; writeSeconds: number }) => void;
+  onBatch?: (b: {
+    messages: number;
+    points: number;
+    recommendations: number;
+    deadLettered: number;
+    writeSeconds: number;
+    inferenceSeconds: number;
+  }) => void;
   onLag?: (partition: number, lag: number) => void;
 }
 
@@ -24,6 +32,7 @@ export interface ConsumerStats {
   batches: number;
   events: number;
   points: number;
+  recommendations: number;
   deadLettered: number;
 }
 
@@ -35,7 +44,7 @@ export interface ConsumerStats {
 export class EventsConsumer {
   private readonly consumer: Consumer;
   private readonly producer: Producer;
-  readonly stats: ConsumerStats = { batches: 0, events: 0, points: 0, deadLettered: 0 };
+  readonly stats: ConsumerStats = { batches: 0, events: 0, points: 0, recommendations: 0, deadLettered: 0 };
   private joined = false;
   /** Partitions of the events topic this instance holds since the last rebalance. */
   assignedPartitions: number[] = [];
@@ -45,6 +54,7 @@ export class EventsConsumer {
     private readonly writer: PointWriter,
     private readonly log: Logger,
     private readonly hooks: ConsumerHooks = {},
+    private readonly recommender?: Recommender,
   ) {
     const kafka = new Kafka({ clientId: o.clientId, brokers: o.brokers, logLevel: logLevel.NOTHING });
     this.consumer = kafka.consumer({
@@ -78,6 +88,7 @@ export class EventsConsumer {
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         if (batch.messages.length === 0 || !isRunning() || isStale()) return;
         const points: Point[] = [];
+        const valid: EnrichedEvent[] = [];
         const dead: Array<{ key: Buffer | null; value: Buffer | null; reason: string; offset: string }> = [];
         for (const m of batch.messages) {
           const d = decodeEnrichedEvent(m.value);
@@ -85,6 +96,7 @@ export class EventsConsumer {
             dead.push({ key: m.key, value: m.value, reason: d.errors.join('; ').slice(0, 1000), offset: m.offset });
             continue;
           }
+          valid.push(d.value);
           const p = climatePoint(d.value);
           if (p) points.push(p);
         }
@@ -106,6 +118,10 @@ export class EventsConsumer {
             'invalid messages sent to the dead-letter topic',
           );
         }
+        const i0 = performance.now();
+        const recommendations = this.recommender ? await this.recommender.recommend(valid) : [];
+        const inferenceSeconds = (performance.now() - i0) / 1000;
+        points.push(...recommendations);
         // Keep the membership alive while a TSDB outage holds the write.
         const beat = setInterval(() => void heartbeat().catch(() => {}), 3000);
         const t0 = performance.now();
@@ -123,13 +139,16 @@ export class EventsConsumer {
         ]);
         this.stats.batches += 1;
         this.stats.events += batch.messages.length;
-        this.stats.points += points.length;
+        this.stats.points += points.length - recommendations.length;
+        this.stats.recommendations += recommendations.length;
         this.stats.deadLettered += dead.length;
         this.hooks.onBatch?.({
           messages: batch.messages.length,
-          points: points.length,
+          points: points.length - recommendations.length,
+          recommendations: recommendations.length,
           deadLettered: dead.length,
           writeSeconds,
+          inferenceSeconds,
         });
         this.hooks.onLag?.(batch.partition, Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n));
       },

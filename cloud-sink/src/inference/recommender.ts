@@ -1,0 +1,65 @@
+import type { EnrichedEvent } from '@hvac-edge/shared';
+import { Point } from '@influxdata/influxdb-client';
+import type { SetpointModel, Window } from './setpoint-model.js';
+import { WINDOW } from './setpoint-model.js';
+
+export const RECOMMENDATION = 'hvac_recommendation';
+
+export interface RecommenderOptions {
+  minSetpointC: number;
+  maxSetpointC: number;
+  /** Set-point feature for devices that report none. */
+  defaultSetpointC: number;
+}
+
+function reading(e: EnrichedEvent['event'], name: string): number | undefined {
+  const v = Number(e.readings.find((r) => r.resourceName === name)?.value);
+  return Number.isFinite(v) ? v : undefined;
+}
+
+/**
+ * Per device, the last six enriched readings (indoor temperature and humidity, outdoor temperature and humidity,
+ * weather status, current set-point) feed the model once the window is full, for every event after that; all
+ * windows of a batch go through the model in one call. Events without weather or without both indoor values do not
+ * enter a window. Windows live in memory: after a restart or a rebalance a device needs six events again.
+ */
+export class Recommender {
+  private readonly windows = new Map<string, Window>();
+
+  constructor(
+    private readonly model: SetpointModel,
+    private readonly o: RecommenderOptions,
+  ) {}
+
+  get modelId(): string {
+    return this.model.id;
+  }
+
+  async recommend(events: EnrichedEvent[]): Promise<Point[]> {
+    const pending: Array<{ m: EnrichedEvent; window: Window; current: number }> = [];
+    for (const m of events) {
+      const t = reading(m.event, 'temperature');
+      const h = reading(m.event, 'humidity');
+      if (t === undefined || h === undefined || !m.weather) continue;
+      const reported = reading(m.event, 'setpoint');
+      const current = reported ?? this.o.defaultSetpointC;
+      const row = [t, h, m.weather.temperatureC, m.weather.humidityPct, m.weather.weatherStatus, current];
+      const w = [...(this.windows.get(m.event.deviceName) ?? []), row].slice(-WINDOW);
+      this.windows.set(m.event.deviceName, w);
+      if (w.length === WINDOW) pending.push({ m, window: w, current: reported ?? Number.NaN });
+    }
+    if (pending.length === 0) return [];
+    const predicted = await this.model.predict(pending.map((p) => p.window));
+    return pending.map(({ m, current }, i) => {
+      const raw = predicted[i] ?? Number.NaN;
+      const clamped = Math.min(this.o.maxSetpointC, Math.max(this.o.minSetpointC, raw));
+      const location = typeof m.event.tags?.location === 'string' ? m.event.tags.location : '';
+      const p = new Point(RECOMMENDATION).tag('device', m.event.deviceName).tag('model', this.model.id);
+      if (location) p.tag('location', location);
+      p.floatField('recommended_setpoint', Math.round(clamped * 10) / 10);
+      if (Number.isFinite(current)) p.floatField('current_setpoint', current);
+      p.timestamp(String(BigInt(Math.round(m.event.origin))));
+      return p;
+    });
+  }
+}

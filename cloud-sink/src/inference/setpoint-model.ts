@@ -1,0 +1,29 @@
+/** Model inputs, in order: one vector per reading, six readings per window (the source report's 6 × 5, plus set-point). */
+export const FEATURES = [
+  'temperature',
+  'humidity',
+  'ext_temperature',
+  'ext_humidity',
+  'weather_stat',
+  'setpoint',
+] as const;
+export const WINDOW = 6;
+
+export type Window = number[][]; // WINDOW rows × FEATURES columns, oldest first
+
+/** What travels with a model: identity, feature order and normalisation (kept in model.json). */
+export interface ModelMetadata {
+  name: string;
+  version: string;
+  features: string[];
+  window: number;
+  mean: number[];
+  std: number[];
+}
+
+/** Port: recommended set-points (°C) for a batch of windows. */
+export interface SetpointModel {
+  readonly id: string;
+  readonly backend: string;
+  predict(windows: Window[]): Promise<number[]>;
+}

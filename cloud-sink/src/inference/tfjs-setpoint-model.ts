@@ -1,0 +1,86 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { LayersModel } from '@tensorflow/tfjs';
+import { FEATURES, type ModelMetadata, type SetpointModel, WINDOW, type Window } from './setpoint-model.js';
+import type { Tf } from './tfjs-runtime.js';
+
+/** A TensorFlow.js layers model over flattened, normalised windows. */
+export class TfjsSetpointModel implements SetpointModel {
+  readonly id: string;
+
+  constructor(
+    private readonly tf: Tf,
+    private readonly model: LayersModel,
+    readonly metadata: ModelMetadata,
+    readonly backend: string,
+  ) {
+    this.id = `${metadata.name}@${metadata.version}`;
+  }
+
+  async predict(windows: Window[]): Promise<number[]> {
+    if (windows.length === 0) return [];
+    const { mean, std } = this.metadata;
+    const width = FEATURES.length;
+    const flat = new Float32Array(windows.length * WINDOW * width);
+    windows.forEach((w, i) => {
+      w.forEach((row, r) => {
+        row.forEach((v, c) => {
+          flat[(i * WINDOW + r) * width + c] = (v - (mean[c] ?? 0)) / (std[c] || 1);
+        });
+      });
+    });
+    const input = this.tf.tensor2d(flat, [windows.length, WINDOW * width]);
+    const output = this.model.predict(input) as import('@tensorflow/tfjs').Tensor;
+    const values = Array.from(await output.data());
+    input.dispose();
+    output.dispose();
+    return values;
+  }
+}
+
+/** Loads model.json (+ its weight files, + `userDefinedMetadata.hvacEdge`) from a directory. */
+export async function loadTfjsSetpointModel(tf: Tf, dir: string, backend: string): Promise<TfjsSetpointModel> {
+  const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
+  const metadata = json.userDefinedMetadata?.hvacEdge as ModelMetadata | undefined;
+  if (!metadata) throw new Error(`${dir}/model.json has no userDefinedMetadata.hvacEdge (features, normalisation)`);
+  if (metadata.features.join(',') !== FEATURES.join(',') || metadata.window !== WINDOW) {
+    throw new Error(
+      `model features ${metadata.features.join(',')} x ${metadata.window} do not match ${FEATURES.join(',')} x ${WINDOW}`,
+    );
+  }
+  const specs = json.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights);
+  const buffers = await Promise.all(
+    json.weightsManifest.flatMap((g: { paths: string[] }) => g.paths.map((p) => readFile(join(dir, p)))),
+  );
+  const all = Buffer.concat(buffers);
+  const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer;
+  const model = await tf.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData }),
+  );
+  return new TfjsSetpointModel(tf, model, metadata, backend);
+}
+
+/** Writes a layers model and its metadata in the directory layout `loadTfjsSetpointModel` reads. */
+export async function saveTfjsSetpointModel(
+  tf: Tf,
+  model: LayersModel,
+  dir: string,
+  metadata: ModelMetadata,
+): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const weights = Buffer.from(artifacts.weightData as ArrayBuffer);
+      await writeFile(join(dir, 'weights.bin'), weights);
+      const json = {
+        format: 'layers-model',
+        generatedBy: 'hvac-edge',
+        modelTopology: artifacts.modelTopology,
+        weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
+        userDefinedMetadata: { hvacEdge: metadata },
+      };
+      await writeFile(join(dir, 'model.json'), JSON.stringify(json));
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+}
