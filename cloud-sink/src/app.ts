@@ -1,6 +1,7 @@
 import type { Logger } from '@hvac-edge/shared';
 import type { SinkConfig } from './config.js';
 import { buildSinkHttp } from './http.js';
+import { ClosedLoop } from './inference/closed-loop.js';
 import { Recommender } from './inference/recommender.js';
 import { loadTf } from './inference/tfjs-runtime.js';
 import { loadTfjsSetpointModel } from './inference/tfjs-setpoint-model.js';
@@ -24,6 +25,7 @@ export function createSink(
   log: Logger,
   options: { defaultMetrics?: boolean; recommender?: Recommender; metrics?: SinkMetrics } = {},
 ) {
+  const recommender = options.recommender;
   const metrics = options.metrics ?? new SinkMetrics({ defaultMetrics: options.defaultMetrics ?? false });
   let writeRetries = 0;
   const writer = new InfluxPointWriter(c.influx, log.child({ module: 'influx' }), () => {
@@ -48,7 +50,10 @@ export function createSink(
       },
       onLag: (partition, lag) => metrics.lag.set({ partition: String(partition) }, lag),
     },
-    options.recommender,
+    recommender,
+    recommender && c.closedLoop.enabled
+      ? (producer) => new ClosedLoop(producer, recommender.modelId, c.closedLoop, log.child({ module: 'closed-loop' }))
+      : undefined,
   );
   let http: Awaited<ReturnType<typeof buildSinkHttp>> | undefined;
   return {

@@ -27,6 +27,17 @@ export const SinkConfigSchema = Type.Object(
       maxSetpointC: Type.Number({ default: 27 }),
       defaultSetpointC: Type.Number({ default: 24, description: 'set-point feature for devices that report none' }),
     }),
+    closedLoop: configSection({
+      enabled: Type.Boolean({ default: false, description: 'publish recommendations as set-point commands' }),
+      commandsTopic: Type.String({ default: 'hvac-edge.commands' }),
+      intervalSeconds: Type.Integer({
+        minimum: 1,
+        default: 900,
+        description: 'at most one command per device per interval',
+      }),
+      deadbandC: Type.Number({ minimum: 0, default: 0.5, description: 'smaller changes are not sent' }),
+      ttlSeconds: Type.Integer({ minimum: 1, default: 900, description: 'command expiry' }),
+    }),
     influx: configSection({
       url: Type.String({ default: 'http://127.0.0.1:8086', description: 'InfluxDB v2 (or a v2-compatible write API)' }),
       token: Type.String({ default: '', ...secret, description: 'SINK_INFLUX_TOKEN_FILE in Kubernetes' }),

@@ -139,6 +139,7 @@ describe('cloud sink inference (TensorFlow.js)', () => {
     expect((await model.predict([w]))[0]).toBeCloseTo((await direct.data())[0] as number, 4);
 
     const topic = uniqueTopic('events');
+    const commandsTopic = uniqueTopic('commands');
     const producer = new Kafka({ clientId: 't', brokers: kafka.brokers, logLevel: logLevel.NOTHING }).producer();
     await producer.connect();
     await producer.send({
@@ -155,6 +156,10 @@ describe('cloud sink inference (TensorFlow.js)', () => {
         'kafka.groupId': uniqueTopic('sink'),
         'influx.url': vm.url,
         'inference.modelDir': dir,
+        'closedLoop.enabled': true,
+        'closedLoop.commandsTopic': commandsTopic,
+        'closedLoop.intervalSeconds': 900,
+        'closedLoop.deadbandC': 0.5,
       },
     );
     const recommender = new Recommender(model, config.inference);
@@ -179,5 +184,41 @@ describe('cloud sink inference (TensorFlow.js)', () => {
     }
     const current = await vm.exportSeries('hvac_recommendation_current_setpoint');
     expect(current.flatMap((s) => s.values)).toEqual(Array(2 * (10 - WINDOW + 1)).fill(24));
+
+    // Closed loop: per device at most one command (interval 900 s), for the newest recommendation, when it is at
+    // least the deadband away from the current set-point (24 °C).
+    const newest = new Map(series.map((s) => [s.metric.device as string, s.values.at(-1) as number]));
+    const expectedCommands = [...newest]
+      .filter(([, v]) => Math.abs(v - 24) >= 0.5)
+      .map(([d, v]) => [d, v])
+      .sort();
+    const reader = new Kafka({ clientId: 't', brokers: kafka.brokers, logLevel: logLevel.NOTHING }).consumer({
+      groupId: uniqueTopic('cmd-reader'),
+    });
+    const admin = new Kafka({ clientId: 't', brokers: kafka.brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    const published = (await admin.fetchTopicOffsets(commandsTopic).catch(() => [])).reduce(
+      (n, o) => n + Number(o.high),
+      0,
+    );
+    await admin.disconnect();
+    expect(published).toBe(expectedCommands.length);
+    const commands: Array<[string, number]> = [];
+    if (published > 0) {
+      await reader.connect();
+      await reader.subscribe({ topic: commandsTopic, fromBeginning: true });
+      await new Promise<void>((resolve) => {
+        void reader.run({
+          eachMessage: async ({ message }) => {
+            const c = JSON.parse(String(message.value));
+            expect(c).toMatchObject({ schemaVersion: 1, model: 'test-small@1' });
+            commands.push([c.device, c.setpoint]);
+            if (commands.length === published) resolve();
+          },
+        });
+      });
+      await reader.disconnect();
+    }
+    expect(commands.sort()).toEqual(expectedCommands);
   }, 60_000);
 });

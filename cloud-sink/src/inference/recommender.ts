@@ -1,5 +1,6 @@
 import type { EnrichedEvent } from '@hvac-edge/shared';
 import { Point } from '@influxdata/influxdb-client';
+import type { Recommendation } from './closed-loop.js';
 import type { SetpointModel, Window } from './setpoint-model.js';
 import { WINDOW } from './setpoint-model.js';
 
@@ -35,7 +36,7 @@ export class Recommender {
     return this.model.id;
   }
 
-  async recommend(events: EnrichedEvent[]): Promise<Point[]> {
+  async recommend(events: EnrichedEvent[]): Promise<{ points: Point[]; recommendations: Recommendation[] }> {
     const pending: Array<{ m: EnrichedEvent; window: Window; current: number }> = [];
     for (const m of events) {
       const t = reading(m.event, 'temperature');
@@ -48,18 +49,27 @@ export class Recommender {
       this.windows.set(m.event.deviceName, w);
       if (w.length === WINDOW) pending.push({ m, window: w, current: reported ?? Number.NaN });
     }
-    if (pending.length === 0) return [];
+    if (pending.length === 0) return { points: [], recommendations: [] };
     const predicted = await this.model.predict(pending.map((p) => p.window));
-    return pending.map(({ m, current }, i) => {
+    const recommendations: Recommendation[] = [];
+    const points = pending.map(({ m, current }, i) => {
       const raw = predicted[i] ?? Number.NaN;
       const clamped = Math.min(this.o.maxSetpointC, Math.max(this.o.minSetpointC, raw));
       const location = typeof m.event.tags?.location === 'string' ? m.event.tags.location : '';
       const p = new Point(RECOMMENDATION).tag('device', m.event.deviceName).tag('model', this.model.id);
       if (location) p.tag('location', location);
-      p.floatField('recommended_setpoint', Math.round(clamped * 10) / 10);
+      const setpoint = Math.round(clamped * 10) / 10;
+      p.floatField('recommended_setpoint', setpoint);
+      recommendations.push({
+        device: m.event.deviceName,
+        setpoint,
+        current: Number.isFinite(current) ? current : undefined,
+        at: Math.floor(m.event.origin / 1_000_000),
+      });
       if (Number.isFinite(current)) p.floatField('current_setpoint', current);
       p.timestamp(String(BigInt(Math.round(m.event.origin))));
       return p;
     });
+    return { points, recommendations };
   }
 }

@@ -2,6 +2,7 @@ import { decodeEnrichedEvent, type EnrichedEvent } from '@hvac-edge/shared';
 import type { Point } from '@influxdata/influxdb-client';
 import { type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
+import type { ClosedLoop } from '../inference/closed-loop.js';
 import type { Recommender } from '../inference/recommender.js';
 import type { PointWriter } from '../influx/point-writer.js';
 import { climatePoint } from '../points.js';
@@ -46,6 +47,7 @@ export class EventsConsumer {
   private readonly producer: Producer;
   readonly stats: ConsumerStats = { batches: 0, events: 0, points: 0, recommendations: 0, deadLettered: 0 };
   private joined = false;
+  private readonly loop: ClosedLoop | undefined;
   /** Partitions of the events topic this instance holds since the last rebalance. */
   assignedPartitions: number[] = [];
 
@@ -55,6 +57,7 @@ export class EventsConsumer {
     private readonly log: Logger,
     private readonly hooks: ConsumerHooks = {},
     private readonly recommender?: Recommender,
+    closedLoop?: (producer: Producer) => ClosedLoop,
   ) {
     const kafka = new Kafka({ clientId: o.clientId, brokers: o.brokers, logLevel: logLevel.NOTHING });
     this.consumer = kafka.consumer({
@@ -64,6 +67,7 @@ export class EventsConsumer {
       heartbeatInterval: Math.min(3000, Math.floor(o.sessionTimeoutMs / 3)),
     });
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.loop = closedLoop?.(this.producer);
     this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
       this.joined = true;
       this.assignedPartitions = e.payload.memberAssignment[o.topic] ?? [];
@@ -119,7 +123,8 @@ export class EventsConsumer {
           );
         }
         const i0 = performance.now();
-        const recommendations = this.recommender ? await this.recommender.recommend(valid) : [];
+        const scored = this.recommender ? await this.recommender.recommend(valid) : { points: [], recommendations: [] };
+        const recommendations = scored.points;
         const inferenceSeconds = (performance.now() - i0) / 1000;
         points.push(...recommendations);
         // Keep the membership alive while a TSDB outage holds the write.
@@ -131,6 +136,8 @@ export class EventsConsumer {
           clearInterval(beat);
         }
         const writeSeconds = (performance.now() - t0) / 1000;
+        // After the points are durable; a replay re-offers the same idempotency keys, which the gateway ignores.
+        if (this.loop && scored.recommendations.length > 0) await this.loop.offer(scored.recommendations);
         const last = batch.messages[batch.messages.length - 1];
         if (!last) return;
         resolveOffset(last.offset);

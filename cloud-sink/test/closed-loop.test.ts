@@ -1,0 +1,40 @@
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { ClosedLoop } from '../src/inference/closed-loop.js';
+
+describe('ClosedLoop', () => {
+  it('sends at most one command per device per interval, only beyond the deadband, newest recommendation first', async () => {
+    const sent: Array<{ key: string; value: string }> = [];
+    const producer = {
+      send: async (r: { messages: Array<{ key: string; value: string }> }) => void sent.push(...r.messages),
+    };
+    const clock = { now: 1_000_000 };
+    const loop = new ClosedLoop(
+      producer as never,
+      'm@1',
+      { commandsTopic: 'c', intervalSeconds: 60, deadbandC: 0.5, ttlSeconds: 120 },
+      pino({ level: 'silent' }),
+      () => clock.now,
+    );
+    const rec = (device: string, setpoint: number, at: number, current?: number) => ({ device, setpoint, at, current });
+
+    await loop.offer([rec('a', 23.9, 1, 24), rec('b', 22, 1, 24), rec('b', 21.5, 2, 24)]);
+    // a: 0.1 from its current set-point: within the deadband. b: the newest (21.5) is sent.
+    expect(sent.map((m) => [m.key, JSON.parse(m.value).setpoint])).toEqual([['b', 21.5]]);
+    expect(JSON.parse(sent[0]?.value ?? '{}')).toMatchObject({
+      schemaVersion: 1,
+      device: 'b',
+      model: 'm@1',
+      idempotencyKey: 'm@1:b:2',
+      issuedAt: 1_000_000,
+      expiresAt: 1_120_000,
+    });
+    clock.now += 30_000;
+    await loop.offer([rec('b', 20, 3)]); // inside b's interval
+    clock.now += 31_000;
+    await loop.offer([rec('b', 21.8, 4)]); // past it, but 0.3 from the last command
+    await loop.offer([rec('b', 20.5, 5)]); // past it and 1.0 away
+    expect(sent.map((m) => JSON.parse(m.value).setpoint)).toEqual([21.5, 20.5]);
+    expect(loop.sent).toBe(2);
+  });
+});
