@@ -2,7 +2,7 @@
 // wire-protocol test broker in its own process, or KAFKA_BROKERS) written into a real VictoriaMetrics through its
 // InfluxDB v2 write API (or INFLUX_URL). Prints one JSON object on its last line with `eventsPerSec`.
 import { createLogger, type EnrichedEvent, encodeEnrichedEvent, uuidv7 } from '@hvac-edge/shared';
-import { startKafkaBrokerProcess, startVictoriaMetrics } from '@hvac-edge/test/support';
+import { makeEvent, startKafkaBrokerProcess, startVictoriaMetrics } from '@hvac-edge/test/support';
 import { Kafka, logLevel } from 'kafkajs';
 import { createSink } from '../src/app.js';
 import { loadSinkConfig } from '../src/config.js';
@@ -10,31 +10,21 @@ import { loadSinkConfig } from '../src/config.js';
 const N = Number(process.env.BENCH_EVENTS ?? 100_000);
 
 function message(i: number): EnrichedEvent {
-  const device = `room-${i % 50}`;
   const origin = (Date.UTC(2026, 10, 1) + i * 1000) * 1_000_000;
-  const reading = (resourceName: string, value: string) => ({
-    origin,
-    deviceName: device,
-    resourceName,
-    profileName: 'dht22',
-    valueType: 'Float64' as const,
-    value,
+  const event = makeEvent({
+    id: uuidv7(),
+    deviceName: `room-${i % 50}`,
+    originNs: origin,
+    temperature: 22 + (i % 40) / 10,
+    humidity: 45.5,
   });
+  event.tags = { location: 'bench' };
   return {
     schemaVersion: 1,
     gatewayId: 'bench-gw',
     receivedAt: origin / 1_000_000,
     sequence: Math.floor(i / 50) + 1,
-    event: {
-      apiVersion: 'v3',
-      id: uuidv7(),
-      deviceName: device,
-      profileName: 'dht22',
-      sourceName: 'climate',
-      origin,
-      readings: [reading('temperature', (22 + (i % 40) / 10).toFixed(1)), reading('humidity', '45.5')],
-      tags: { location: 'bench' },
-    },
+    event,
     weather: {
       provider: 'fixed',
       observedAt: 0,

@@ -1,11 +1,10 @@
 // pnpm bench:drain — how fast the forwarder drains a 100,000-event backlog into Kafka (the wire-protocol test
 // broker in its own process, or KAFKA_BROKERS). Prints one JSON object on its last line with `eventsPerSec`.
-import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@hvac-edge/shared';
-import { startKafkaBrokerProcess } from '@hvac-edge/test/support';
+import { makeEvent, startKafkaBrokerProcess } from '@hvac-edge/test/support';
 import { createGateway } from '../src/app.js';
 import { loadGatewayConfig } from '../src/config.js';
 import { SqliteEventStore } from '../src/store/sqlite/sqlite-event-store.js';
@@ -14,27 +13,8 @@ const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 100_000);
 const dir = join(tmpdir(), `hvac-bench-drain-${process.pid}`);
 const dbPath = join(dir, 'gateway.db');
 
-function event(i: number) {
-  const device = `room-${i % 50}`;
-  const origin = (Date.now() - 3_600_000) * 1_000_000 + i;
-  const reading = (resourceName: string, value: string) => ({
-    origin,
-    deviceName: device,
-    resourceName,
-    profileName: 'dht22',
-    valueType: 'Float64' as const,
-    value,
-  });
-  return {
-    apiVersion: 'v3',
-    id: randomUUID(),
-    deviceName: device,
-    profileName: 'dht22',
-    sourceName: 'climate',
-    origin,
-    readings: [reading('temperature', '24.5'), reading('humidity', '41.2')],
-  };
-}
+const event = (i: number) =>
+  makeEvent({ deviceName: `room-${i % 50}`, originNs: (Date.now() - 3_600_000) * 1_000_000 + i });
 
 // The backlog: events accepted while Kafka was away.
 const store = new SqliteEventStore({ path: dbPath });

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { AddEventRequest, EdgexEvent, Reading } from '@hvac-edge/shared';
 
 export interface EventOptions {
+  /** Event id; a random UUID by default. */
+  id?: string;
   deviceName?: string;
   profileName?: string;
   sourceName?: string;
@@ -27,7 +29,7 @@ export function makeEvent(o: EventOptions = {}): EdgexEvent {
   });
   return {
     apiVersion: 'v3',
-    id: randomUUID(),
+    id: o.id ?? randomUUID(),
     deviceName,
     profileName,
     sourceName: o.sourceName ?? 'climate',

@@ -103,10 +103,18 @@ export class WeatherService {
 
   /** The observation nearest `originMs`, with its age and staleness; null when there is none. */
   enrich(originMs: number): WeatherObservation | null {
-    let best: Observation | undefined;
-    for (const o of this.observations) {
-      if (!best || Math.abs(o.observedAt - originMs) < Math.abs(best.observedAt - originMs)) best = o;
+    // Observations are kept sorted by time; the forwarder asks for every event, so search rather than scan.
+    const list = this.observations;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((list[mid] as Observation).observedAt < originMs) lo = mid + 1;
+      else hi = mid;
     }
+    const after = list[lo];
+    const before = list[lo - 1];
+    const best = before && (!after || originMs - before.observedAt <= after.observedAt - originMs) ? before : after;
     if (!best) return null;
     const ageSeconds = Math.abs(originMs - best.observedAt) / 1000;
     return {

@@ -64,6 +64,18 @@ describe('weather providers against a local HTTP server', () => {
 
   const owm = () =>
     new OpenWeatherMapProvider({ apiKey: 'k-123', lat: 35.1595, lon: 126.8526, baseUrl: base, timeoutMs: 500 });
+  /** A WeatherService on the recorded OWM server, with its poll outcomes and retries recorded. */
+  const service = () => {
+    const polls: string[] = [];
+    const retries = { count: 0 };
+    const svc = new WeatherService(
+      owm(),
+      { schedule: '*/10 * * * *', maxAgeSeconds: 1800, retries: 3, retryMinDelayMs: 5 },
+      pino({ level: 'silent' }),
+      { onPoll: (o) => polls.push(o), onRetry: () => void retries.count++ },
+    );
+    return { svc, polls, retries };
+  };
   const reply = (status: number, body: unknown) =>
     script.push({ status, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
@@ -121,20 +133,13 @@ describe('weather providers against a local HTTP server', () => {
   });
 
   it('polls with backoff through 429s, then enriches by nearest observation and marks stale ones', async () => {
-    const polls: string[] = [];
-    let retries = 0;
-    const svc = new WeatherService(
-      owm(),
-      { schedule: '*/10 * * * *', maxAgeSeconds: 1800, retries: 3, retryMinDelayMs: 5 },
-      pino({ level: 'silent' }),
-      { onPoll: (o) => polls.push(o), onRetry: () => void retries++ },
-    );
+    const { svc, polls, retries } = service();
     expect(svc.enrich(Date.now())).toBeNull();
     reply(429, {});
     reply(429, {});
     reply(200, OWM_OK);
     await svc.pollOnce();
-    expect(retries).toBe(2);
+    expect(retries.count).toBe(2);
     expect(polls).toEqual(['ok']);
     const t = OWM_OK.dt * 1000;
     svc.add({ provider: 'x', observedAt: t + 3_600_000, temperatureC: 28, humidityPct: 80, weatherStatus: 3 });
@@ -149,18 +154,11 @@ describe('weather providers against a local HTTP server', () => {
   });
 
   it('gives up a poll on a bad key without retrying, and counts it', async () => {
-    const polls: string[] = [];
-    let retries = 0;
-    const svc = new WeatherService(
-      owm(),
-      { schedule: '*/10 * * * *', maxAgeSeconds: 1800, retries: 3, retryMinDelayMs: 5 },
-      pino({ level: 'silent' }),
-      { onPoll: (o) => polls.push(o), onRetry: () => void retries++ },
-    );
+    const { svc, polls, retries } = service();
     reply(401, OWM_401);
     await svc.pollOnce();
     expect(polls).toEqual(['auth']);
-    expect(retries).toBe(0);
+    expect(retries.count).toBe(0);
     expect(svc.latest).toBeUndefined();
   });
 });
