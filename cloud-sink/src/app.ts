@@ -8,18 +8,20 @@ import { loadTfjsSetpointModel } from './inference/tfjs-setpoint-model.js';
 import { InfluxPointWriter } from './influx/point-writer.js';
 import { EventsConsumer } from './kafka/events-consumer.js';
 import { SinkMetrics } from './metrics.js';
+import { SHIPPED_MODEL_DIR } from './model/shipped-model.js';
 
-/** The sink's wiring: Kafka consumer group -> InfluxDB. (Inference and the closed loop arrive with their issue.) */
 /** Loads the set-point model when one is configured; logs and exports the TensorFlow.js backend in use. */
 export async function createRecommender(c: Readonly<SinkConfig>, log: Logger, metrics: SinkMetrics) {
   if (!c.inference.modelDir) return undefined;
+  const dir = c.inference.modelDir === 'builtin' ? SHIPPED_MODEL_DIR : c.inference.modelDir;
   const { tf, backend } = await loadTf();
-  const model = await loadTfjsSetpointModel(tf, c.inference.modelDir, backend);
+  const model = await loadTfjsSetpointModel(tf, dir, backend);
   metrics.backend.set({ backend, model: model.id }, 1);
-  log.info({ backend, model: model.id, dir: c.inference.modelDir }, 'set-point model loaded');
+  log.info({ backend, model: model.id, dir }, 'set-point model loaded');
   return new Recommender(model, c.inference);
 }
 
+/** The sink's wiring: Kafka consumer group -> InfluxDB, with inference and the closed loop when configured. */
 export function createSink(
   c: Readonly<SinkConfig>,
   log: Logger,

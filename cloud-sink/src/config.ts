@@ -22,7 +22,16 @@ export const SinkConfigSchema = Type.Object(
       }),
     }),
     inference: configSection({
-      modelDir: Type.String({ default: '', description: 'TensorFlow.js model directory; empty = no inference' }),
+      modelDir: Type.String({
+        default: '',
+        description: "TensorFlow.js model directory; 'builtin' = the model shipped with the sink; empty = no inference",
+      }),
+      sampleSpacingSeconds: Type.Integer({
+        default: 60,
+        minimum: 0,
+        description:
+          'readings closer than this to the previous one in a device window are skipped (the shipped model was trained on one-minute readings); a gap over 10x this starts a new window',
+      }),
       minSetpointC: Type.Number({ default: 18, description: 'recommendations are clamped to [min, max]' }),
       maxSetpointC: Type.Number({ default: 27 }),
       defaultSetpointC: Type.Number({ default: 24, description: 'set-point feature for devices that report none' }),

@@ -98,7 +98,7 @@ describe('cloud sink inference (TensorFlow.js)', () => {
       for (const device of ['r-1', 'r-2']) {
         const event = makeEvent({
           deviceName: device,
-          originNs: (t0 + i * 10_000) * 1_000_000,
+          originNs: (t0 + i * 60_000) * 1_000_000,
           temperature: 22 + i * 0.5 + (device === 'r-2' ? 3 : 0),
           humidity: 50,
         });

@@ -34,10 +34,15 @@ export function createActuator(c: Readonly<AgentConfig>, log: Logger, hasGpio = 
 }
 
 /** Picks the sensor from config; a DHT sensor without GPIO is an error, never a silent simulation. */
-export function createSensor(c: Readonly<AgentConfig>, log: Logger, hasGpio = gpioAvailable()): Sensor {
+export function createSensor(
+  c: Readonly<AgentConfig>,
+  log: Logger,
+  hasGpio = gpioAvailable(),
+  appliedSetpoint: () => number | undefined = () => undefined,
+): Sensor {
   if (c.sensor.kind === 'simulated') {
     log.warn({ seed: c.sensor.seed }, 'SIMULATED sensor in use (sensor.kind: simulated): readings are not measured');
-    return new SimulatedSensor(c.sensor.seed);
+    return new SimulatedSensor(c.sensor.seed, Date.now, appliedSetpoint);
   }
   if (!hasGpio) throw new NoGpioError('sensor', c.sensor.kind);
   return new DhtSensor(c.sensor.kind, c.sensor.pin, c.sensor.readRetries);
@@ -47,9 +52,11 @@ export function createSensor(c: Readonly<AgentConfig>, log: Logger, hasGpio = gp
 export function createAgent(
   c: Readonly<AgentConfig>,
   log: Logger,
-  sensor = createSensor(c, log),
+  sensorOverride?: Sensor,
   actuator = createActuator(c, log),
 ) {
+  // A simulated room is cooled to the set-point this agent applied, so the closed loop shows in its readings.
+  const sensor = sensorOverride ?? createSensor(c, log, gpioAvailable(), () => controller?.setpoint);
   let agent: Agent | undefined;
   const outbox = new Outbox(c.outbox.path, c.outbox.maxBytes, (n) => {
     if (agent) agent.stats.dropped += n;

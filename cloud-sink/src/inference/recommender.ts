@@ -11,6 +11,13 @@ export interface RecommenderOptions {
   maxSetpointC: number;
   /** Set-point feature for devices that report none. */
   defaultSetpointC: number;
+  /** Minimum spacing of readings in a window (s); 0 = every reading. */
+  sampleSpacingSeconds: number;
+}
+
+interface DeviceWindow {
+  rows: Window;
+  lastOriginMs: number;
 }
 
 function reading(e: EnrichedEvent['event'], name: string): number | undefined {
@@ -22,10 +29,12 @@ function reading(e: EnrichedEvent['event'], name: string): number | undefined {
  * Per device, the last six enriched readings (indoor temperature and humidity, outdoor temperature and humidity,
  * weather status, current set-point) feed the model once the window is full, for every event after that; all
  * windows of a batch go through the model in one call. Events without weather or without both indoor values do not
- * enter a window. Windows live in memory: after a restart or a rebalance a device needs six events again.
+ * enter a window, nor do readings closer than the sample spacing to the previous one (the model was trained on
+ * one-minute readings; an agent reading every 10 s would otherwise feed it a window six times too short). Windows
+ * live in memory: after a restart or a rebalance a device needs six readings again.
  */
 export class Recommender {
-  private readonly windows = new Map<string, Window>();
+  private readonly windows = new Map<string, DeviceWindow>();
 
   constructor(
     private readonly model: SetpointModel,
@@ -45,8 +54,13 @@ export class Recommender {
       const reported = reading(m.event, 'setpoint');
       const current = reported ?? this.o.defaultSetpointC;
       const row = [t, h, m.weather.temperatureC, m.weather.humidityPct, m.weather.weatherStatus, current];
-      const w = [...(this.windows.get(m.event.deviceName) ?? []), row].slice(-WINDOW);
-      this.windows.set(m.event.deviceName, w);
+      const originMs = m.event.origin / 1_000_000;
+      const spacingMs = this.o.sampleSpacingSeconds * 1000;
+      const prev = this.windows.get(m.event.deviceName);
+      if (prev && originMs - prev.lastOriginMs < spacingMs) continue;
+      const fresh = !prev || (spacingMs > 0 && originMs - prev.lastOriginMs > 10 * spacingMs);
+      const w = [...(fresh ? [] : prev.rows), row].slice(-WINDOW);
+      this.windows.set(m.event.deviceName, { rows: w, lastOriginMs: originMs });
       if (w.length === WINDOW) pending.push({ m, window: w, current: reported ?? Number.NaN });
     }
     if (pending.length === 0) return { points: [], recommendations: [] };

@@ -19,6 +19,26 @@ export interface ModelMetadata {
   window: number;
   mean: number[];
   std: number[];
+  /** The model card: how it was trained and how it did (written by `pnpm train`). */
+  card?: ModelCard;
+}
+
+export interface ModelCard {
+  /** Spacing of the readings in a window the model was trained on (s); the sink samples windows at this spacing. */
+  sampleSpacingSeconds: number;
+  label: string;
+  training: {
+    source: string;
+    description: string;
+    /** Simulated days (simulator source). */
+    days?: number;
+    examples: number;
+    sha256: string;
+    seed: number;
+    epochs: number;
+  };
+  metrics: Record<string, number>;
+  evaluation?: Record<string, number | string>;
 }
 
 /** Port: recommended set-points (°C) for a batch of windows. */

@@ -1,40 +1,75 @@
+import {
+  createScenario,
+  DHT22_NOISE,
+  deriveSeed,
+  indoorRh,
+  initialState,
+  inputsAt,
+  MINUTES_PER_DAY,
+  NoisySensorModel,
+  type RoomState,
+  type Scenario,
+  type SensorNoise,
+  stepRoom,
+} from '@hvac-edge/shared/sim';
 import type { ClimateReading, Sensor } from './sensor.js';
 
-/** mulberry32: a small seeded PRNG, so a simulated run is reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const DAY_MS = 86_400_000;
+/** After a long pause (laptop asleep, clock jump) the room restarts from its state rather than replaying days. */
+const MAX_CATCH_UP_MIN = MINUTES_PER_DAY;
 
 /**
- * A server room without hardware: a daily load cycle around 24 °C, humidity moving against it, and DHT22-like
- * noise (±0.5 °C, ±2 %RH). Deterministic per seed. Until the HVAC model issue lands its room simulator, this stands in.
+ * A server room without hardware: the shared room simulator (weather, IT load, 2R2C thermal model, cooling unit)
+ * run in wall-clock time, its cooling unit holding the set-point the agent applied (24 °C until one is), read
+ * through a DHT22 model (noise, dropouts, the odd wild value the quality filter must catch). Deterministic per seed
+ * and wall-clock minute. Weather and load are generated one day at a time so a long-running agent stays small.
  */
 export class SimulatedSensor implements Sensor {
   readonly kind = 'simulated';
   readonly simulated = true;
-  private readonly random: () => number;
+  private readonly sensor: NoisySensorModel;
+  private readonly state: RoomState = initialState(25);
+  private scenario: Scenario | undefined;
+  private dayNumber = -1;
+  private minute = -1;
 
   constructor(
-    seed: number,
+    private readonly seed: number,
     private readonly now: () => number = Date.now,
+    private readonly setpoint: () => number | undefined = () => undefined,
+    noise: SensorNoise = DHT22_NOISE,
   ) {
-    this.random = prng(seed);
+    this.sensor = new NoisySensorModel(seed, noise);
+  }
+
+  private scenarioFor(dayNumber: number): Scenario {
+    if (dayNumber !== this.dayNumber || !this.scenario) {
+      const start = new Date(dayNumber * DAY_MS);
+      const dayOfYear = Math.floor((dayNumber * DAY_MS - Date.UTC(start.getUTCFullYear(), 0, 1)) / DAY_MS);
+      this.scenario = createScenario({
+        days: 1,
+        seed: deriveSeed(this.seed, dayNumber),
+        startDayOfYear: Math.min(364, dayOfYear),
+        firstWeekday: (start.getUTCDay() + 6) % 7,
+      });
+      this.dayNumber = dayNumber;
+    }
+    return this.scenario;
+  }
+
+  private advanceTo(minute: number): void {
+    if (this.minute < 0 || minute - this.minute > MAX_CATCH_UP_MIN) this.minute = minute - 60; // an hour to settle
+    for (let m = this.minute + 1; m <= minute; m++) {
+      const sc = this.scenarioFor(Math.floor(m / MINUTES_PER_DAY));
+      stepRoom(sc.room, this.state, inputsAt(sc, m % MINUTES_PER_DAY, this.setpoint() ?? 24), 60);
+    }
+    this.minute = Math.max(this.minute, minute);
   }
 
   async read(): Promise<ClimateReading> {
-    const hour = (this.now() / 3_600_000) % 24;
-    const daily = Math.sin(((hour - 9) / 24) * 2 * Math.PI);
-    const noise = () => this.random() * 2 - 1;
-    return {
-      temperatureC: Math.round((24 + 2.5 * daily + 0.5 * noise()) * 10) / 10,
-      humidityPct: Math.round((45 - 6 * daily + 2 * noise()) * 10) / 10,
-    };
+    this.advanceTo(Math.floor(this.now() / 60_000));
+    const r = this.sensor.sample(this.state.airC, indoorRh(this.state));
+    if (!r) throw new Error('simulated DHT22 read failure (checksum)');
+    return r;
   }
 }
