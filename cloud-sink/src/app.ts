@@ -2,7 +2,7 @@ import type { Logger } from '@hvac-edge/shared';
 import type { SinkConfig } from './config.js';
 import { buildSinkHttp } from './http.js';
 import { ClosedLoop } from './inference/closed-loop.js';
-import { Recommender } from './inference/recommender.js';
+import { Recommender, type RecommenderOptions } from './inference/recommender.js';
 import { loadTf } from './inference/tfjs-runtime.js';
 import { loadTfjsSetpointModel } from './inference/tfjs-setpoint-model.js';
 import { InfluxPointWriter } from './influx/point-writer.js';
@@ -10,15 +10,21 @@ import { EventsConsumer } from './kafka/events-consumer.js';
 import { SinkMetrics } from './metrics.js';
 import { SHIPPED_MODEL_DIR } from './model/shipped-model.js';
 
+/** Loads a set-point model directory ('builtin' = the shipped model) and wraps it in a Recommender. */
+export async function loadRecommender(modelDir: string, options: RecommenderOptions, log: Logger) {
+  const dir = modelDir === 'builtin' ? SHIPPED_MODEL_DIR : modelDir;
+  const { tf, backend } = await loadTf();
+  const model = await loadTfjsSetpointModel(tf, dir, backend);
+  log.info({ backend, model: model.id, dir }, 'set-point model loaded');
+  return { recommender: new Recommender(model, options), backend, model: model.id };
+}
+
 /** Loads the set-point model when one is configured; logs and exports the TensorFlow.js backend in use. */
 export async function createRecommender(c: Readonly<SinkConfig>, log: Logger, metrics: SinkMetrics) {
   if (!c.inference.modelDir) return undefined;
-  const dir = c.inference.modelDir === 'builtin' ? SHIPPED_MODEL_DIR : c.inference.modelDir;
-  const { tf, backend } = await loadTf();
-  const model = await loadTfjsSetpointModel(tf, dir, backend);
-  metrics.backend.set({ backend, model: model.id }, 1);
-  log.info({ backend, model: model.id, dir }, 'set-point model loaded');
-  return new Recommender(model, c.inference);
+  const { recommender, backend, model } = await loadRecommender(c.inference.modelDir, c.inference, log);
+  metrics.backend.set({ backend, model }, 1);
+  return recommender;
 }
 
 /** The sink's wiring: Kafka consumer group -> InfluxDB, with inference and the closed loop when configured. */
@@ -54,7 +60,7 @@ export function createSink(
     },
     recommender,
     recommender && c.closedLoop.enabled
-      ? (producer) => new ClosedLoop(producer, recommender.modelId, c.closedLoop, log.child({ module: 'closed-loop' }))
+      ? (commands) => new ClosedLoop(commands, recommender.modelId, c.closedLoop, log.child({ module: 'closed-loop' }))
       : undefined,
   );
   let http: Awaited<ReturnType<typeof buildSinkHttp>> | undefined;

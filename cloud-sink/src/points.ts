@@ -12,6 +12,16 @@ function numberOf(event: EnrichedEvent['event'], resource: string): number | und
 }
 
 /**
+ * An EdgeX origin (Unix ns, carried as a JS number) as an InfluxDB ns timestamp. Near 2^60 a double is exact only to
+ * 256 ns, so a millisecond-aligned origin can arrive as ...780999936 ns and land a millisecond early in a ms-precision
+ * TSDB. Rounding to whole microseconds recovers the value the device meant; the same origin always gives the same
+ * timestamp, which is what keeps replays idempotent.
+ */
+export function originTimestamp(originNs: number): string {
+  return String(BigInt(Math.round(originNs / 1000)) * 1000n);
+}
+
+/**
  * One `climate` point per event: tags device, location, gateway; fields temperature and humidity (from the
  * readings), ext_temperature, ext_humidity and weather_stat (from the weather), aircon_setpoint when the device
  * reported one. Timestamp = the event's origin (ns), so a replayed event overwrites itself instead of duplicating.
@@ -34,7 +44,6 @@ export function climatePoint(m: EnrichedEvent): Point | undefined {
   }
   const setpoint = numberOf(e, 'setpoint');
   if (setpoint !== undefined) p.floatField('aircon_setpoint', setpoint);
-  // Origins are Unix ns; as JS numbers they are exact to ~256 ns, the same for every delivery of one event.
-  p.timestamp(String(BigInt(Math.round(e.origin))));
+  p.timestamp(originTimestamp(e.origin));
   return p;
 }

@@ -5,12 +5,12 @@ import { ClosedLoop } from '../src/inference/closed-loop.js';
 describe('ClosedLoop', () => {
   it('sends at most one command per device per interval, only beyond the deadband, newest recommendation first', async () => {
     const sent: Array<{ key: string; value: string }> = [];
-    const producer = {
-      send: async (r: { messages: Array<{ key: string; value: string }> }) => void sent.push(...r.messages),
+    const commands = {
+      publish: async (_topic: string, messages: Array<{ key: string; value: string }>) => void sent.push(...messages),
     };
     const clock = { now: 1_000_000 };
     const loop = new ClosedLoop(
-      producer as never,
+      commands,
       'm@1',
       { commandsTopic: 'c', intervalSeconds: 60, deadbandC: 0.5, ttlSeconds: 120 },
       pino({ level: 'silent' }),

@@ -118,6 +118,7 @@ export function createAgent(
       await poller?.stop();
       await agent?.stop();
       actuator?.close();
+      transport.close();
       outbox.close();
     },
   };

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import type { EmbeddedSink } from '@hvac-edge/cloud-sink/embedded';
 import { type Logger, maskSecrets } from '@hvac-edge/shared';
 import type { FastifyInstance } from 'fastify';
 import { CommandQueue } from './commands/command-queue.js';
@@ -12,6 +13,7 @@ import { AlertEngine, type AlertSink } from './monitoring/alerts.js';
 import { MonitoringService } from './monitoring/monitoring-service.js';
 import { MqttAlertSink } from './monitoring/mqtt-alert-sink.js';
 import { registerMonitoringMetrics } from './monitoring/prometheus.js';
+import type { EventPublisher } from './northbound/event-publisher.js';
 import { Forwarder } from './northbound/forwarder.js';
 import { KafkaEventPublisher } from './northbound/kafka-publisher.js';
 import { RetentionJob } from './retention.js';
@@ -19,6 +21,7 @@ import { SqliteEventStore } from './store/sqlite/sqlite-event-store.js';
 import { FixedWeatherProvider } from './weather/fixed.js';
 import { OpenMeteoProvider } from './weather/open-meteo.js';
 import { OpenWeatherMapProvider } from './weather/openweathermap.js';
+import { SimulatedWeatherProvider } from './weather/simulated.js';
 import type { WeatherProvider } from './weather/weather-provider.js';
 import { WeatherService } from './weather/weather-service.js';
 
@@ -35,6 +38,8 @@ export interface Gateway {
   readonly forwarder: Forwarder | undefined;
   readonly weather: WeatherService | undefined;
   readonly commands: CommandQueue;
+  /** The cloud sink in this process, when `embeddedSink.enabled`. */
+  readonly embeddedSink: EmbeddedSink | undefined;
   /** Relay of the commands topic, when Kafka is configured. */
   readonly commandRelay: KafkaCommandRelay | undefined;
   /** Servers for EdgeX v1 clients on their historic ports (same routes). */
@@ -63,41 +68,47 @@ export async function createGateway(
   await store.open();
   const metadata = new SqliteMetadataStore(() => store.database);
   const weather = createWeather(config, log, metrics);
-  const forwarder =
-    config.kafka.brokers.length > 0
-      ? new Forwarder(
-          store,
-          new KafkaEventPublisher(
-            {
-              brokers: config.kafka.brokers,
-              clientId: config.kafka.clientId,
-              topic: config.kafka.topic,
-              compression: config.kafka.compression,
-            },
-            log.child({ module: 'kafka' }),
-          ),
-          weather,
+  const commands = new CommandQueue(() => store.database);
+  const embeddedSink = await createEmbeddedSink(config, log, commands);
+  const publisher: EventPublisher | undefined =
+    embeddedSink ??
+    (config.kafka.brokers.length > 0
+      ? new KafkaEventPublisher(
           {
-            gatewayId: config.gatewayId,
-            batchSize: config.kafka.batchSize,
-            idleMs: config.kafka.idleMs,
-            retryMinDelayMs: config.kafka.retryMinDelayMs,
-            retryMaxDelayMs: config.kafka.retryMaxDelayMs,
+            brokers: config.kafka.brokers,
+            clientId: config.kafka.clientId,
+            topic: config.kafka.topic,
+            compression: config.kafka.compression,
           },
-          log.child({ module: 'forwarder' }),
-          {
-            onPublished: (n, s) => {
-              metrics.forwardPublished.inc(n);
-              metrics.forwardLatency.observe(s);
-            },
-            onRetry: () => {
-              metrics.forwardRetries.inc();
-              metrics.forwardLastError.set(Date.now() / 1000);
-            },
-            onWeather: (state, n) => metrics.enriched.inc({ weather: state }, n),
-          },
+          log.child({ module: 'kafka' }),
         )
-      : undefined;
+      : undefined);
+  const forwarder = publisher
+    ? new Forwarder(
+        store,
+        publisher,
+        weather,
+        {
+          gatewayId: config.gatewayId,
+          batchSize: config.kafka.batchSize,
+          idleMs: config.kafka.idleMs,
+          retryMinDelayMs: config.kafka.retryMinDelayMs,
+          retryMaxDelayMs: config.kafka.retryMaxDelayMs,
+        },
+        log.child({ module: 'forwarder' }),
+        {
+          onPublished: (n, s) => {
+            metrics.forwardPublished.inc(n);
+            metrics.forwardLatency.observe(s);
+          },
+          onRetry: () => {
+            metrics.forwardRetries.inc();
+            metrics.forwardLastError.set(Date.now() / 1000);
+          },
+          onWeather: (state, n) => metrics.enriched.inc({ weather: state }, n),
+        },
+      )
+    : undefined;
   const ingest = new IngestService(store, metrics, log.child({ module: 'ingest' }), {
     highWaterMark: config.store.highWaterMark,
     retryAfterSeconds: config.store.retryAfterSeconds,
@@ -135,7 +146,6 @@ export async function createGateway(
       { onEvent: promMetrics.onAlert },
     );
   }
-  const commands = new CommandQueue(() => store.database);
   const commandRelay =
     config.kafka.brokers.length > 0 && config.kafka.commandsTopic
       ? new KafkaCommandRelay(
@@ -162,6 +172,7 @@ export async function createGateway(
     metrics,
     log,
     maskedConfig: maskSecrets(config, GatewayConfigSchema),
+    ...(embeddedSink ? { sinkSummary: () => embeddedSink.summary() } : {}),
     ...(monitoring && alerts
       ? { monitoringApi: { monitoring, alerts, credentials: config.monitoring.credentials } }
       : {}),
@@ -189,6 +200,7 @@ export async function createGateway(
     weather,
     commands,
     commandRelay,
+    embeddedSink,
     async start() {
       retention.start();
       weather?.start();
@@ -232,6 +244,37 @@ export async function createGateway(
   };
 }
 
+/**
+ * The cloud sink in this process (single box): loaded only when enabled, so a gateway that forwards to Kafka never
+ * loads TensorFlow.js. Its commands go straight into the command queue the agents poll.
+ */
+async function createEmbeddedSink(
+  config: Readonly<GatewayConfig>,
+  log: Logger,
+  commands: CommandQueue,
+): Promise<EmbeddedSink | undefined> {
+  const e = config.embeddedSink;
+  if (!e.enabled) return undefined;
+  const { EmbeddedSink } = await import('@hvac-edge/cloud-sink/embedded');
+  return new EmbeddedSink(
+    { ...e, commandTtlSeconds: config.commands.defaultTtlSeconds },
+    log.child({ module: 'embedded-sink' }),
+    (cmds) => {
+      for (const c of cmds) {
+        commands.enqueue({
+          id: c.idempotencyKey,
+          device: c.device,
+          command: 'setpoint',
+          value: c.setpoint,
+          source: `embedded:${c.model}`,
+          createdAt: c.issuedAt,
+          expiresAt: c.expiresAt,
+        });
+      }
+    },
+  );
+}
+
 function createWeather(
   config: Readonly<GatewayConfig>,
   log: Logger,
@@ -245,6 +288,10 @@ function createWeather(
       return undefined;
     case 'fixed':
       provider = new FixedWeatherProvider(w.fixed);
+      break;
+    case 'simulated':
+      log.warn({ seed: w.simulatedSeed }, 'SIMULATED weather in use (weather.provider: simulated): not observed');
+      provider = new SimulatedWeatherProvider(w.simulatedSeed);
       break;
     case 'openweathermap':
       if (!w.apiKey)

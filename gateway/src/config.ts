@@ -89,8 +89,17 @@ export const GatewayConfigSchema = Type.Object(
     }),
     weather: configSection({
       provider: Type.Union(
-        [Type.Literal('none'), Type.Literal('fixed'), Type.Literal('openweathermap'), Type.Literal('open-meteo')],
-        { default: 'none', description: 'none: events carry weather null' },
+        [
+          Type.Literal('none'),
+          Type.Literal('fixed'),
+          Type.Literal('simulated'),
+          Type.Literal('openweathermap'),
+          Type.Literal('open-meteo'),
+        ],
+        {
+          default: 'none',
+          description: 'none: events carry weather null; simulated: the shared simulator (offline, demo)',
+        },
       ),
       lat: Type.Number({ minimum: -90, maximum: 90, default: 35.1595, description: 'site latitude (Gwangju)' }),
       lon: Type.Number({ minimum: -180, maximum: 180, default: 126.8526, description: 'site longitude' }),
@@ -108,12 +117,49 @@ export const GatewayConfigSchema = Type.Object(
       retries: Type.Integer({ minimum: 0, default: 3 }),
       retryMinDelayMs: Type.Integer({ minimum: 1, default: 2000 }),
       timeoutMs: Type.Integer({ minimum: 100, default: 10_000 }),
+      simulatedSeed: Type.Integer({
+        default: 1,
+        description:
+          "simulated provider's seed; the same as the agent's sensor.seed gives the simulated room's weather",
+      }),
       fixed: configSection({
         temperatureC: Type.Number({ default: 25 }),
         humidityPct: Type.Number({ minimum: 0, maximum: 100, default: 60 }),
         weatherStatus: Type.Integer({ minimum: 1, maximum: 9, default: 6 }),
       }),
     }),
+    embeddedSink: configSection(
+      {
+        enabled: Type.Boolean({
+          default: false,
+          description: 'run the cloud sink in this process (single box, no Kafka); exclusive with kafka.brokers',
+        }),
+        pointsPath: Type.String({ default: './data/points.db', description: 'embedded point store (SQLite)' }),
+        retentionDays: Type.Number({ exclusiveMinimum: 0, default: 30, description: 'points older than this go' }),
+        modelDir: Type.String({
+          default: 'builtin',
+          description: "set-point model directory; 'builtin' = the shipped model; empty = no inference",
+        }),
+        minSetpointC: Type.Number({ default: 18, description: 'recommendations are clamped to [min, max]' }),
+        maxSetpointC: Type.Number({ default: 27 }),
+        sampleSpacingSeconds: Type.Integer({
+          minimum: 0,
+          default: 60,
+          description: 'spacing of readings in a model window (the shipped model was trained on 60 s)',
+        }),
+        closedLoop: Type.Boolean({
+          default: false,
+          description: "queue recommendations as set-point commands for the devices (the sink's closed loop)",
+        }),
+        closedLoopIntervalSeconds: Type.Integer({
+          minimum: 1,
+          default: 300,
+          description: 'at most one per device per interval',
+        }),
+        closedLoopDeadbandC: Type.Number({ minimum: 0, default: 0.5, description: 'only when it moves at least this' }),
+      },
+      'the cloud sink embedded in the gateway: points to a local store, inference, closed loop',
+    ),
     commands: configSection({
       defaultTtlSeconds: Type.Integer({ minimum: 1, default: 900, description: 'expiry of a command that names none' }),
       maxWaitSeconds: Type.Integer({ minimum: 0, default: 30, description: 'longest long-poll of an agent' }),
@@ -137,6 +183,12 @@ export function loadGatewayConfig(
   return loadConfig<GatewayConfig>(GatewayConfigSchema, {
     prefix: ENV_PREFIX,
     env,
+    rules: [
+      (c: GatewayConfig) =>
+        c.embeddedSink.enabled && c.kafka.brokers.length > 0
+          ? 'embeddedSink.enabled and kafka.brokers are exclusive: events go to the embedded sink or to Kafka, not both'
+          : undefined,
+    ],
     ...(overrides ? { overrides } : {}),
   });
 }

@@ -4,5 +4,6 @@ export * from './mosquitto.js';
 export * from './node-exporter.js';
 export * from './process-server.js';
 export * from './promtool.js';
+export * from './service-process.js';
 export * from './system-binaries.js';
 export * from './victoria-metrics.js';

@@ -1,6 +1,13 @@
 import type { SetpointCommand } from '@hvac-edge/shared';
-import type { Producer } from 'kafkajs';
 import type { Logger } from 'pino';
+
+/**
+ * Port: where set-point commands go, keyed by device. The Kafka adapter sends to the commands topic (acks=all);
+ * an embedded gateway puts them straight into its durable command queue.
+ */
+export interface CommandPublisher {
+  publish(topic: string, messages: Array<{ key: string; value: string }>): Promise<void>;
+}
 
 export interface ClosedLoopOptions {
   commandsTopic: string;
@@ -28,7 +35,7 @@ export class ClosedLoop {
   sent = 0;
 
   constructor(
-    private readonly producer: Producer,
+    private readonly commands: CommandPublisher,
     private readonly model: string,
     private readonly o: ClosedLoopOptions,
     private readonly log: Logger,
@@ -57,11 +64,10 @@ export class ClosedLoop {
       });
     }
     if (commands.length === 0) return [];
-    await this.producer.send({
-      topic: this.o.commandsTopic,
-      acks: -1,
-      messages: commands.map((c) => ({ key: c.device, value: JSON.stringify(c) })),
-    });
+    await this.commands.publish(
+      this.o.commandsTopic,
+      commands.map((c) => ({ key: c.device, value: JSON.stringify(c) })),
+    );
     for (const c of commands) this.last.set(c.device, { at: now, setpoint: c.setpoint });
     this.sent += commands.length;
     this.log.info({ commands: commands.map((c) => [c.device, c.setpoint]) }, 'set-point commands published');

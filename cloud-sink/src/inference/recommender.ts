@@ -1,5 +1,6 @@
 import type { EnrichedEvent } from '@hvac-edge/shared';
 import { Point } from '@influxdata/influxdb-client';
+import { originTimestamp } from '../points.js';
 import type { Recommendation } from './closed-loop.js';
 import type { SetpointModel, Window } from './setpoint-model.js';
 import { WINDOW } from './setpoint-model.js';
@@ -81,7 +82,7 @@ export class Recommender {
         at: Math.floor(m.event.origin / 1_000_000),
       });
       if (Number.isFinite(current)) p.floatField('current_setpoint', current);
-      p.timestamp(String(BigInt(Math.round(m.event.origin))));
+      p.timestamp(originTimestamp(m.event.origin));
       return p;
     });
     return { points, recommendations };

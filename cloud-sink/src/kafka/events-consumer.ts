@@ -1,11 +1,10 @@
 import { decodeEnrichedEvent, type EnrichedEvent } from '@hvac-edge/shared';
-import type { Point } from '@influxdata/influxdb-client';
 import { type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { ClosedLoop } from '../inference/closed-loop.js';
+import type { ClosedLoop, CommandPublisher } from '../inference/closed-loop.js';
 import type { Recommender } from '../inference/recommender.js';
 import type { PointWriter } from '../influx/point-writer.js';
-import { climatePoint } from '../points.js';
+import { SinkPipeline } from '../pipeline.js';
 
 export interface EventsConsumerOptions {
   brokers: string[];
@@ -47,17 +46,17 @@ export class EventsConsumer {
   private readonly producer: Producer;
   readonly stats: ConsumerStats = { batches: 0, events: 0, points: 0, recommendations: 0, deadLettered: 0 };
   private joined = false;
-  private readonly loop: ClosedLoop | undefined;
+  private readonly pipeline: SinkPipeline;
   /** Partitions of the events topic this instance holds since the last rebalance. */
   assignedPartitions: number[] = [];
 
   constructor(
     private readonly o: EventsConsumerOptions,
-    private readonly writer: PointWriter,
+    writer: PointWriter,
     private readonly log: Logger,
     private readonly hooks: ConsumerHooks = {},
-    private readonly recommender?: Recommender,
-    closedLoop?: (producer: Producer) => ClosedLoop,
+    recommender?: Recommender,
+    closedLoop?: (commands: CommandPublisher) => ClosedLoop,
   ) {
     const kafka = new Kafka({ clientId: o.clientId, brokers: o.brokers, logLevel: logLevel.NOTHING });
     this.consumer = kafka.consumer({
@@ -67,7 +66,12 @@ export class EventsConsumer {
       heartbeatInterval: Math.min(3000, Math.floor(o.sessionTimeoutMs / 3)),
     });
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    this.loop = closedLoop?.(this.producer);
+    const commands: CommandPublisher = {
+      publish: async (topic, messages) => {
+        await this.producer.send({ topic, acks: -1, messages });
+      },
+    };
+    this.pipeline = new SinkPipeline(writer, recommender, closedLoop?.(commands));
     this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
       this.joined = true;
       this.assignedPartitions = e.payload.memberAssignment[o.topic] ?? [];
@@ -91,18 +95,12 @@ export class EventsConsumer {
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         if (batch.messages.length === 0 || !isRunning() || isStale()) return;
-        const points: Point[] = [];
         const valid: EnrichedEvent[] = [];
         const dead: Array<{ key: Buffer | null; value: Buffer | null; reason: string; offset: string }> = [];
         for (const m of batch.messages) {
           const d = decodeEnrichedEvent(m.value);
-          if (!d.ok) {
-            dead.push({ key: m.key, value: m.value, reason: d.errors.join('; ').slice(0, 1000), offset: m.offset });
-            continue;
-          }
-          valid.push(d.value);
-          const p = climatePoint(d.value);
-          if (p) points.push(p);
+          if (d.ok) valid.push(d.value);
+          else dead.push({ key: m.key, value: m.value, reason: d.errors.join('; ').slice(0, 1000), offset: m.offset });
         }
         if (dead.length > 0) {
           await this.producer.send({
@@ -122,22 +120,7 @@ export class EventsConsumer {
             'invalid messages sent to the dead-letter topic',
           );
         }
-        const i0 = performance.now();
-        const scored = this.recommender ? await this.recommender.recommend(valid) : { points: [], recommendations: [] };
-        const recommendations = scored.points;
-        const inferenceSeconds = (performance.now() - i0) / 1000;
-        points.push(...recommendations);
-        // Keep the membership alive while a TSDB outage holds the write.
-        const beat = setInterval(() => void heartbeat().catch(() => {}), 3000);
-        const t0 = performance.now();
-        try {
-          await this.writer.write(points);
-        } finally {
-          clearInterval(beat);
-        }
-        const writeSeconds = (performance.now() - t0) / 1000;
-        // After the points are durable; a replay re-offers the same idempotency keys, which the gateway ignores.
-        if (this.loop && scored.recommendations.length > 0) await this.loop.offer(scored.recommendations);
+        const r = await this.pipeline.process(valid, () => void heartbeat().catch(() => {}));
         const last = batch.messages[batch.messages.length - 1];
         if (!last) return;
         resolveOffset(last.offset);
@@ -146,16 +129,16 @@ export class EventsConsumer {
         ]);
         this.stats.batches += 1;
         this.stats.events += batch.messages.length;
-        this.stats.points += points.length - recommendations.length;
-        this.stats.recommendations += recommendations.length;
+        this.stats.points += r.points;
+        this.stats.recommendations += r.recommendations.length;
         this.stats.deadLettered += dead.length;
         this.hooks.onBatch?.({
           messages: batch.messages.length,
-          points: points.length - recommendations.length,
-          recommendations: recommendations.length,
+          points: r.points,
+          recommendations: r.recommendations.length,
           deadLettered: dead.length,
-          writeSeconds,
-          inferenceSeconds,
+          writeSeconds: r.writeSeconds,
+          inferenceSeconds: r.inferenceSeconds,
         });
         this.hooks.onLag?.(batch.partition, Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n));
       },

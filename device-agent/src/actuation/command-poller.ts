@@ -47,6 +47,8 @@ export class CommandPoller {
           undefined,
           this.abort.signal,
           (this.waitSeconds + 10) * 1000,
+          {},
+          true,
         );
         if (!res.ok) throw new Error(`HTTP ${res.status}`);
         const body = res.json() as { commands: GatewayCommand[] };

@@ -1,7 +1,5 @@
 import {
-  createScenario,
   DHT22_NOISE,
-  deriveSeed,
   indoorRh,
   initialState,
   inputsAt,
@@ -11,10 +9,10 @@ import {
   type Scenario,
   type SensorNoise,
   stepRoom,
+  wallClockDay,
 } from '@hvac-edge/shared/sim';
 import type { ClimateReading, Sensor } from './sensor.js';
 
-const DAY_MS = 86_400_000;
 /** After a long pause (laptop asleep, clock jump) the room restarts from its state rather than replaying days. */
 const MAX_CATCH_UP_MIN = MINUTES_PER_DAY;
 
@@ -44,14 +42,7 @@ export class SimulatedSensor implements Sensor {
 
   private scenarioFor(dayNumber: number): Scenario {
     if (dayNumber !== this.dayNumber || !this.scenario) {
-      const start = new Date(dayNumber * DAY_MS);
-      const dayOfYear = Math.floor((dayNumber * DAY_MS - Date.UTC(start.getUTCFullYear(), 0, 1)) / DAY_MS);
-      this.scenario = createScenario({
-        days: 1,
-        seed: deriveSeed(this.seed, dayNumber),
-        startDayOfYear: Math.min(364, dayOfYear),
-        firstWeekday: (start.getUTCDay() + 6) % 7,
-      });
+      this.scenario = wallClockDay(this.seed, dayNumber);
       this.dayNumber = dayNumber;
     }
     return this.scenario;

@@ -36,6 +36,8 @@ export interface GatewayDeps {
   commands?: CommandDeps;
   /** The monitoring API, when monitoring is enabled. */
   monitoringApi?: Parameters<typeof monitoringRoutes>[1];
+  /** The embedded cloud sink's summary, when it runs in this process (GET /api/v3/sink/summary). */
+  sinkSummary?: () => unknown;
   /** Extra readiness checks (e.g. MQTT connected); all must pass for /readyz. */
   readiness?: Array<{ name: string; check: () => Promise<boolean> | boolean }>;
 }

@@ -89,6 +89,8 @@ export interface LoadConfigOptions {
   /** Highest-precedence values (tests, CLI flags). */
   overrides?: Record<string, unknown>;
   readFile?: (path: string) => string;
+  /** Rules across keys, checked once the schema holds; each returns a problem or undefined. */
+  rules?: Array<(config: never) => string | undefined>;
 }
 
 /**
@@ -148,6 +150,11 @@ export function loadConfig<T>(schema: TObject, options: LoadConfigOptions): Read
       const key = line.split(' ')[0] ?? '';
       const envName = envByPath.get(key);
       problems.push(envName ? `${line} (env ${envName})` : line);
+    }
+  } else {
+    for (const rule of options.rules ?? []) {
+      const problem = rule(raw as never);
+      if (problem) problems.push(problem);
     }
   }
   if (problems.length > 0) throw new ValidationError('CONFIG_INVALID', problems, 'invalid configuration');

@@ -63,3 +63,20 @@ export function observedWeather(
     status: sc.outdoor.status[k] ?? 6,
   };
 }
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The scenario of one wall-clock UTC day (`Math.floor(unixMs / 86_400_000)`), for things that run in real time: the
+ * agent's simulated room and the gateway's simulated weather. The same seed gives both the same outdoor weather.
+ */
+export function wallClockDay(seed: number, dayNumber: number): Scenario {
+  const start = new Date(dayNumber * DAY_MS);
+  const dayOfYear = Math.floor((dayNumber * DAY_MS - Date.UTC(start.getUTCFullYear(), 0, 1)) / DAY_MS);
+  return createScenario({
+    days: 1,
+    seed: deriveSeed(seed, dayNumber),
+    startDayOfYear: Math.min(364, dayOfYear),
+    firstWeekday: (start.getUTCDay() + 6) % 7,
+  });
+}

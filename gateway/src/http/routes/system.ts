@@ -16,6 +16,20 @@ export async function systemRoutes(app: FastifyInstance, deps: GatewayDeps): Pro
     envelope(200, { config: deps.maskedConfig, serviceName: SERVICE_NAME }),
   );
 
+  const sinkSummary = deps.sinkSummary;
+  if (sinkSummary) {
+    app.get(
+      '/api/v3/sink/summary',
+      {
+        schema: {
+          tags,
+          summary: 'Embedded cloud sink: counts, and per device the newest reading, weather and recommendation',
+        },
+      },
+      async () => sinkSummary(),
+    );
+  }
+
   app.get('/healthz', { schema: { tags, summary: 'Process is alive' } }, async () => ({ status: 'ok' }));
   app.get(
     '/readyz',

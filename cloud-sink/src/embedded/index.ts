@@ -1,0 +1,2 @@
+export * from './embedded-sink.js';
+export * from './sqlite-point-store.js';

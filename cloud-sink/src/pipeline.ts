@@ -1,0 +1,51 @@
+import type { EnrichedEvent } from '@hvac-edge/shared';
+import type { Point } from '@influxdata/influxdb-client';
+import type { ClosedLoop, Recommendation } from './inference/closed-loop.js';
+import type { Recommender } from './inference/recommender.js';
+import type { PointWriter } from './influx/point-writer.js';
+import { climatePoint } from './points.js';
+
+export interface BatchResult {
+  points: number;
+  recommendations: Recommendation[];
+  writeSeconds: number;
+  inferenceSeconds: number;
+}
+
+/**
+ * What the sink does with a batch of valid events, whichever way they arrived (Kafka consumer group, or in-process
+ * from an embedded gateway): climate points, recommendations scored in one model call, one write of all points, and
+ * only after the write, the closed loop's commands. Resolves when the points are durable.
+ */
+export class SinkPipeline {
+  constructor(
+    private readonly writer: PointWriter,
+    readonly recommender?: Recommender,
+    readonly loop?: ClosedLoop,
+  ) {}
+
+  async process(events: EnrichedEvent[], keepAlive?: () => void): Promise<BatchResult> {
+    const points: Point[] = [];
+    for (const m of events) {
+      const p = climatePoint(m);
+      if (p) points.push(p);
+    }
+    const climate = points.length;
+    const i0 = performance.now();
+    const scored = this.recommender ? await this.recommender.recommend(events) : { points: [], recommendations: [] };
+    const inferenceSeconds = (performance.now() - i0) / 1000;
+    points.push(...scored.points);
+    // Keep a consumer's group membership alive while a TSDB outage holds the write.
+    const beat = keepAlive ? setInterval(keepAlive, 3000) : undefined;
+    const t0 = performance.now();
+    try {
+      await this.writer.write(points);
+    } finally {
+      if (beat) clearInterval(beat);
+    }
+    const writeSeconds = (performance.now() - t0) / 1000;
+    // After the points are durable; a replay re-offers the same idempotency keys, which the gateway ignores.
+    if (this.loop && scored.recommendations.length > 0) await this.loop.offer(scored.recommendations);
+    return { points: climate, recommendations: scored.recommendations, writeSeconds, inferenceSeconds };
+  }
+}

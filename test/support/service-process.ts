@@ -1,0 +1,53 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The services' entry points (TypeScript sources, run through tsx with the `source` condition). */
+export const SERVICE_MAINS = {
+  gateway: `${ROOT}gateway/src/main.ts`,
+  agent: `${ROOT}device-agent/src/main.ts`,
+  sink: `${ROOT}cloud-sink/src/main.ts`,
+} as const;
+
+export interface ServiceProcess {
+  readonly proc: ChildProcess;
+  readonly exited: Promise<number | null>;
+  /** The last lines it printed (for failure messages and log assertions). */
+  logs(): string;
+  /** SIGTERM (graceful), SIGKILL after `graceMs`. */
+  stop(graceMs?: number): Promise<number | null>;
+}
+
+/** One of the services as its own process, configured by environment variables only, as in production. */
+export function spawnService(
+  service: keyof typeof SERVICE_MAINS,
+  env: Record<string, string>,
+  args: string[] = [],
+): ServiceProcess {
+  const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', SERVICE_MAINS[service], ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const keep = (chunk: Buffer) => {
+    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    if (lines.length > 500) lines.splice(0, lines.length - 500);
+  };
+  proc.stdout?.on('data', keep);
+  proc.stderr?.on('data', keep);
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  return {
+    proc,
+    exited,
+    logs: () => lines.join('\n'),
+    async stop(graceMs = 10_000) {
+      if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
+      proc.kill('SIGTERM');
+      const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
