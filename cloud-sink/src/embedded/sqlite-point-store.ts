@@ -17,7 +17,7 @@ function splitUnescaped(s: string, sep: string): string[] {
   return parts;
 }
 
-const unescape = (s: string) => s.replace(/\\(.)/g, '$1');
+const unescapeLp = (s: string) => s.replace(/\\(.)/g, '$1');
 
 export interface StoredPoint {
   measurement: string;
@@ -63,7 +63,9 @@ export class SqlitePointStore implements PointWriter {
       const [measurement = '', ...tags] = splitUnescaped(series, ',');
       const device = tags.find((t) => t.startsWith('device='))?.slice('device='.length) ?? '';
       const fields = Object.fromEntries(Object.entries(p.fields).map(([k, v]) => [k, Number.parseFloat(v)]));
-      return [[series, BigInt(time), unescape(measurement), unescape(device), JSON.stringify(fields), line] as const];
+      return [
+        [series, BigInt(time), unescapeLp(measurement), unescapeLp(device), JSON.stringify(fields), line] as const,
+      ];
     });
     this.db.transaction(() => {
       for (const r of rows) this.upsert.run(...r);
@@ -95,8 +97,8 @@ export class SqlitePointStore implements PointWriter {
     return rows.map((r) => {
       const [m = '', ...tags] = splitUnescaped(r.series, ',');
       return {
-        measurement: unescape(m),
-        tags: Object.fromEntries(tags.map((t) => splitUnescaped(t, '=').map(unescape) as [string, string])),
+        measurement: unescapeLp(m),
+        tags: Object.fromEntries(tags.map((t) => splitUnescaped(t, '=').map(unescapeLp) as [string, string])),
         fields: JSON.parse(r.fields) as Record<string, number>,
         time: r.time_ns.toString(),
       };
