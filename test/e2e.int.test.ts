@@ -7,9 +7,9 @@ import {
   type ServiceProcess,
   spawnService,
   startKafkaBrokerProcess,
-  startVictoriaMetrics,
+  startTsdbForTests,
+  type TsdbUnderTest,
   uniqueTopic,
-  type VictoriaMetricsServer,
   waitFor,
 } from './support/index.js';
 
@@ -18,20 +18,20 @@ const DEVICE = 'e2e-room-1';
 /**
  * The whole chain as separate processes, configured by environment only: simulated device agent -> gateway
  * (embedded store, simulated weather) -> Kafka (the test broker in its own process, or KAFKA_BROKERS) -> cloud
- * sink (shipped model, closed loop on) -> VictoriaMetrics through its InfluxDB v2 write API (or INFLUX_URL is not
- * used here: the points are read back through VictoriaMetrics' export API). The recommended set-point travels back
- * over the commands topic and the gateway's command queue to the agent's simulated relay.
+ * sink (shipped model, closed loop on) -> VictoriaMetrics through its InfluxDB v2 write API (or a real InfluxDB 2
+ * with INFLUX_URL). The recommended set-point travels back over the commands topic and the gateway's command queue
+ * to the agent's simulated relay.
  */
 describe('end to end: agent -> gateway -> Kafka -> sink -> TSDB, and the closed loop back to the agent', () => {
   let dir = '';
-  let vm: VictoriaMetricsServer;
+  let vm: TsdbUnderTest;
   let kafka: { brokers: string[]; stop: () => void };
   const services: ServiceProcess[] = [];
   let gatewayUrl = '';
 
   beforeAll(async () => {
     dir = await makeTempDir('e2e');
-    [vm, kafka] = await Promise.all([startVictoriaMetrics(), startKafkaBrokerProcess(2)]);
+    [vm, kafka] = await Promise.all([startTsdbForTests(), startKafkaBrokerProcess(2)]);
   });
   afterAll(async () => {
     await Promise.all(services.map((s) => s.stop()));
@@ -72,7 +72,7 @@ describe('end to end: agent -> gateway -> Kafka -> sink -> TSDB, and the closed 
       SINK_KAFKA_TOPIC: events,
       SINK_KAFKA_DLQ_TOPIC: uniqueTopic('dlq'),
       SINK_KAFKA_GROUP_ID: uniqueTopic('sink'),
-      SINK_INFLUX_URL: vm.url,
+      ...vm.sinkEnv,
       SINK_INFERENCE_MODEL_DIR: 'builtin',
       // The agent reads every 2 s here; windows take every reading so recommendations start within seconds.
       SINK_INFERENCE_SAMPLE_SPACING_SECONDS: '0',

@@ -6,9 +6,9 @@ import {
   type KafkaUnderTest,
   makeEvent,
   startKafkaForTests,
-  startVictoriaMetrics,
+  startTsdbForTests,
+  type TsdbUnderTest,
   uniqueTopic,
-  type VictoriaMetricsServer,
   waitFor,
 } from '@hvac-edge/test/support';
 import { Kafka, logLevel } from 'kafkajs';
@@ -21,7 +21,7 @@ const N = 3000;
 // SIGKILL mid-stream and a restart: the set of points equals the set expected (no loss, no duplicates).
 describe('cloud sink crash', () => {
   let kafka: KafkaUnderTest | undefined;
-  let vm: VictoriaMetricsServer | undefined;
+  let vm: TsdbUnderTest | undefined;
   let child: ChildProcess | undefined;
   let proxy: TsdbProxy | undefined;
   afterAll(async () => {
@@ -31,7 +31,7 @@ describe('cloud sink crash', () => {
   });
 
   it('restarts where it committed; every event is one point', { timeout: 90_000 }, async () => {
-    [kafka, vm] = await Promise.all([startKafkaForTests({ defaultPartitions: 3 }), startVictoriaMetrics()]);
+    [kafka, vm] = await Promise.all([startKafkaForTests({ defaultPartitions: 3 }), startTsdbForTests()]);
     const topic = uniqueTopic('events');
     const groupId = uniqueTopic('sink');
     const t0 = Date.UTC(2026, 10, 2);
@@ -67,6 +67,7 @@ describe('cloud sink crash', () => {
           SINK_KAFKA_BROKERS: kafka?.brokers.join(',') ?? '',
           SINK_KAFKA_TOPIC: topic,
           SINK_KAFKA_GROUP_ID: groupId,
+          ...vm?.sinkEnv,
           SINK_INFLUX_URL: influxUrl,
           SINK_HTTP_HOST: '127.0.0.1',
           SINK_HTTP_PORT: String(port),

@@ -32,6 +32,7 @@ export async function startTsdbProxy(
           headers: {
             'content-type': String(req.headers['content-type'] ?? 'text/plain'),
             ...(req.headers['content-encoding'] ? { 'content-encoding': String(req.headers['content-encoding']) } : {}),
+            ...(req.headers.authorization ? { authorization: String(req.headers.authorization) } : {}),
           },
           ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body: Buffer.concat(chunks) }),
         });

@@ -5,9 +5,9 @@ import {
   makeEvent,
   makeTempDir,
   startKafkaForTests,
-  startVictoriaMetrics,
+  startTsdbForTests,
+  type TsdbUnderTest,
   uniqueTopic,
-  type VictoriaMetricsServer,
   waitFor,
 } from '@hvac-edge/test/support';
 import { Kafka, logLevel } from 'kafkajs';
@@ -74,10 +74,10 @@ async function trainSmallModel(tf: Tf, dir: string) {
 
 describe('cloud sink inference (TensorFlow.js)', () => {
   let kafka: KafkaUnderTest;
-  let vm: VictoriaMetricsServer;
+  let vm: TsdbUnderTest;
   let dir = '';
   beforeAll(async () => {
-    [kafka, vm] = await Promise.all([startKafkaForTests({ defaultPartitions: 2 }), startVictoriaMetrics()]);
+    [kafka, vm] = await Promise.all([startKafkaForTests({ defaultPartitions: 2 }), startTsdbForTests()]);
     dir = await makeTempDir('model');
   });
   afterAll(async () => {
@@ -154,7 +154,7 @@ describe('cloud sink inference (TensorFlow.js)', () => {
         'kafka.topic': topic,
         'kafka.dlqTopic': uniqueTopic('dlq'),
         'kafka.groupId': uniqueTopic('sink'),
-        'influx.url': vm.url,
+        ...vm.sinkConfig,
         'inference.modelDir': dir,
         'closedLoop.enabled': true,
         'closedLoop.commandsTopic': commandsTopic,

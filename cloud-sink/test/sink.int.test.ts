@@ -4,9 +4,9 @@ import {
   makeEvent,
   promtoolCheckMetrics,
   startKafkaForTests,
-  startVictoriaMetrics,
+  startTsdbForTests,
+  type TsdbUnderTest,
   uniqueTopic,
-  type VictoriaMetricsServer,
   waitFor,
 } from '@hvac-edge/test/support';
 import { Kafka, logLevel } from 'kafkajs';
@@ -50,9 +50,9 @@ async function portOf(sink: ReturnType<typeof createSink>): Promise<number> {
 
 describe('cloud sink: Kafka -> VictoriaMetrics (InfluxDB v2 write API)', () => {
   let kafka: KafkaUnderTest;
-  let vm: VictoriaMetricsServer;
+  let vm: TsdbUnderTest;
   beforeAll(async () => {
-    [kafka, vm] = await Promise.all([startKafkaForTests({ defaultPartitions: 3 }), startVictoriaMetrics()]);
+    [kafka, vm] = await Promise.all([startKafkaForTests({ defaultPartitions: 3 }), startTsdbForTests()]);
   });
   afterAll(async () => {
     await Promise.all([kafka?.stop(), vm?.stop()]);
@@ -87,7 +87,7 @@ describe('cloud sink: Kafka -> VictoriaMetrics (InfluxDB v2 write API)', () => {
           'kafka.topic': topic,
           'kafka.dlqTopic': dlqTopic,
           'kafka.groupId': groupId,
-          'influx.url': vm.url,
+          ...vm.sinkConfig,
           'influx.retryMinDelayMs': 50,
         },
       );
@@ -174,6 +174,7 @@ describe('cloud sink: Kafka -> VictoriaMetrics (InfluxDB v2 write API)', () => {
           'kafka.topic': topic,
           'kafka.dlqTopic': uniqueTopic('dlq'),
           'kafka.groupId': groupId,
+          ...vm.sinkConfig,
           'influx.url': proxyUrl,
           'influx.retryMinDelayMs': 20,
           'influx.retryMaxDelayMs': 100,
@@ -217,7 +218,7 @@ describe('cloud sink: Kafka -> VictoriaMetrics (InfluxDB v2 write API)', () => {
             'kafka.topic': topic,
             'kafka.dlqTopic': uniqueTopic('dlq'),
             'kafka.groupId': groupId,
-            'influx.url': vm.url,
+            ...vm.sinkConfig,
           },
         ),
         createLogger('t', { level: 'silent' }),

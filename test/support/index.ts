@@ -6,4 +6,5 @@ export * from './process-server.js';
 export * from './promtool.js';
 export * from './service-process.js';
 export * from './system-binaries.js';
+export * from './tsdb.js';
 export * from './victoria-metrics.js';
