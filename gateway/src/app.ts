@@ -17,6 +17,8 @@ import type { EventPublisher } from './northbound/event-publisher.js';
 import { Forwarder } from './northbound/forwarder.js';
 import { KafkaEventPublisher } from './northbound/kafka-publisher.js';
 import { RetentionJob } from './retention.js';
+import type { EventStore } from './store/event-store.js';
+import { MongoEventStore } from './store/mongo/mongo-event-store.js';
 import { SqliteEventStore } from './store/sqlite/sqlite-event-store.js';
 import { FixedWeatherProvider } from './weather/fixed.js';
 import { OpenMeteoProvider } from './weather/open-meteo.js';
@@ -27,7 +29,9 @@ import { WeatherService } from './weather/weather-service.js';
 
 export interface Gateway {
   readonly config: Readonly<GatewayConfig>;
-  readonly store: SqliteEventStore;
+  readonly store: EventStore;
+  /** The gateway's own SQLite file: the embedded event store, device metadata and the command queue. */
+  readonly local: SqliteEventStore;
   readonly metrics: GatewayMetrics;
   readonly server: FastifyInstance;
   readonly retention: RetentionJob;
@@ -64,11 +68,13 @@ export async function createGateway(
   options: GatewayOptions = {},
 ): Promise<Gateway> {
   const metrics = new GatewayMetrics({ defaultMetrics: options.defaultMetrics ?? true });
-  const store = new SqliteEventStore({ path: config.store.path, synchronous: config.store.synchronous });
-  await store.open();
-  const metadata = new SqliteMetadataStore(() => store.database);
+  const local = new SqliteEventStore({ path: config.store.path, synchronous: config.store.synchronous });
+  await local.open();
+  const store: EventStore = config.store.kind === 'mongodb' ? createMongoStore(config) : local;
+  if (store !== local) await store.open();
+  const metadata = new SqliteMetadataStore(() => local.database);
   const weather = createWeather(config, log, metrics);
-  const commands = new CommandQueue(() => store.database);
+  const commands = new CommandQueue(() => local.database);
   const embeddedSink = await createEmbeddedSink(config, log, commands);
   const publisher: EventPublisher | undefined =
     embeddedSink ??
@@ -190,6 +196,7 @@ export async function createGateway(
   return {
     config,
     store,
+    local,
     metrics,
     server,
     retention,
@@ -240,8 +247,20 @@ export async function createGateway(
       await monitoring?.stop();
       await mqttSink?.close();
       await store.close();
+      if (store !== local) await local.close();
     },
   };
+}
+
+function createMongoStore(config: Readonly<GatewayConfig>): MongoEventStore {
+  const m = config.store.mongo;
+  return new MongoEventStore({
+    url: m.url,
+    database: m.database,
+    collection: m.collection,
+    writeConcern: { w: 1, journal: m.journal },
+    timeoutMs: m.timeoutMs,
+  });
 }
 
 /**

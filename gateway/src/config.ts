@@ -41,8 +41,26 @@ export const GatewayConfigSchema = Type.Object(
       perDevicePerMinute: Type.Integer({ minimum: 0, default: 600, description: '0 disables the per-device limit' }),
     }),
     store: configSection({
-      kind: Type.Union([Type.Literal('sqlite')], { default: 'sqlite', description: 'embedded SQLite store' }),
+      kind: Type.Union([Type.Literal('sqlite'), Type.Literal('mongodb')], {
+        default: 'sqlite',
+        description: 'sqlite: embedded; mongodb: events in MongoDB (metadata and commands stay in the SQLite file)',
+      }),
       path: Type.String({ default: './data/gateway.db', description: 'SQLite file (WAL mode)' }),
+      mongo: configSection({
+        url: Type.String({
+          default: 'mongodb://127.0.0.1:27017',
+          ...secret,
+          description: 'connection string (may carry credentials: GATEWAY_STORE_MONGO_URL_FILE)',
+        }),
+        database: Type.String({ minLength: 1, default: 'hvac_edge' }),
+        collection: Type.String({ minLength: 1, default: 'events' }),
+        journal: Type.Boolean({ default: true, description: 'write concern j: acknowledged = in the journal' }),
+        timeoutMs: Type.Integer({
+          minimum: 100,
+          default: 3000,
+          description: 'server selection: how fast an outage is 503',
+        }),
+      }),
       synchronous: Type.Union([Type.Literal('full'), Type.Literal('normal')], {
         default: 'full',
         description: 'full: fsync per group commit (survives power loss); normal: survives process crashes only',

@@ -59,7 +59,7 @@ describe('RetentionJob', () => {
     gw.commands.enqueue({ ...base, id: 'old', expiresAt: Date.now() - 1 });
     gw.commands.enqueue({ ...base, id: 'live', expiresAt: Date.now() + 60_000 });
     await gw.retention.runOnce();
-    const left = gw.store.database.prepare('SELECT id FROM commands').all() as { id: string }[];
+    const left = gw.local.database.prepare('SELECT id FROM commands').all() as { id: string }[];
     expect(left.map((r) => r.id)).toEqual(['live']);
   });
 

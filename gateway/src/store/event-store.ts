@@ -76,6 +76,8 @@ export class DuplicateEventError extends HvacError {
  */
 export interface EventStore {
   readonly kind: string;
+  /** Pending events, kept in memory for ingest back-pressure (exact for SQLite, tracked for MongoDB). */
+  readonly pendingEvents: number;
   open(): Promise<void>;
   close(): Promise<void>;
   /** Cheap reachability check for /readyz. */

@@ -1,0 +1,407 @@
+import { type EdgexEvent, type Reading, UnavailableError } from '@hvac-edge/shared';
+import { type Collection, type Db, MongoClient, MongoServerError, type WriteConcernSettings } from 'mongodb';
+import type {
+  AppendResult,
+  EventQuery,
+  EventStore,
+  PurgeResult,
+  ReadingQuery,
+  RetentionPolicy,
+  StoredEvent,
+  StoreStats,
+} from '../event-store.js';
+import { DuplicateEventError } from '../event-store.js';
+
+export interface MongoStoreOptions {
+  url: string;
+  database: string;
+  collection: string;
+  /** Journaled by default: an acknowledged event is on the primary's disk. */
+  writeConcern?: WriteConcernSettings;
+  /** Server selection and connect timeout: how fast an outage turns into 503. */
+  timeoutMs?: number;
+  now?: () => number;
+}
+
+interface EventDoc {
+  _id: string;
+  seq: number;
+  deviceSeq: number;
+  receivedAt: number;
+  state: 'pending' | 'forwarded';
+  deviceName: string;
+  origin: number;
+  /** Size of the stored JSON, for the disk budget. */
+  bytes: number;
+  json: string;
+  readings: Reading[];
+}
+
+interface Counter {
+  _id: string;
+  value: number;
+}
+
+interface Queued {
+  event: EdgexEvent;
+  json: string;
+  resolve: (r: AppendResult) => void;
+  reject: (e: unknown) => void;
+}
+
+const BATCH = 1000;
+
+function toStored(d: EventDoc): StoredEvent {
+  return {
+    seq: d.seq,
+    deviceSeq: d.deviceSeq,
+    receivedAt: d.receivedAt,
+    state: d.state,
+    event: JSON.parse(d.json) as EdgexEvent,
+    eventJson: d.json,
+  };
+}
+
+/** Driver errors that mean "the server is not there right now" become 503 with Retry-After upstream. */
+function unavailable(err: unknown): unknown {
+  if (err instanceof DuplicateEventError) return err;
+  const name = (err as Error)?.name ?? '';
+  if (/MongoServerSelectionError|MongoNetwork|MongoTopologyClosed|MongoNotConnected|PoolCleared/.test(name)) {
+    return new UnavailableError('STORE_UNAVAILABLE', `MongoDB unreachable: ${(err as Error).message}`);
+  }
+  return err;
+}
+
+/**
+ * EventStore on MongoDB through the official driver. Appends are group-committed: the appends that arrive while a
+ * batch is being written share the next one (sequence numbers for the batch in two counter updates, then one
+ * unordered insertMany with the journaled write concern). Duplicate ids are found before numbering, so device
+ * sequences have no gaps. While the server is away every call fails with a retriable UnavailableError and
+ * `ping` is false; the driver reconnects by itself when it is back.
+ */
+export class MongoEventStore implements EventStore {
+  readonly kind = 'mongodb';
+  private client: MongoClient | undefined;
+  private db: Db | undefined;
+  private queue: Queued[] = [];
+  private flushing: Promise<void> | undefined;
+  private readonly now: () => number;
+  private pendingCount = 0;
+
+  constructor(private readonly o: MongoStoreOptions) {
+    this.now = o.now ?? Date.now;
+  }
+
+  get pendingEvents(): number {
+    return this.pendingCount;
+  }
+
+  private get events(): Collection<EventDoc> {
+    if (!this.db) throw new UnavailableError('STORE_CLOSED', 'store is not open');
+    return this.db.collection<EventDoc>(this.o.collection);
+  }
+
+  private get counters(): Collection<Counter> {
+    if (!this.db) throw new UnavailableError('STORE_CLOSED', 'store is not open');
+    return this.db.collection<Counter>(`${this.o.collection}_counters`);
+  }
+
+  async open(): Promise<void> {
+    const timeout = this.o.timeoutMs ?? 3000;
+    this.client = new MongoClient(this.o.url, {
+      serverSelectionTimeoutMS: timeout,
+      connectTimeoutMS: timeout,
+      writeConcern: this.o.writeConcern ?? { w: 1, journal: true },
+      retryWrites: false,
+    });
+    await this.client.connect();
+    this.db = this.client.db(this.o.database);
+    await this.events.createIndexes([
+      { key: { seq: 1 }, name: 'seq', unique: true },
+      // The forwarder's query: pending in arrival order.
+      { key: { state: 1, seq: 1 }, name: 'state_seq' },
+      // Device and time queries, newest origin first.
+      { key: { deviceName: 1, origin: -1 }, name: 'device_origin' },
+      { key: { origin: -1, seq: -1 }, name: 'origin' },
+      { key: { 'readings.resourceName': 1 }, name: 'resource' },
+    ]);
+    this.pendingCount = await this.events.countDocuments({ state: 'pending' });
+  }
+
+  async close(): Promise<void> {
+    await this.flushing;
+    await this.client?.close();
+    this.client = undefined;
+    this.db = undefined;
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.db?.command({ ping: 1 }, { timeoutMS: 1000 });
+      return this.db !== undefined;
+    } catch {
+      return false;
+    }
+  }
+
+  append(event: EdgexEvent): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ event, json: JSON.stringify(event), resolve, reject });
+      if (!this.flushing) this.flushing = this.flushLoop();
+    });
+  }
+
+  private async flushLoop(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, BATCH);
+        await this.writeBatch(batch).catch((err: unknown) => {
+          for (const q of batch) q.reject(unavailable(err));
+        });
+      }
+    } finally {
+      this.flushing = undefined;
+    }
+  }
+
+  private async writeBatch(batch: Queued[]): Promise<void> {
+    // First occurrence of an id in the batch wins; ids already stored are duplicates.
+    const seen = new Set<string>();
+    const fresh: Queued[] = [];
+    const existing = new Set(
+      (
+        await this.events.find({ _id: { $in: batch.map((q) => q.event.id) } }, { projection: { _id: 1 } }).toArray()
+      ).map((d) => d._id),
+    );
+    for (const q of batch) {
+      if (existing.has(q.event.id) || seen.has(q.event.id)) q.reject(new DuplicateEventError(q.event.id));
+      else {
+        seen.add(q.event.id);
+        fresh.push(q);
+      }
+    }
+    if (fresh.length === 0) return;
+    const last = await this.counters.findOneAndUpdate(
+      { _id: 'seq' },
+      { $inc: { value: fresh.length } },
+      { upsert: true, returnDocument: 'after' },
+    );
+    let seq = (last?.value ?? fresh.length) - fresh.length;
+    const perDevice = new Map<string, number>();
+    for (const q of fresh) perDevice.set(q.event.deviceName, (perDevice.get(q.event.deviceName) ?? 0) + 1);
+    const deviceNext = new Map<string, number>();
+    for (const [device, n] of perDevice) {
+      const c = await this.counters.findOneAndUpdate(
+        { _id: `device:${device}` },
+        { $inc: { value: n } },
+        { upsert: true, returnDocument: 'after' },
+      );
+      deviceNext.set(device, (c?.value ?? n) - n);
+    }
+    const receivedAt = this.now();
+    const docs = fresh.map((q): EventDoc => {
+      const deviceSeq = (deviceNext.get(q.event.deviceName) ?? 0) + 1;
+      deviceNext.set(q.event.deviceName, deviceSeq);
+      seq += 1;
+      return {
+        _id: q.event.id,
+        seq,
+        deviceSeq,
+        receivedAt,
+        state: 'pending',
+        deviceName: q.event.deviceName,
+        origin: q.event.origin,
+        bytes: Buffer.byteLength(q.json),
+        json: q.json,
+        readings: q.event.readings,
+      };
+    });
+    let failed = new Map<number, unknown>();
+    try {
+      await this.events.insertMany(docs, { ordered: false });
+    } catch (err) {
+      // A concurrent writer stored one of these ids after our check: that append is a duplicate, the rest landed.
+      if (!(err instanceof MongoServerError) || !('writeErrors' in err)) throw err;
+      const errors = ([] as Array<{ index: number; code: number }>).concat(err.writeErrors as never);
+      failed = new Map(
+        errors.map((e) => [
+          e.index,
+          e.code === 11000 ? new DuplicateEventError(docs[e.index]?._id ?? '') : new Error(`write error ${e.code}`),
+        ]),
+      );
+    }
+    fresh.forEach((q, i) => {
+      const d = docs[i] as EventDoc;
+      const f = failed.get(i);
+      if (f) q.reject(f);
+      else {
+        this.pendingCount += 1;
+        q.resolve({ seq: d.seq, deviceSeq: d.deviceSeq, receivedAt: d.receivedAt });
+      }
+    });
+  }
+
+  private async run<T>(op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (err) {
+      throw unavailable(err);
+    }
+  }
+
+  pending(limit: number, afterSeq = 0): Promise<StoredEvent[]> {
+    return this.run(async () =>
+      (
+        await this.events
+          .find({ state: 'pending', seq: { $gt: afterSeq } })
+          .sort({ seq: 1 })
+          .limit(limit)
+          .toArray()
+      ).map(toStored),
+    );
+  }
+
+  markForwarded(seqs: readonly number[]): Promise<void> {
+    return this.run(async () => {
+      if (seqs.length === 0) return;
+      const r = await this.events.updateMany(
+        { seq: { $in: [...seqs] }, state: 'pending' },
+        { $set: { state: 'forwarded' } },
+      );
+      this.pendingCount = Math.max(0, this.pendingCount - r.modifiedCount);
+    });
+  }
+
+  getById(id: string): Promise<StoredEvent | undefined> {
+    return this.run(async () => {
+      const d = await this.events.findOne({ _id: id });
+      return d ? toStored(d) : undefined;
+    });
+  }
+
+  private static eventFilter(q: { deviceName?: string; start?: number; end?: number }) {
+    const f: Record<string, unknown> = {};
+    if (q.deviceName !== undefined) f.deviceName = q.deviceName;
+    if (q.start !== undefined || q.end !== undefined) {
+      f.origin = {
+        ...(q.start !== undefined ? { $gte: q.start } : {}),
+        ...(q.end !== undefined ? { $lte: q.end } : {}),
+      };
+    }
+    return f;
+  }
+
+  listEvents(query: EventQuery): Promise<{ totalCount: number; events: StoredEvent[] }> {
+    return this.run(async () => {
+      const filter = MongoEventStore.eventFilter(query);
+      const [totalCount, docs] = await Promise.all([
+        this.events.countDocuments(filter),
+        this.events.find(filter).sort({ origin: -1, seq: -1 }).skip(query.offset).limit(query.limit).toArray(),
+      ]);
+      return { totalCount, events: docs.map(toStored) };
+    });
+  }
+
+  countEvents(deviceName?: string): Promise<number> {
+    return this.run(() => this.events.countDocuments(deviceName === undefined ? {} : { deviceName }));
+  }
+
+  listReadings(query: ReadingQuery): Promise<{ totalCount: number; readings: Reading[] }> {
+    return this.run(async () => {
+      const match: Record<string, unknown> = {};
+      if (query.deviceName !== undefined) match.deviceName = query.deviceName;
+      if (query.resourceName !== undefined) match['readings.resourceName'] = query.resourceName;
+      const unwound = [
+        { $match: match },
+        { $sort: { origin: -1, seq: -1 } },
+        { $unwind: '$readings' },
+        ...(query.resourceName !== undefined ? [{ $match: { 'readings.resourceName': query.resourceName } }] : []),
+      ];
+      const [total, page] = await Promise.all([
+        this.events.aggregate<{ n: number }>([...unwound, { $count: 'n' }]).toArray(),
+        this.events
+          .aggregate<{ readings: Reading }>([
+            ...unwound,
+            { $skip: query.offset },
+            { $limit: query.limit },
+            { $project: { _id: 0, readings: 1 } },
+          ])
+          .toArray(),
+      ]);
+      return { totalCount: total[0]?.n ?? 0, readings: page.map((p) => p.readings) };
+    });
+  }
+
+  deleteByOrigin(originBeforeNs: number, includePending: boolean): Promise<number> {
+    return this.run(
+      async () =>
+        (
+          await this.events.deleteMany({
+            origin: { $lt: originBeforeNs },
+            ...(includePending ? {} : { state: 'forwarded' as const }),
+          })
+        ).deletedCount,
+    );
+  }
+
+  stats(): Promise<StoreStats> {
+    return this.run(async () => {
+      const [total, pending, oldest, bytes] = await Promise.all([
+        this.events.countDocuments({}),
+        this.events.countDocuments({ state: 'pending' }),
+        this.events
+          .find({ state: 'pending' })
+          .sort({ seq: 1 })
+          .limit(1)
+          .project<{ receivedAt: number }>({ receivedAt: 1 })
+          .toArray(),
+        this.events.aggregate<{ b: number }>([{ $group: { _id: null, b: { $sum: '$bytes' } } }]).toArray(),
+      ]);
+      this.pendingCount = pending;
+      return { total, pending, oldestPendingReceivedAt: oldest[0]?.receivedAt, bytes: bytes[0]?.b ?? 0 };
+    });
+  }
+
+  purge(policy: RetentionPolicy): Promise<PurgeResult> {
+    return this.run(async () => {
+      const result: PurgeResult = {};
+      if (policy.forwardedBefore > 0) {
+        const n = (await this.events.deleteMany({ state: 'forwarded', receivedAt: { $lt: policy.forwardedBefore } }))
+          .deletedCount;
+        if (n > 0) result.forwarded_age = n;
+      }
+      if (policy.maxCap > 0) {
+        const total = await this.events.countDocuments({});
+        if (total > policy.maxCap) {
+          const victims = await this.events
+            .find({ state: 'forwarded' }, { projection: { _id: 1 } })
+            .sort({ seq: 1 })
+            .limit(total - policy.minCap)
+            .toArray();
+          const n = (await this.events.deleteMany({ _id: { $in: victims.map((v) => v._id) } })).deletedCount;
+          if (n > 0) result.max_cap = n;
+        }
+      }
+      if (policy.maxBytes > 0) {
+        const { bytes } = await this.stats();
+        if (bytes > policy.maxBytes) {
+          let excess = bytes - policy.maxBytes;
+          const ids: string[] = [];
+          const cursor = this.events.find({}, { projection: { _id: 1, bytes: 1 } }).sort({ seq: 1 });
+          for await (const d of cursor) {
+            if (excess <= 0) break;
+            ids.push(d._id);
+            excess -= d.bytes;
+          }
+          await cursor.close();
+          const n = (await this.events.deleteMany({ _id: { $in: ids } })).deletedCount;
+          if (n > 0) {
+            result.disk_budget = n;
+            result.droppedIds = ids;
+          }
+        }
+      }
+      return result;
+    });
+  }
+}
