@@ -13,6 +13,8 @@ import { AlertEngine, type AlertSink } from './monitoring/alerts.js';
 import { MonitoringService } from './monitoring/monitoring-service.js';
 import { MqttAlertSink } from './monitoring/mqtt-alert-sink.js';
 import { registerMonitoringMetrics } from './monitoring/prometheus.js';
+import { EmbeddedBroker } from './mqtt/embedded-broker.js';
+import { MqttIngest } from './mqtt/mqtt-ingest.js';
 import type { EventPublisher } from './northbound/event-publisher.js';
 import { Forwarder } from './northbound/forwarder.js';
 import { KafkaEventPublisher } from './northbound/kafka-publisher.js';
@@ -44,6 +46,8 @@ export interface Gateway {
   readonly commands: CommandQueue;
   /** The cloud sink in this process, when `embeddedSink.enabled`. */
   readonly embeddedSink: EmbeddedSink | undefined;
+  /** MQTT ingest, when `mqtt.enabled` (created at start, once the embedded broker's port is known). */
+  readonly mqtt: { ingest: MqttIngest | undefined; broker: EmbeddedBroker | undefined };
   /** Relay of the commands topic, when Kafka is configured. */
   readonly commandRelay: KafkaCommandRelay | undefined;
   /** Servers for EdgeX v1 clients on their historic ports (same routes). */
@@ -165,8 +169,17 @@ export async function createGateway(
           log.child({ module: 'command-relay' }),
         )
       : undefined;
+  const mqttParts: { ingest: MqttIngest | undefined; broker: EmbeddedBroker | undefined } = {
+    ingest: undefined,
+    broker: config.mqtt.embeddedBroker.enabled
+      ? new EmbeddedBroker(config.mqtt.embeddedBroker, log.child({ module: 'mqtt-broker' }))
+      : undefined,
+  };
   const deps = {
     config,
+    ...(config.mqtt.enabled
+      ? { readiness: [{ name: 'mqtt', check: () => mqttParts.ingest?.connected ?? false }] }
+      : {}),
     commands: {
       queue: commands,
       defaultTtlSeconds: config.commands.defaultTtlSeconds,
@@ -208,6 +221,7 @@ export async function createGateway(
     commands,
     commandRelay,
     embeddedSink,
+    mqtt: mqttParts,
     async start() {
       retention.start();
       weather?.start();
@@ -216,6 +230,21 @@ export async function createGateway(
       commandRelay?.start().catch((err: unknown) => log.error({ err }, 'command relay failed to start'));
       monitoring?.start();
       alerts?.start();
+      if (mqttParts.broker) await mqttParts.broker.start();
+      if (config.mqtt.enabled) {
+        const m = config.mqtt;
+        mqttParts.ingest = new MqttIngest(
+          {
+            ...m,
+            // With the embedded broker on, ingest uses it, on one connection: aedes has no shared subscriptions.
+            url: mqttParts.broker ? `mqtt://127.0.0.1:${mqttParts.broker.port}` : m.url,
+            connections: mqttParts.broker ? 1 : m.connections,
+          },
+          ingest,
+          log.child({ module: 'mqtt-ingest' }),
+        );
+        mqttParts.ingest.start();
+      }
       const addresses = [await server.listen({ host: config.http.host, port: config.http.port })];
       for (const [i, s] of legacyServers.entries()) {
         addresses.push(await s.listen({ host: config.http.host, port: config.http.legacyPorts[i] as number }));
@@ -240,6 +269,8 @@ export async function createGateway(
       await closing;
       clearTimeout(grace);
       await commandRelay?.stop().catch(() => {});
+      await mqttParts.ingest?.stop();
+      await mqttParts.broker?.stop();
       if (started) await retention.stop();
       await forwarder?.stop();
       await weather?.stop();

@@ -146,6 +146,34 @@ export const GatewayConfigSchema = Type.Object(
         weatherStatus: Type.Integer({ minimum: 1, maximum: 9, default: 6 }),
       }),
     }),
+    mqtt: configSection(
+      {
+        enabled: Type.Boolean({ default: false, description: 'ingest EdgeX events from an MQTT broker' }),
+        url: Type.String({ default: 'mqtt://127.0.0.1:1883', description: 'broker URL (mqtt:// or mqtts://)' }),
+        username: Type.String({ default: '' }),
+        password: Type.String({ default: '', ...secret, description: 'GATEWAY_MQTT_PASSWORD_FILE' }),
+        clientId: Type.String({ minLength: 1, default: 'hvac-edge-gateway', description: 'persistent session id' }),
+        topicPrefix: Type.String({
+          minLength: 1,
+          default: 'edgex/events/device',
+          description: 'EdgeX topics: <prefix>/{service}/{profile}/{device}/{source}',
+        }),
+        connections: Type.Integer({
+          minimum: 1,
+          maximum: 256,
+          default: 32,
+          description: 'connections sharing the subscription ($share); each holds one unacknowledged message',
+        }),
+        retryMinDelayMs: Type.Integer({ minimum: 1, default: 500, description: 'store outage: first backoff' }),
+        retryMaxDelayMs: Type.Integer({ minimum: 1, default: 30_000 }),
+        embeddedBroker: configSection({
+          enabled: Type.Boolean({ default: false, description: 'run an MQTT broker (aedes) in the gateway' }),
+          host: Type.String({ default: '0.0.0.0' }),
+          port: Type.Integer({ minimum: 0, maximum: 65535, default: 1883 }),
+        }),
+      },
+      'EdgeX message-bus ingest over MQTT (QoS 1, acknowledged once durable)',
+    ),
     embeddedSink: configSection(
       {
         enabled: Type.Boolean({

@@ -1,0 +1,105 @@
+import { type MosquittoServer, makeAddEventRequest, startMosquitto, waitFor } from '@hvac-edge/test/support';
+import mqtt from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeMqttEvent } from '../src/mqtt/mqtt-ingest.js';
+import { startTestGateway, type TestGateway } from './helpers.js';
+
+const PREFIX = 'edgex/events/device';
+const topicOf = (device: string) => `${PREFIX}/hvac-edge-agent/dht22/${device}/climate`;
+
+async function metric(gw: TestGateway, outcome: string): Promise<number> {
+  const text = (await gw.server.inject({ method: 'GET', url: '/metrics' })).body;
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith(`hvac_gateway_ingest_total{transport="mqtt",outcome="${outcome}"}`));
+  return line ? Number(line.split(' ')[1]) : 0;
+}
+
+/** Publishes with QoS 1 and resolves once the broker acknowledged every message. */
+async function publishAll(url: string, messages: Array<{ topic: string; payload: string }>) {
+  const client = await mqtt.connectAsync(url, { clientId: `device-${process.pid}-${Date.now()}` });
+  for (const m of messages) await client.publishAsync(m.topic, m.payload, { qos: 1 });
+  await client.endAsync();
+}
+
+function scenario(
+  name: string,
+  setup: () => Promise<{
+    overrides: Record<string, unknown>;
+    brokerUrl: (gw: TestGateway) => string;
+    stop(): Promise<void>;
+  }>,
+) {
+  describe(`MQTT ingest through ${name}`, () => {
+    let gw: TestGateway;
+    let env: Awaited<ReturnType<typeof setup>>;
+    beforeAll(async () => {
+      env = await setup();
+      gw = await startTestGateway({ 'mqtt.enabled': true, 'mqtt.connections': 4, ...env.overrides });
+      await gw.start();
+      await waitFor(async () => gw.mqtt.ingest?.connected === true, 'MQTT ingest subscribed', 15_000);
+    });
+    afterAll(async () => {
+      await gw?.dispose();
+      await env?.stop();
+    });
+
+    it('stores QoS 1 events exactly once; malformed messages are counted and do not stop the ones after them', async () => {
+      const requests = Array.from({ length: 200 }, (_, i) => makeAddEventRequest({ deviceName: `m-${i % 4}` }));
+      const messages = requests.map((r) => ({ topic: topicOf(r.event.deviceName), payload: JSON.stringify(r) }));
+      messages.splice(50, 0, { topic: topicOf('m-0'), payload: '{not json' });
+      messages.splice(100, 0, { topic: topicOf('someone-else'), payload: JSON.stringify(requests[3]) });
+      messages.push({ topic: topicOf(requests[7]?.event.deviceName ?? ''), payload: JSON.stringify(requests[7]) });
+      // An EdgeX MessageEnvelope with the request as base64 payload is taken too.
+      const enveloped = makeAddEventRequest({ deviceName: 'm-env' });
+      messages.push({
+        topic: topicOf('m-env'),
+        payload: JSON.stringify({
+          apiVersion: 'v3',
+          contentType: 'application/json',
+          payload: Buffer.from(JSON.stringify(enveloped)).toString('base64'),
+        }),
+      });
+      await publishAll(env.brokerUrl(gw), messages);
+      await waitFor(async () => (await gw.store.countEvents()) === 201, 'every valid event stored', 20_000);
+      for (const r of [...requests, enveloped]) expect((await gw.store.getById(r.event.id))?.event).toEqual(r.event);
+      await waitFor(async () => (await metric(gw, 'duplicate')) === 1, 'the duplicate counted', 5_000);
+      expect(await metric(gw, 'invalid')).toBe(2);
+      expect(await metric(gw, 'accepted')).toBe(201);
+      expect(await gw.store.countEvents()).toBe(201);
+      const ready = await gw.server.inject({ method: 'GET', url: '/readyz' });
+      expect(ready.json()).toMatchObject({ checks: { mqtt: true } });
+    }, 60_000);
+  });
+}
+
+let mosquitto: MosquittoServer;
+scenario('a real Mosquitto', async () => {
+  mosquitto = await startMosquitto();
+  return { overrides: { 'mqtt.url': mosquitto.url }, brokerUrl: () => mosquitto.url, stop: () => mosquitto.stop() };
+});
+
+scenario('the embedded aedes broker', async () => ({
+  overrides: {
+    'mqtt.embeddedBroker.enabled': true,
+    'mqtt.embeddedBroker.host': '127.0.0.1',
+    'mqtt.embeddedBroker.port': 0,
+  },
+  brokerUrl: (gw) => `mqtt://127.0.0.1:${gw.mqtt.broker?.port}`,
+  stop: async () => {},
+}));
+
+describe('decodeMqttEvent', () => {
+  it('says what is wrong', () => {
+    const r = makeAddEventRequest({ deviceName: 'a' });
+    expect(decodeMqttEvent(PREFIX, 'other/topic', Buffer.from('{}'))).toEqual({
+      ok: false,
+      problems: [`topic other/topic is not ${PREFIX}/{service}/{profile}/{device}/{source}`],
+    });
+    expect(decodeMqttEvent(PREFIX, topicOf('b'), Buffer.from(JSON.stringify(r)))).toEqual({
+      ok: false,
+      problems: ['event.deviceName "a" does not match the topic'],
+    });
+    expect(decodeMqttEvent(PREFIX, topicOf('a'), Buffer.from(JSON.stringify(r)))).toEqual({ ok: true, request: r });
+  });
+});
