@@ -7,10 +7,10 @@ export class MemoryData {
   readonly unique = new Map<string, string[][]>(); // "db.coll" -> key field lists
 
   coll(db: string, name: string): Document[] {
-    let d = this.dbs.get(db);
-    if (!d) this.dbs.set(db, (d = new Map()));
-    let c = d.get(name);
-    if (!c) d.set(name, (c = []));
+    const d = this.dbs.get(db) ?? new Map<string, Document[]>();
+    this.dbs.set(db, d);
+    const c = d.get(name) ?? [];
+    d.set(name, c);
     return c;
   }
 
