@@ -5,6 +5,9 @@ RUN corepack disable && npm install -g pnpm@10.34.9
 COPY . .
 RUN pnpm install --frozen-lockfile && pnpm --filter @hvac-edge/shared --filter @hvac-edge/cloud-sink build \
  && pnpm deploy --filter @hvac-edge/cloud-sink --prod /out
+# The native TensorFlow backend: its install script downloads libtensorflow (network needed at build time). Without
+# it the sink runs on the wasm backend, and says so in its log and in hvac_sink_inference_backend.
+RUN cd /out && (npm rebuild @tensorflow/tfjs-node || echo "tfjs-node not built: the sink will use the wasm backend")
 
 FROM node:20-bookworm-slim
 WORKDIR /app

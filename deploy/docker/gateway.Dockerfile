@@ -1,0 +1,26 @@
+# hvac-edge gateway image for gateway nodes (amd64 and arm64):
+#   docker buildx build --platform linux/amd64,linux/arm64 -f deploy/docker/gateway.Dockerfile -t hvac-edge/gateway .
+# Configuration through GATEWAY_* variables (docs/configuration.md); the embedded store lives on the /data volume.
+FROM node:20-bookworm-slim AS build
+WORKDIR /src
+# Toolchain for native modules (better-sqlite3) when no prebuilt binary matches the platform.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+RUN corepack disable && npm install -g pnpm@10.34.9
+COPY . .
+RUN pnpm install --frozen-lockfile \
+ && pnpm --filter @hvac-edge/shared build && pnpm --filter @hvac-edge/cloud-sink build && pnpm --filter @hvac-edge/gateway build \
+ && pnpm deploy --filter @hvac-edge/gateway --prod /out
+
+FROM node:20-bookworm-slim
+WORKDIR /app
+COPY --from=build /out /app/gateway
+RUN mkdir -p /data && chown 10001:10001 /data
+VOLUME /data
+ENV GATEWAY_HTTP_HOST=0.0.0.0 \
+    GATEWAY_STORE_PATH=/data/gateway.db \
+    GATEWAY_EMBEDDED_SINK_POINTS_PATH=/data/points.db
+USER 10001:10001
+EXPOSE 59880
+HEALTHCHECK --interval=15s --timeout=3s CMD node -e "fetch('http://127.0.0.1:59880/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+STOPSIGNAL SIGTERM
+CMD ["node", "gateway/dist/main.js"]
