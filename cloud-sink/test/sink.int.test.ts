@@ -194,6 +194,10 @@ describe('cloud sink: Kafka -> VictoriaMetrics (InfluxDB v2 write API)', () => {
     await sink.stop();
     await admin.disconnect();
     await proxy.close();
+    // Acknowledged writes become searchable after the TSDB's flush; on a loaded machine that can lag a read.
+    const written = async () =>
+      (await vm.exportSeries('climate_temperature{gateway="gw-fault"}')).flatMap((s) => s.timestamps);
+    await waitFor(async () => (await written()).length >= N, 'points searchable', 15_000);
     const series = await vm.exportSeries('climate_temperature{gateway="gw-fault"}');
     expect(series.flatMap((s) => s.timestamps).sort()).toEqual(msgs.map((m) => m.event.origin / 1_000_000).sort());
     expect(sink.writeRetries).toBeGreaterThanOrEqual(3);
