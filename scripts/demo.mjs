@@ -17,13 +17,21 @@ const device = 'demo-room-1';
 const children = [];
 
 function start(name, script, env) {
-  const child = spawn(process.execPath, [script, ...(name === 'agent' ? ['run'] : [])], {
-    cwd: root,
-    stdio: ['ignore', 'inherit', 'inherit'],
-    // Own process group: Ctrl-C reaches only this script, which forwards one SIGTERM (graceful shutdown).
-    detached: true,
-    env: { ...env, ...process.env },
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(name === 'agent' ? ['--max-semi-space-size=1', '--lite-mode', '--no-expose-wasm'] : []),
+      script,
+      ...(name === 'agent' ? ['run'] : []),
+    ],
+    {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      // Own process group: Ctrl-C reaches only this script, which forwards one SIGTERM (graceful shutdown).
+      detached: true,
+      env: { ...env, ...process.env },
+    },
+  );
   child.on('exit', (code) => {
     console.log(`${name} exited (${code})`);
     if (!stopping) stop(1);

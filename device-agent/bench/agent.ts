@@ -27,16 +27,20 @@ const port = typeof a === 'object' && a ? a.port : 0;
 
 const agentMain = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 // The same V8 flag as deploy/systemd/hvac-edge-agent.service.
-const agent = spawn(process.execPath, ['--max-semi-space-size=1', agentMain, 'run'], {
-  stdio: ['ignore', 'ignore', 'inherit'],
-  env: {
-    ...process.env,
-    AGENT_SENSOR_KIND: 'simulated',
-    AGENT_GATEWAY_URL: `http://127.0.0.1:${port}`,
-    AGENT_OUTBOX_PATH: join(dir, 'outbox.db'),
-    AGENT_LOG_LEVEL: 'error',
+const agent = spawn(
+  process.execPath,
+  ['--max-semi-space-size=1', '--lite-mode', '--no-expose-wasm', agentMain, 'run'],
+  {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      AGENT_SENSOR_KIND: 'simulated',
+      AGENT_GATEWAY_URL: `http://127.0.0.1:${port}`,
+      AGENT_OUTBOX_PATH: join(dir, 'outbox.db'),
+      AGENT_LOG_LEVEL: 'error',
+    },
   },
-});
+);
 const pid = agent.pid as number;
 const cpuTicks = () => {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];

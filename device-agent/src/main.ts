@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=1 --lite-mode --no-expose-wasm
 import { createLogger, handleSignals, loadConfigOrExit, SdNotify } from '@hvac-edge/shared';
 import { createAgent, createSensor, NoGpioError } from './app.js';
 import { loadAgentConfig } from './config.js';

@@ -62,22 +62,27 @@ export interface StartOptions {
   readyTimeoutMs?: number;
 }
 
-/** Spawns a real server, waits for readiness, keeps its output, and stops it (SIGTERM, then SIGKILL). */
-export async function startProcessServer(o: StartOptions): Promise<ProcessServer> {
+/** Keeps the last `max` lines a child printed on stdout and stderr (for failure messages and log assertions). */
+export function captureOutput(child: ChildProcess, max = 400): () => string {
   const lines: string[] = [];
-  const child: ChildProcess = spawn(o.command, o.args, { cwd: o.dir, stdio: ['ignore', 'pipe', 'pipe'] });
   const keep = (chunk: Buffer) => {
     lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-    if (lines.length > 400) lines.splice(0, lines.length - 400);
+    if (lines.length > max) lines.splice(0, lines.length - max);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
+  return () => lines.join('\n');
+}
+
+/** Spawns a real server, waits for readiness, keeps its output, and stops it (SIGTERM, then SIGKILL). */
+export async function startProcessServer(o: StartOptions): Promise<ProcessServer> {
+  const child: ChildProcess = spawn(o.command, o.args, { cwd: o.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const logs = captureOutput(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let exitCode: number | null | undefined;
   void exited.then((c) => {
     exitCode = c;
   });
-  const logs = () => lines.join('\n');
   const stop = async () => {
     if (exitCode !== undefined) return;
     child.kill('SIGTERM');

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { captureOutput } from './process-server.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -29,18 +30,12 @@ export function spawnService(
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const lines: string[] = [];
-  const keep = (chunk: Buffer) => {
-    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-    if (lines.length > 500) lines.splice(0, lines.length - 500);
-  };
-  proc.stdout?.on('data', keep);
-  proc.stderr?.on('data', keep);
+  const logs = captureOutput(proc, 500);
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   return {
     proc,
     exited,
-    logs: () => lines.join('\n'),
+    logs,
     async stop(graceMs = 10_000) {
       if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
       proc.kill('SIGTERM');
