@@ -333,15 +333,19 @@ export class MongoEventStore implements EventStore {
   }
 
   deleteByOrigin(originBeforeNs: number, includePending: boolean): Promise<number> {
-    return this.run(
-      async () =>
-        (
-          await this.events.deleteMany({
-            origin: { $lt: originBeforeNs },
-            ...(includePending ? {} : { state: 'forwarded' as const }),
-          })
-        ).deletedCount,
-    );
+    return this.run(async () => {
+      const { deletedCount } = await this.events.deleteMany({
+        origin: { $lt: originBeforeNs },
+        ...(includePending ? {} : { state: 'forwarded' as const }),
+      });
+      if (includePending) await this.recountPending();
+      return deletedCount;
+    });
+  }
+
+  /** After deletions that may take pending events, so back-pressure does not act on a stale count. */
+  private async recountPending(): Promise<void> {
+    this.pendingCount = await this.events.countDocuments({ state: 'pending' });
   }
 
   stats(): Promise<StoreStats> {
@@ -398,6 +402,7 @@ export class MongoEventStore implements EventStore {
           if (n > 0) {
             result.disk_budget = n;
             result.droppedIds = ids;
+            await this.recountPending();
           }
         }
       }
