@@ -11,6 +11,7 @@ import type {
   StoreStats,
 } from '../event-store.js';
 import { DuplicateEventError } from '../event-store.js';
+import { type Counter, type EventDoc, toStored, unavailable } from './mongo-documents.js';
 
 export interface MongoStoreOptions {
   url: string;
@@ -23,25 +24,6 @@ export interface MongoStoreOptions {
   now?: () => number;
 }
 
-interface EventDoc {
-  _id: string;
-  seq: number;
-  deviceSeq: number;
-  receivedAt: number;
-  state: 'pending' | 'forwarded';
-  deviceName: string;
-  origin: number;
-  /** Size of the stored JSON, for the disk budget. */
-  bytes: number;
-  json: string;
-  readings: Reading[];
-}
-
-interface Counter {
-  _id: string;
-  value: number;
-}
-
 interface Queued {
   event: EdgexEvent;
   json: string;
@@ -50,27 +32,6 @@ interface Queued {
 }
 
 const BATCH = 1000;
-
-function toStored(d: EventDoc): StoredEvent {
-  return {
-    seq: d.seq,
-    deviceSeq: d.deviceSeq,
-    receivedAt: d.receivedAt,
-    state: d.state,
-    event: JSON.parse(d.json) as EdgexEvent,
-    eventJson: d.json,
-  };
-}
-
-/** Driver errors that mean "the server is not there right now" become 503 with Retry-After upstream. */
-function unavailable(err: unknown): unknown {
-  if (err instanceof DuplicateEventError) return err;
-  const name = (err as Error)?.name ?? '';
-  if (/MongoServerSelectionError|MongoNetwork|MongoTopologyClosed|MongoNotConnected|PoolCleared/.test(name)) {
-    return new UnavailableError('STORE_UNAVAILABLE', `MongoDB unreachable: ${(err as Error).message}`);
-  }
-  return err;
-}
 
 /**
  * EventStore on MongoDB through the official driver. Appends are group-committed: the appends that arrive while a
