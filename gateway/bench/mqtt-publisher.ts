@@ -1,5 +1,6 @@
 // Child process of bench:mqtt: publishes N EdgeX events with QoS 1 from several device connections, as fast as the
 // broker takes them, and prints "done <ms>" when every PUBACK is in.
+import { uuidv7 } from '@hvac-edge/shared';
 import { makeAddEventRequest } from '@hvac-edge/test/support';
 import mqtt from 'mqtt';
 

@@ -1,5 +1,5 @@
 // pnpm bench:mqtt — sustained MQTT ingest into the embedded store through a real Mosquitto: a publisher process
-// sends BENCH_EVENTS EdgeX events with QoS 1; the gateway subscribes (QoS 1, shared subscription over
+// sends BENCH_EVENTS EdgeX events with QoS 1 (UUIDv7 ids as the agent sends; BENCH_UUID=v4 for random ids); the gateway subscribes (QoS 1, shared subscription over
 // `mqtt.connections` connections) and acknowledges each only once durable. Measured from the first publish until
 // the store holds every event. Last line: one JSON object with `eventsPerSec`.
 import { spawn } from 'node:child_process';
@@ -56,6 +56,7 @@ const result = {
   connections: CONNECTIONS,
   store: 'sqlite (synchronous=full)',
   broker: 'mosquitto',
+  ids: process.env.BENCH_UUID === 'v4' ? 'uuid-v4' : 'uuid-v7',
 };
 console.error(
   `MQTT ingest: ${N} QoS 1 events stored in ${result.seconds} s = ${result.eventsPerSec} events/s (${CONNECTIONS} connections)`,
