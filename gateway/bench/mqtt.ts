@@ -12,7 +12,7 @@ import { createGateway } from '../src/app.js';
 import { loadGatewayConfig } from '../src/config.js';
 
 const N = Number(process.env.BENCH_EVENTS ?? 100_000);
-const CONNECTIONS = Number(process.env.BENCH_MQTT_CONNECTIONS ?? 32);
+const CONNECTIONS = Number(process.env.BENCH_MQTT_CONNECTIONS ?? 128);
 const mosquitto = await startMosquitto();
 const dir = await makeTempDir('bench-mqtt');
 const config = loadGatewayConfig(process.env, {

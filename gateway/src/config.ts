@@ -160,8 +160,8 @@ export const GatewayConfigSchema = Type.Object(
         }),
         connections: Type.Integer({
           minimum: 1,
-          maximum: 256,
-          default: 32,
+          maximum: 512,
+          default: 128,
           description: 'connections sharing the subscription ($share); each holds one unacknowledged message',
         }),
         retryMinDelayMs: Type.Integer({ minimum: 1, default: 500, description: 'store outage: first backoff' }),

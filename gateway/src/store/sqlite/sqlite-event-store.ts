@@ -44,6 +44,13 @@ type Reply =
 
 const COLUMNS = 'seq, device_seq, received_at, state, body';
 
+/**
+ * A turn that queues this many appends sends them to the writer at once instead of at the end of the turn: the
+ * writer starts committing while the main thread goes on parsing, rather than the two taking turns. (Seen with
+ * MQTT ingest, where all connections' next messages arrive in the turn that acknowledges the last batch.)
+ */
+const FLUSH_AT = 16;
+
 function toStored(row: EventRow): StoredEvent {
   return {
     seq: row.seq,
@@ -169,7 +176,8 @@ export class SqliteEventStore implements EventStore {
     if (!this.worker) return this.call<AppendResult>('append');
     return new Promise((resolve, reject) => {
       this.queue.push({ event, body: JSON.stringify(event), resolve, reject });
-      if (!this.flushScheduled) {
+      if (this.queue.length >= FLUSH_AT) this.flush();
+      else if (!this.flushScheduled) {
         this.flushScheduled = true;
         // Requests parsed in this turn travel together; the writer merges whatever waits into one commit.
         setImmediate(() => this.flush());
