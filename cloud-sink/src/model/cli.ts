@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ruleBasedSetpoint } from '@hvac-edge/shared/sim';
 import { FEATURES } from '../inference/setpoint-model.js';
 import { loadTf } from '../inference/tfjs-runtime.js';
 import { loadTfjsSetpointModel, saveTfjsSetpointModel } from '../inference/tfjs-setpoint-model.js';
@@ -15,26 +16,37 @@ const USAGE = `usage:
   hvac-model train    [--days 365] [--seed 1] [--start-day 0] [--csv file] [--epochs 40] [--out dir] [--version v]
   hvac-model evaluate [--model dir] [--days 365] [--seed 2] [--start-day 0]`;
 
+/** A numeric option, or a clear error naming it. */
+function num(args: Record<string, string | undefined>, name: string, fallback: number): number {
+  const raw = args[name];
+  if (raw === undefined) return fallback;
+  const v = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(v)) {
+    console.error(`--${name} must be a number, got "${raw}"\n${USAGE}`);
+    process.exit(2);
+  }
+  return v;
+}
+
 function baselines(d: Dataset) {
   const k = FEATURES.length;
   const fixed = new Float32Array(d.size).fill(18);
   // The rule-based schedule on the newest reading's outdoor temperature.
-  const rule = Float32Array.from({ length: d.size }, (_, i) => {
-    const ext = d.x[i * WIDTH + WIDTH - k + 2] as number;
-    return ext >= 25 ? 22 : ext >= 10 ? 24 : 26;
-  });
+  const rule = Float32Array.from({ length: d.size }, (_, i) =>
+    ruleBasedSetpoint(d.x[i * WIDTH + WIDTH - k + 2] as number),
+  );
   return { fixed, rule };
 }
 
 async function train(args: Record<string, string | undefined>) {
-  const seed = Number(args.seed ?? 1);
-  const epochs = Number(args.epochs ?? DEFAULT_TRAIN.epochs);
+  const seed = num(args, 'seed', 1);
+  const epochs = num(args, 'epochs', DEFAULT_TRAIN.epochs);
   const out = resolve(args.out ?? SHIPPED_MODEL_DIR);
   const started = Date.now();
-  const days = Number(args.days ?? 365);
+  const days = num(args, 'days', 365);
   const data = args.csv
     ? csvDataset(await readFile(args.csv, 'utf8'), args.csv)
-    : await simulateDataset({ days, seed, startDayOfYear: Number(args['start-day'] ?? 0) });
+    : await simulateDataset({ days, seed, startDayOfYear: num(args, 'start-day', 0) });
   console.log(`dataset: ${data.size} windows (${data.description}), ${Date.now() - started} ms`);
   const split = splitByTime(data);
   const { tf, backend } = await loadTf();
@@ -86,9 +98,9 @@ async function evaluate(args: Record<string, string | undefined>) {
   const { tf, backend } = await loadTf();
   const model = await loadTfjsSetpointModel(tf, dir, backend);
   const scenario = {
-    days: Number(args.days ?? 365),
-    seed: Number(args.seed ?? 2),
-    startDayOfYear: Number(args['start-day'] ?? 0),
+    days: num(args, 'days', 365),
+    seed: num(args, 'seed', 2),
+    startDayOfYear: num(args, 'start-day', 0),
   };
   console.log(
     `closed-loop evaluation of ${model.id} (${backend}) over ${scenario.days} simulated days, seed ${scenario.seed}`,

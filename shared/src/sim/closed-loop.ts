@@ -37,14 +37,12 @@ export function fixedController(setpointC: number): Controller {
  * A rule operators commonly use, for comparison: a seasonal schedule on outdoor temperature (22 °C when it is hot
  * outside, 24 °C in between, 26 °C when it is cold).
  */
+export function ruleBasedSetpoint(outdoorC: number): number {
+  return outdoorC >= 25 ? 22 : outdoorC >= 10 ? 24 : 26;
+}
+
 export function ruleBasedController(): Controller {
-  return {
-    name: 'rule-based',
-    decide: ({ window }) => {
-      const ext = window.at(-1)?.[2] ?? 20;
-      return ext >= 25 ? 22 : ext >= 10 ? 24 : 26;
-    },
-  };
+  return { name: 'rule-based', decide: ({ window }) => ruleBasedSetpoint(window.at(-1)?.[2] ?? 20) };
 }
 
 export function oracleController(o: OracleOptions = DEFAULT_ORACLE): Controller {
