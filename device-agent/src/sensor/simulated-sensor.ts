@@ -6,10 +6,9 @@ import {
   MINUTES_PER_DAY,
   NoisySensorModel,
   type RoomState,
-  type Scenario,
   type SensorNoise,
   stepRoom,
-  wallClockDay,
+  WallClockScenarios,
 } from '@hvac-edge/shared/sim';
 import type { ClimateReading, Sensor } from './sensor.js';
 
@@ -27,32 +26,24 @@ export class SimulatedSensor implements Sensor {
   readonly simulated = true;
   private readonly sensor: NoisySensorModel;
   private readonly state: RoomState = initialState(25);
-  private scenario: Scenario | undefined;
-  private dayNumber = -1;
+  private readonly days: WallClockScenarios;
   private minute = -1;
 
   constructor(
-    private readonly seed: number,
+    seed: number,
     private readonly now: () => number = Date.now,
     private readonly setpoint: () => number | undefined = () => undefined,
     noise: SensorNoise = DHT22_NOISE,
   ) {
     this.sensor = new NoisySensorModel(seed, noise);
-  }
-
-  private scenarioFor(dayNumber: number): Scenario {
-    if (dayNumber !== this.dayNumber || !this.scenario) {
-      this.scenario = wallClockDay(this.seed, dayNumber);
-      this.dayNumber = dayNumber;
-    }
-    return this.scenario;
+    this.days = new WallClockScenarios(seed);
   }
 
   private advanceTo(minute: number): void {
     if (this.minute < 0 || minute - this.minute > MAX_CATCH_UP_MIN) this.minute = minute - 60; // an hour to settle
     for (let m = this.minute + 1; m <= minute; m++) {
-      const sc = this.scenarioFor(Math.floor(m / MINUTES_PER_DAY));
-      stepRoom(sc.room, this.state, inputsAt(sc, m % MINUTES_PER_DAY, this.setpoint() ?? 24), 60);
+      const { scenario, index } = this.days.at(m);
+      stepRoom(scenario.room, this.state, inputsAt(scenario, index, this.setpoint() ?? 24), 60);
     }
     this.minute = Math.max(this.minute, minute);
   }

@@ -1,4 +1,4 @@
-import { MINUTES_PER_DAY, observedWeather, type Scenario, wallClockDay } from '@hvac-edge/shared/sim';
+import { observedWeather, WallClockScenarios } from '@hvac-edge/shared/sim';
 import type { Observation, WeatherProvider } from './weather-provider.js';
 
 /**
@@ -8,23 +8,20 @@ import type { Observation, WeatherProvider } from './weather-provider.js';
  */
 export class SimulatedWeatherProvider implements WeatherProvider {
   readonly name = 'simulated';
-  private day = -1;
-  private scenario: Scenario | undefined;
+  private readonly days: WallClockScenarios;
 
   constructor(
-    private readonly seed: number,
+    seed: number,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.days = new WallClockScenarios(seed);
+  }
 
   async current(): Promise<Observation> {
     const at = this.now();
     const minute = Math.floor(at / 60_000);
-    const day = Math.floor(minute / MINUTES_PER_DAY);
-    if (day !== this.day || !this.scenario) {
-      this.scenario = wallClockDay(this.seed, day);
-      this.day = day;
-    }
-    const w = observedWeather(this.scenario, minute % MINUTES_PER_DAY);
+    const { scenario, index } = this.days.at(minute);
+    const w = observedWeather(scenario, index);
     return {
       provider: this.name,
       observedAt: at - (minute % 10) * 60_000 - (at % 60_000),

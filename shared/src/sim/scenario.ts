@@ -80,3 +80,24 @@ export function wallClockDay(seed: number, dayNumber: number): Scenario {
     firstWeekday: (start.getUTCDay() + 6) % 7,
   });
 }
+
+/**
+ * Wall-clock minutes (`Math.floor(unixMs / 60_000)`) mapped onto `wallClockDay` scenarios, keeping only the current
+ * day's: what the agent's simulated room and the gateway's simulated weather both walk through.
+ */
+export class WallClockScenarios {
+  private day = -1;
+  private scenario: Scenario | undefined;
+
+  constructor(private readonly seed: number) {}
+
+  /** The scenario holding wall-clock `minute`, and the minute's index in it. */
+  at(minute: number): { scenario: Scenario; index: number } {
+    const day = Math.floor(minute / MINUTES_PER_DAY);
+    if (day !== this.day || !this.scenario) {
+      this.scenario = wallClockDay(this.seed, day);
+      this.day = day;
+    }
+    return { scenario: this.scenario, index: minute - day * MINUTES_PER_DAY };
+  }
+}
