@@ -52,13 +52,13 @@ export class Recommender {
       const t = reading(m.event, 'temperature');
       const h = reading(m.event, 'humidity');
       if (t === undefined || h === undefined || !m.weather) continue;
-      const reported = reading(m.event, 'setpoint');
-      const current = reported ?? this.o.defaultSetpointC;
-      const row = [t, h, m.weather.temperatureC, m.weather.humidityPct, m.weather.weatherStatus, current];
       const originMs = m.event.origin / 1_000_000;
       const spacingMs = this.o.sampleSpacingSeconds * 1000;
       const prev = this.windows.get(m.event.deviceName);
       if (prev && originMs - prev.lastOriginMs < spacingMs) continue;
+      const reported = reading(m.event, 'setpoint');
+      const current = reported ?? this.o.defaultSetpointC;
+      const row = [t, h, m.weather.temperatureC, m.weather.humidityPct, m.weather.weatherStatus, current];
       const fresh = !prev || (spacingMs > 0 && originMs - prev.lastOriginMs > 10 * spacingMs);
       const w = [...(fresh ? [] : prev.rows), row].slice(-WINDOW);
       this.windows.set(m.event.deviceName, { rows: w, lastOriginMs: originMs });

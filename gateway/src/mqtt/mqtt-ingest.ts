@@ -63,16 +63,15 @@ export class MqttIngest {
   private readonly clients: MqttClient[] = [];
   private readonly reasonsLogged = new Set<string>();
   private readonly abort = new AbortController();
+  private readonly subscribed = new Set<MqttClient>();
+  /** Outcomes so far (the Prometheus counter `hvac_gateway_ingest_total{transport="mqtt"}` has the same). */
   readonly counts: Record<MqttOutcome, number> = { accepted: 0, duplicate: 0, invalid: 0 };
 
   constructor(
     private readonly o: MqttIngestOptions,
     private readonly ingest: IngestService,
     private readonly log: Logger,
-    private readonly onOutcome: (o: MqttOutcome) => void = () => {},
   ) {}
-
-  private readonly subscribed = new Set<MqttClient>();
 
   /** Every connection is up and subscribed (for /readyz). */
   get connected(): boolean {
@@ -138,7 +137,6 @@ export class MqttIngest {
         this.handle(packet.topic, packet.payload as Buffer).then(
           (outcome) => {
             this.counts[outcome] += 1;
-            this.onOutcome(outcome);
             callback();
           },
           // Only when stopping: leave the message unacknowledged for the next session.

@@ -36,9 +36,11 @@ const BATCH = 1000;
 /**
  * EventStore on MongoDB through the official driver. Appends are group-committed: the appends that arrive while a
  * batch is being written share the next one (sequence numbers for the batch in two counter updates, then one
- * unordered insertMany with the journaled write concern). Duplicate ids are found before numbering, so device
- * sequences have no gaps. While the server is away every call fails with a retriable UnavailableError and
- * `ping` is false; the driver reconnects by itself when it is back.
+ * unordered insertMany with the journaled write concern). Duplicate ids are found before numbering, so duplicates
+ * leave no gaps in device sequences; a batch that fails after it was numbered (the server went away mid-batch, or
+ * another writer stored an id in between) does leave one, which a consumer sees as a gap, not as a loss: the
+ * rejected appends were never acknowledged. While the server is away every call fails with a retriable
+ * UnavailableError and `ping` is false; the driver reconnects by itself when it is back.
  */
 export class MongoEventStore implements EventStore {
   readonly kind = 'mongodb';
