@@ -149,7 +149,11 @@ export const GatewayConfigSchema = Type.Object(
     mqtt: configSection(
       {
         enabled: Type.Boolean({ default: false, description: 'ingest EdgeX events from an MQTT broker' }),
-        url: Type.String({ default: 'mqtt://127.0.0.1:1883', description: 'broker URL (mqtt:// or mqtts://)' }),
+        url: Type.String({
+          pattern: '^(mqtt|tcp|mqtts|ssl|tls)://',
+          default: 'mqtt://127.0.0.1:1883',
+          description: 'broker URL: mqtt:// (or tcp://), mqtts:// (or ssl://, tls://) for TLS',
+        }),
         username: Type.String({ default: '' }),
         password: Type.String({ default: '', ...secret, description: 'GATEWAY_MQTT_PASSWORD_FILE' }),
         clientId: Type.String({ minLength: 1, default: 'hvac-edge-gateway', description: 'persistent session id' }),
@@ -161,9 +165,16 @@ export const GatewayConfigSchema = Type.Object(
         connections: Type.Integer({
           minimum: 1,
           maximum: 512,
-          default: 128,
-          description: 'connections sharing the subscription ($share); each holds one unacknowledged message',
+          default: 4,
+          description: 'connections sharing the subscription ($share); each pipelines up to mqtt.maxInFlight messages',
         }),
+        maxInFlight: Type.Integer({
+          minimum: 1,
+          maximum: 65535,
+          default: 1000,
+          description: 'per connection: messages awaiting durability before the gateway stops reading from the broker',
+        }),
+        keepaliveSeconds: Type.Integer({ minimum: 0, maximum: 65535, default: 60, description: '0: none' }),
         retryMinDelayMs: Type.Integer({ minimum: 1, default: 500, description: 'store outage: first backoff' }),
         retryMaxDelayMs: Type.Integer({ minimum: 1, default: 30_000 }),
         embeddedBroker: configSection({

@@ -1,7 +1,7 @@
 import { type AddEventRequest, retry, UnavailableError, validateAddEventRequest } from '@hvac-edge/shared';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { IngestService } from '../ingest.js';
+import { PipelinedSubscriber } from './pipelined-subscriber.js';
 
 export interface MqttIngestOptions {
   url: string;
@@ -9,8 +9,11 @@ export interface MqttIngestOptions {
   password: string;
   clientId: string;
   topicPrefix: string;
-  /** Connections sharing one subscription ($share): MQTT.js acknowledges one message at a time per connection. */
+  /** Connections sharing one subscription ($share). */
   connections: number;
+  /** Per connection: messages waiting to be durable before reading from the broker pauses. */
+  maxInFlight: number;
+  keepaliveSeconds: number;
   retryMinDelayMs: number;
   retryMaxDelayMs: number;
 }
@@ -60,10 +63,9 @@ export function decodeMqttEvent(
  * they would never become valid, and they must not block the ones behind them.
  */
 export class MqttIngest {
-  private readonly clients: MqttClient[] = [];
+  private readonly sessions: PipelinedSubscriber[] = [];
   private readonly reasonsLogged = new Set<string>();
   private readonly abort = new AbortController();
-  private readonly subscribed = new Set<MqttClient>();
   /** Outcomes so far (the Prometheus counter `hvac_gateway_ingest_total{transport="mqtt"}` has the same). */
   readonly counts: Record<MqttOutcome, number> = { accepted: 0, duplicate: 0, invalid: 0 };
 
@@ -75,7 +77,7 @@ export class MqttIngest {
 
   /** Every connection is up and subscribed (for /readyz). */
   get connected(): boolean {
-    return this.clients.length > 0 && this.clients.every((c) => c.connected && this.subscribed.has(c));
+    return this.sessions.length > 0 && this.sessions.every((s) => s.ready);
   }
 
   private async handle(topic: string, payload: Buffer): Promise<MqttOutcome> {
@@ -123,43 +125,31 @@ export class MqttIngest {
     const shared = this.o.connections > 1;
     const filter = `${shared ? '$share/hvac-edge-gateway/' : ''}${this.o.topicPrefix}/#`;
     for (let i = 0; i < this.o.connections; i++) {
-      const options: IClientOptions = {
-        clientId: shared ? `${this.o.clientId}-${i}` : this.o.clientId,
-        clean: false,
-        reconnectPeriod: 1000,
-        ...(this.o.username ? { username: this.o.username, password: this.o.password } : {}),
-      };
-      const client = mqtt.connect(this.o.url, options);
-      // MQTT.js sends the PUBACK of a QoS 1 message when this callback runs (its documented back-pressure hook;
-      // customHandleAcks only applies to MQTT 5): so only after the event is durable.
-      client.handleMessage = (packet, callback) => {
-        if (packet.cmd !== 'publish') return callback();
-        this.handle(packet.topic, packet.payload as Buffer).then(
-          (outcome) => {
-            this.counts[outcome] += 1;
-            callback();
-          },
-          // Only when stopping: leave the message unacknowledged for the next session.
-          () => undefined,
-        );
-      };
-      // Subscribing again on every connect is harmless with a persistent session, and needed after a broker
-      // that lost its sessions (e.g. the embedded one restarted).
-      client.on('connect', () => {
-        client.subscribe(filter, { qos: 1 }, (err) => {
-          if (err) this.log.error({ err, filter }, 'MQTT subscribe failed');
-          else this.subscribed.add(client);
-        });
-      });
-      client.on('close', () => this.subscribed.delete(client));
-      client.on('error', (err) => this.log.warn({ err }, 'MQTT ingest connection error'));
-      this.clients.push(client);
+      const session = new PipelinedSubscriber(
+        {
+          url: this.o.url,
+          clientId: shared ? `${this.o.clientId}-${i}` : this.o.clientId,
+          username: this.o.username,
+          password: this.o.password,
+          filter,
+          keepaliveSeconds: this.o.keepaliveSeconds,
+          maxInFlight: this.o.maxInFlight,
+          reconnectMinDelayMs: this.o.retryMinDelayMs,
+          reconnectMaxDelayMs: this.o.retryMaxDelayMs,
+        },
+        async (topic, payload) => {
+          this.counts[await this.handle(topic, payload)] += 1;
+        },
+        this.log,
+      );
+      session.start();
+      this.sessions.push(session);
     }
     this.log.info({ url: this.o.url, filter, connections: this.o.connections }, 'MQTT ingest starting');
   }
 
   async stop(): Promise<void> {
     this.abort.abort();
-    await Promise.all(this.clients.map((c) => c.endAsync()));
+    await Promise.all(this.sessions.map((s) => s.stop()));
   }
 }
