@@ -95,6 +95,7 @@ const result = {
   connections,
   store: `sqlite (synchronous=${config.store.synchronous})`,
   broker: 'mosquitto',
+  publisher: process.env.PUBLISHER === 'lean' ? 'lean (mqtt-packet)' : 'MQTT.js',
   ids: process.env.BENCH_UUID === 'v4' ? 'uuid-v4' : 'uuid-v7',
 };
 console.error(

@@ -171,7 +171,7 @@ export const GatewayConfigSchema = Type.Object(
         maxInFlight: Type.Integer({
           minimum: 1,
           maximum: 65535,
-          default: 1000,
+          default: 200,
           description: 'per connection: messages awaiting durability before the gateway stops reading from the broker',
         }),
         keepaliveSeconds: Type.Integer({ minimum: 0, maximum: 65535, default: 60, description: '0: none' }),

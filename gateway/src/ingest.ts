@@ -17,6 +17,9 @@ export interface IngestOptions {
  * whichever way an event arrives. Resolves only once the event is durable.
  */
 export class IngestService {
+  /** Appends not yet committed: they count against the high-water mark, which is otherwise passed by a burst. */
+  private appending = 0;
+
   constructor(
     private readonly store: EventStore,
     private readonly metrics: GatewayMetrics,
@@ -25,7 +28,7 @@ export class IngestService {
   ) {}
 
   async accept(event: EdgexEvent, transport: IngestTransport): Promise<AppendResult> {
-    if (this.options.pendingCount() >= this.options.highWaterMark) {
+    if (this.options.pendingCount() + this.appending >= this.options.highWaterMark) {
       this.metrics.ingest.inc({ transport, outcome: 'rejected_full' });
       throw new UnavailableError(
         'BUFFER_FULL',
@@ -33,6 +36,9 @@ export class IngestService {
         { retryAfterSeconds: this.options.retryAfterSeconds },
       );
     }
+    // Not `event` after the await: it would stay reachable until the commit (see SqliteEventStore.append).
+    const eventId = event.id;
+    this.appending += 1;
     try {
       const result = await this.store.append(event);
       this.metrics.ingest.inc({ transport, outcome: 'accepted' });
@@ -43,7 +49,7 @@ export class IngestService {
         this.metrics.ingest.inc({ transport, outcome: 'duplicate' });
       } else {
         this.metrics.ingest.inc({ transport, outcome: 'error' });
-        this.log.error({ err, eventId: event.id, transport }, 'store append failed');
+        this.log.error({ err, eventId, transport }, 'store append failed');
         if (err instanceof UnavailableError && err.retryAfterSeconds === undefined) {
           throw new UnavailableError(err.code, err.message, {
             retryAfterSeconds: this.options.retryAfterSeconds,
@@ -52,6 +58,8 @@ export class IngestService {
         }
       }
       throw err;
+    } finally {
+      this.appending -= 1;
     }
   }
 

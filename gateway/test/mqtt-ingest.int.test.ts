@@ -73,6 +73,41 @@ function scenario(
   });
 }
 
+describe('MQTT ingest with a full buffer', () => {
+  it('holds messages unacknowledged while the store refuses them, and stores each once when it takes them again', async () => {
+    const broker = await startMosquitto();
+    const gw = await startTestGateway({
+      'mqtt.enabled': true,
+      'mqtt.url': broker.url,
+      'mqtt.connections': 1,
+      'mqtt.retryMinDelayMs': 20,
+      'mqtt.retryMaxDelayMs': 100,
+      'store.highWaterMark': 5,
+    });
+    try {
+      await gw.start();
+      await waitFor(async () => gw.mqtt.ingest?.connected === true, 'MQTT ingest subscribed', 15_000);
+      const requests = Array.from({ length: 12 }, () => makeAddEventRequest({ deviceName: 'full-0' }));
+      await publishAll(
+        broker.url,
+        requests.map((r) => ({ topic: topicOf('full-0'), payload: JSON.stringify(r) })),
+      );
+      await waitFor(async () => (await metric(gw, 'rejected_full')) >= 2, 'refused above the high-water mark', 10_000);
+      expect(await gw.store.countEvents()).toBe(5);
+      // The forwarder's part: the pending events go out, the buffer has room again.
+      await gw.store.markForwarded((await gw.store.pending(100)).map((e) => e.seq));
+      await waitFor(async () => (await gw.store.countEvents()) >= 10, 'the held messages stored', 10_000);
+      await gw.store.markForwarded((await gw.store.pending(100)).map((e) => e.seq));
+      await waitFor(async () => (await gw.store.countEvents()) === 12, 'every message stored', 10_000);
+      for (const r of requests) expect((await gw.store.getById(r.event.id))?.event).toEqual(r.event);
+      expect(gw.mqtt.ingest?.counts).toMatchObject({ accepted: 12, duplicate: 0 });
+    } finally {
+      await gw.dispose();
+      await broker.stop();
+    }
+  }, 60_000);
+});
+
 let mosquitto: MosquittoServer;
 scenario('a real Mosquitto', async () => {
   mosquitto = await startMosquitto();

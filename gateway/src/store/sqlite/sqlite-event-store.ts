@@ -24,8 +24,7 @@ export interface SqliteStoreOptions {
 }
 
 interface Queued {
-  event: EdgexEvent;
-  body: string;
+  id: string;
   resolve: (r: AppendResult) => void;
   reject: (e: unknown) => void;
 }
@@ -75,6 +74,8 @@ export class SqliteEventStore implements EventStore {
   private nextId = 1;
   private readonly calls = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   private queue: Queued[] = [];
+  /** The queued appends' rows, flat (id, device, origin, body, ...): the cheapest thing to structured-clone. */
+  private rows: Array<string | number> = [];
   private flushScheduled = false;
   private readonly inFlight = new Set<Promise<void>>();
   private total = 0;
@@ -174,8 +175,12 @@ export class SqliteEventStore implements EventStore {
 
   append(event: EdgexEvent): Promise<AppendResult> {
     if (!this.worker) return this.call<AppendResult>('append');
+    // Only the row is kept, not the event: with many appends waiting for a commit, holding each parsed event
+    // until then made every young-generation collection copy them all.
+    this.rows.push(event.id, event.deviceName, event.origin, JSON.stringify(event));
+    const id = event.id;
     return new Promise((resolve, reject) => {
-      this.queue.push({ event, body: JSON.stringify(event), resolve, reject });
+      this.queue.push({ id, resolve, reject });
       if (this.queue.length >= FLUSH_AT) this.flush();
       else if (!this.flushScheduled) {
         this.flushScheduled = true;
@@ -189,15 +194,14 @@ export class SqliteEventStore implements EventStore {
     this.flushScheduled = false;
     const batch = this.queue;
     if (batch.length === 0) return;
+    const rows = this.rows;
     this.queue = [];
-    // A flat array of primitives is the cheapest thing to structured-clone to the writer.
-    const rows: Array<string | number> = [];
-    for (const q of batch) rows.push(q.event.id, q.event.deviceName, q.event.origin, q.body);
+    this.rows = [];
     const done = this.call<Array<AppendResult | null>>('append', rows, this.now()).then(
       (results) =>
         batch.forEach((q, i) => {
           const r = results[i];
-          if (!r) q.reject(new DuplicateEventError(q.event.id));
+          if (!r) q.reject(new DuplicateEventError(q.id));
           else {
             this.total += 1;
             this.pendingCount += 1;
