@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:net';
 import { startMosquitto, waitFor } from '@hvac-edge/test/support';
 import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
+import * as mqttPacket from 'mqtt-packet';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -178,6 +179,34 @@ describe('PipelinedSubscriber', () => {
     await publish(broker.url, ['after']);
     await waitFor(async () => broker.acked.length === 1, 'acknowledged', 10_000);
     expect(got).toEqual(['after']);
+  });
+
+  it('pings an idle broker, and reconnects when the broker stops answering', async () => {
+    // A broker that accepts the session and the subscription, then never answers a PINGREQ.
+    const seen: string[] = [];
+    let connections = 0;
+    const server = createServer((socket) => {
+      connections += 1;
+      const parser = mqttPacket.parser({ protocolVersion: 4 });
+      parser.on('packet', (p: mqttPacket.Packet) => {
+        seen.push(p.cmd);
+        if (p.cmd === 'connect')
+          socket.write(mqttPacket.generate({ cmd: 'connack', returnCode: 0, sessionPresent: false }));
+        if (p.cmd === 'subscribe')
+          socket.write(mqttPacket.generate({ cmd: 'suback', messageId: p.messageId, granted: [1] }));
+      });
+      socket.on('data', (c) => parser.parse(c));
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const { s, lines } = subscriber(`mqtt://127.0.0.1:${port}`, async () => {}, { keepaliveSeconds: 1 });
+    s.start();
+    await waitFor(async () => connections >= 2, 'a second connection', 10_000);
+    expect(seen.slice(0, 3)).toEqual(['connect', 'subscribe', 'pingreq']);
+    expect(lines.map((l) => l.msg)).toContain('MQTT broker silent past the keepalive; reconnecting');
   });
 
   it('says why the broker refused the connection, and keeps trying', async () => {

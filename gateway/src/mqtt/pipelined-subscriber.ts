@@ -165,6 +165,12 @@ export class PipelinedSubscriber {
         this.sessionUp = true;
         return;
       case 'publish':
+        if (p.qos === 2) {
+          // Granted QoS 1 only; a QoS 2 delivery would need PUBREC, and a PUBACK would be a protocol error.
+          this.log.error({ topic: p.topic }, 'MQTT broker sent QoS 2 on a QoS 1 subscription; reconnecting');
+          socket.destroy();
+          return;
+        }
         this.deliver(socket, p.topic, p.payload as Buffer, p.qos === 0 ? undefined : p.messageId);
         return;
       case 'pingresp':
@@ -217,10 +223,14 @@ export class PipelinedSubscriber {
     this.lastReceived = Date.now();
     this.keepaliveTimer = setInterval(() => {
       const now = Date.now();
-      if (now - this.lastReceived > ms * 1.5) {
+      // While reading is paused (the store is behind) the broker's PINGRESPs wait unread: not a silent broker.
+      if (socket.isPaused()) this.lastReceived = now;
+      else if (now - this.lastReceived > ms * 1.5) {
         this.log.warn({ url: this.o.url }, 'MQTT broker silent past the keepalive; reconnecting');
         socket.destroy();
-      } else if (now - this.lastSent >= ms / 2) this.send(socket, { cmd: 'pingreq' });
+        return;
+      }
+      if (now - this.lastSent >= ms / 2) this.send(socket, { cmd: 'pingreq' });
     }, ms / 4);
     this.keepaliveTimer.unref();
   }
