@@ -35,7 +35,10 @@ describe('gateway with the cloud sink embedded (single box, no Kafka)', () => {
       'embeddedSink.closedLoopIntervalSeconds': 1,
     });
     await gw.start();
-    const t0 = Date.now() - 60_000;
+    // A start (and with 5 s steps, every reading time) whose origin a double holds a little below the millisecond,
+    // where `floor(origin / 1e6)` lands one early: the command's key must still name the recommendation's time.
+    let t0 = Date.now() - 60_000;
+    while (Math.floor((t0 * 1_000_000) / 1_000_000) === t0) t0 += 1;
     for (let i = 0; i < 8; i++) {
       const body = makeAddEventRequest({
         deviceName: 'r1',

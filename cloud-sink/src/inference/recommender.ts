@@ -1,4 +1,4 @@
-import type { EnrichedEvent } from '@hvac-edge/shared';
+import { type EnrichedEvent, originMs } from '@hvac-edge/shared';
 import { Point } from '@influxdata/influxdb-client';
 import { originTimestamp } from '../points.js';
 import type { Recommendation } from './closed-loop.js';
@@ -79,7 +79,7 @@ export class Recommender {
         device: m.event.deviceName,
         setpoint,
         current: Number.isFinite(current) ? current : undefined,
-        at: Math.floor(m.event.origin / 1_000_000),
+        at: originMs(m.event.origin),
       });
       if (Number.isFinite(current)) p.floatField('current_setpoint', current);
       p.timestamp(originTimestamp(m.event.origin));

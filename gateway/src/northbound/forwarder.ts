@@ -1,4 +1,10 @@
-import { backoffDelay, ENRICHED_EVENT_SCHEMA_VERSION, encodeEnrichedEventJson, WakeableSleep } from '@hvac-edge/shared';
+import {
+  backoffDelay,
+  ENRICHED_EVENT_SCHEMA_VERSION,
+  encodeEnrichedEventJson,
+  originMs,
+  WakeableSleep,
+} from '@hvac-edge/shared';
 import type { Logger } from 'pino';
 import type { EventStore, StoredEvent } from '../store/event-store.js';
 import type { WeatherService } from '../weather/weather-service.js';
@@ -62,7 +68,7 @@ export class Forwarder {
   }
 
   toMessage(s: StoredEvent): { message: OutboundMessage; weather: 'fresh' | 'stale' | 'none' } {
-    const weather = this.weather?.enrich(Math.floor(s.event.origin / 1_000_000)) ?? null;
+    const weather = this.weather?.enrich(originMs(s.event.origin)) ?? null;
     const message = {
       key: s.event.deviceName,
       value: encodeEnrichedEventJson(
@@ -81,7 +87,7 @@ export class Forwarder {
         'device-seq': String(s.deviceSeq),
         'gateway-id': this.options.gatewayId,
       },
-      timestamp: Math.floor(s.event.origin / 1_000_000),
+      timestamp: originMs(s.event.origin),
     };
     return { message, weather: !weather ? 'none' : weather.stale ? 'stale' : 'fresh' };
   }
