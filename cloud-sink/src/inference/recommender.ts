@@ -47,27 +47,27 @@ export class Recommender {
   }
 
   async recommend(events: EnrichedEvent[]): Promise<{ points: Point[]; recommendations: Recommendation[] }> {
-    const pending: Array<{ m: EnrichedEvent; window: Window; current: number }> = [];
+    const pending: Array<{ m: EnrichedEvent; at: number; window: Window; current: number }> = [];
     for (const m of events) {
       const t = reading(m.event, 'temperature');
       const h = reading(m.event, 'humidity');
       if (t === undefined || h === undefined || !m.weather) continue;
-      const originMs = m.event.origin / 1_000_000;
+      const at = originMs(m.event.origin);
       const spacingMs = this.o.sampleSpacingSeconds * 1000;
       const prev = this.windows.get(m.event.deviceName);
-      if (prev && originMs - prev.lastOriginMs < spacingMs) continue;
+      if (prev && at - prev.lastOriginMs < spacingMs) continue;
       const reported = reading(m.event, 'setpoint');
       const current = reported ?? this.o.defaultSetpointC;
       const row = [t, h, m.weather.temperatureC, m.weather.humidityPct, m.weather.weatherStatus, current];
-      const fresh = !prev || (spacingMs > 0 && originMs - prev.lastOriginMs > 10 * spacingMs);
+      const fresh = !prev || (spacingMs > 0 && at - prev.lastOriginMs > 10 * spacingMs);
       const w = [...(fresh ? [] : prev.rows), row].slice(-WINDOW);
-      this.windows.set(m.event.deviceName, { rows: w, lastOriginMs: originMs });
-      if (w.length === WINDOW) pending.push({ m, window: w, current: reported ?? Number.NaN });
+      this.windows.set(m.event.deviceName, { rows: w, lastOriginMs: at });
+      if (w.length === WINDOW) pending.push({ m, at, window: w, current: reported ?? Number.NaN });
     }
     if (pending.length === 0) return { points: [], recommendations: [] };
     const predicted = await this.model.predict(pending.map((p) => p.window));
     const recommendations: Recommendation[] = [];
-    const points = pending.map(({ m, current }, i) => {
+    const points = pending.map(({ m, at, current }, i) => {
       const raw = predicted[i] ?? Number.NaN;
       const clamped = Math.min(this.o.maxSetpointC, Math.max(this.o.minSetpointC, raw));
       const location = typeof m.event.tags?.location === 'string' ? m.event.tags.location : '';
@@ -79,7 +79,7 @@ export class Recommender {
         device: m.event.deviceName,
         setpoint,
         current: Number.isFinite(current) ? current : undefined,
-        at: originMs(m.event.origin),
+        at,
       });
       if (Number.isFinite(current)) p.floatField('current_setpoint', current);
       p.timestamp(originTimestamp(m.event.origin));

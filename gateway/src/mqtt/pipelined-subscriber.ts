@@ -56,13 +56,14 @@ export class PipelinedSubscriber {
   private lastReceived = 0;
   private lastSent = 0;
   private nextMessageId = 1;
+  private readonly broker: { secure: boolean; host: string; port: number };
 
   constructor(
     private readonly o: PipelinedSubscriberOptions,
     private readonly onMessage: MessageHandler,
     private readonly log: Logger,
   ) {
-    parseBrokerUrl(o.url);
+    this.broker = parseBrokerUrl(o.url);
   }
 
   /** Connected, and the broker granted the subscription. */
@@ -91,7 +92,7 @@ export class PipelinedSubscriber {
   }
 
   private connect(): void {
-    const { secure, host, port } = parseBrokerUrl(this.o.url);
+    const { secure, host, port } = this.broker;
     const socket = secure ? tlsConnect({ host, port, servername: host }) : tcpConnect({ host, port });
     socket.setNoDelay(true);
     this.socket = socket;

@@ -68,7 +68,8 @@ export class Forwarder {
   }
 
   toMessage(s: StoredEvent): { message: OutboundMessage; weather: 'fresh' | 'stale' | 'none' } {
-    const weather = this.weather?.enrich(originMs(s.event.origin)) ?? null;
+    const at = originMs(s.event.origin);
+    const weather = this.weather?.enrich(at) ?? null;
     const message = {
       key: s.event.deviceName,
       value: encodeEnrichedEventJson(
@@ -87,7 +88,7 @@ export class Forwarder {
         'device-seq': String(s.deviceSeq),
         'gateway-id': this.options.gatewayId,
       },
-      timestamp: originMs(s.event.origin),
+      timestamp: at,
     };
     return { message, weather: !weather ? 'none' : weather.stale ? 'stale' : 'fresh' };
   }
