@@ -49,8 +49,8 @@ start('gateway', 'gateway/dist/main.js', {
   GATEWAY_WEATHER_SCHEDULE: '* * * * *',
   GATEWAY_EMBEDDED_SINK_ENABLED: 'true',
   GATEWAY_EMBEDDED_SINK_POINTS_PATH: '.data/points.db',
-  GATEWAY_EMBEDDED_SINK_SAMPLE_SPACING_SECONDS: '5',
-  GATEWAY_EMBEDDED_SINK_CLOSED_LOOP: 'true',
+  GATEWAY_EMBEDDED_SINK_INFERENCE_SAMPLE_SPACING_SECONDS: '5',
+  GATEWAY_EMBEDDED_SINK_CLOSED_LOOP_ENABLED: 'true',
   GATEWAY_EMBEDDED_SINK_CLOSED_LOOP_INTERVAL_SECONDS: '60',
   // The monitoring API needs a credential; the demo's is printed below. Production: GATEWAY_MONITORING_CREDENTIALS_FILE.
   GATEWAY_MONITORING_CREDENTIALS: 'demo-credential',
@@ -101,7 +101,7 @@ const status = setInterval(async () => {
         ` | outdoor ${f(d.ext_temperature, ' °C')} ${f(d.ext_humidity, ' %', 0)} status ${d.weather_stat ?? '-'}` +
         ` | set-point ${f(d.aircon_setpoint, ' °C')} -> recommended ${f(d.recommended_setpoint, ' °C', 2)}` +
         ` (${s.model ?? 'no model'}, ${s.backend ?? '-'})` +
-        ` | this run: ${s.events} events, ${s.commandsQueued} commands | stored: ${s.climatePoints} climate + ${s.recommendationPoints} recommendation points`,
+        ` | this run: ${s.events} events, ${s.commandsSent} commands | stored: ${s.climatePoints} climate + ${s.recommendationPoints} recommendation points`,
     );
   } catch (err) {
     console.log(`status error: ${err.message}`);

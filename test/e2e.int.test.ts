@@ -77,7 +77,7 @@ describe('end to end: agent -> gateway -> Kafka -> sink -> TSDB, and the closed 
       // The agent reads every 2 s here; windows take every reading so recommendations start within seconds.
       SINK_INFERENCE_SAMPLE_SPACING_SECONDS: '0',
       SINK_CLOSED_LOOP_ENABLED: 'true',
-      SINK_CLOSED_LOOP_COMMANDS_TOPIC: commands,
+      SINK_KAFKA_COMMANDS_TOPIC: commands,
       SINK_CLOSED_LOOP_INTERVAL_SECONDS: '5',
     });
     services.push(sink);

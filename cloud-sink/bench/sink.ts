@@ -2,9 +2,9 @@
 // wire-protocol test broker in its own process, or KAFKA_BROKERS) written into a real VictoriaMetrics through its
 // InfluxDB v2 write API (or INFLUX_URL). Prints one JSON object on its last line with `eventsPerSec`.
 import { createLogger, type EnrichedEvent, encodeEnrichedEvent, uuidv7 } from '@hvac-edge/shared';
-import { makeEvent, startKafkaBrokerProcess, startVictoriaMetrics } from '@hvac-edge/test/support';
+import { makeEvent, metricValue, startKafkaBrokerProcess, startVictoriaMetrics } from '@hvac-edge/test/support';
 import { Kafka, logLevel } from 'kafkajs';
-import { createRecommender, createSink } from '../src/app.js';
+import { createSink, loadRecommender } from '../src/app.js';
 import { loadSinkConfig } from '../src/config.js';
 import { SinkMetrics } from '../src/metrics.js';
 
@@ -66,11 +66,12 @@ const config = loadSinkConfig(process.env, {
 });
 const log = createLogger('bench', { level: 'warn' });
 const metrics = new SinkMetrics({ defaultMetrics: false });
-const recommender = await createRecommender(config, log, metrics);
+const recommender = await loadRecommender(config.inference, metrics, log);
 const sink = createSink(config, log, { metrics, ...(recommender ? { recommender } : {}) });
 const t0 = performance.now();
 await sink.start();
-while (sink.consumer.stats.events < N) await new Promise((r) => setTimeout(r, 20));
+const events = () => metricValue(metrics.registry, 'hvac_sink_events_total');
+while ((await events()) < N) await new Promise((r) => setTimeout(r, 20));
 const seconds = (performance.now() - t0) / 1000;
 await sink.stop();
 broker.stop();
@@ -83,7 +84,9 @@ const result = {
   tsdb: process.env.INFLUX_URL ? 'influxdb' : 'victoria-metrics',
   model: recommender?.modelId ?? 'none',
   backend: recommender ? ((await metrics.backend.get()).values[0]?.labels.backend ?? 'unknown') : 'none',
-  recommendations: sink.consumer.stats.recommendations,
+  recommendations: await metricValue(metrics.registry, 'hvac_sink_points_written_total', {
+    measurement: 'hvac_recommendation',
+  }),
 };
 console.error(
   `sink: ${N} events into ${result.tsdb} in ${result.seconds} s = ${result.eventsPerSec} events/s, ${result.recommendations} recommendations (${result.model}, ${result.backend})`,

@@ -1,4 +1,4 @@
-import { configSection, loadConfig, secret } from '@hvac-edge/shared';
+import { ClosedLoopConfigSection, configSection, InferenceConfigSection, loadConfig, secret } from '@hvac-edge/shared';
 import { type Static, Type } from '@sinclair/typebox';
 
 export const SinkConfigSchema = Type.Object(
@@ -14,6 +14,10 @@ export const SinkConfigSchema = Type.Object(
       groupId: Type.String({ default: 'hvac-edge-sink', description: 'scale out = more replicas in this group' }),
       topic: Type.String({ default: 'hvac-edge.events' }),
       dlqTopic: Type.String({ default: 'hvac-edge.events.dlq', description: 'invalid messages, with the reason' }),
+      commandsTopic: Type.String({
+        default: 'hvac-edge.commands',
+        description: "the closed loop's set-point commands",
+      }),
       fromBeginning: Type.Boolean({ default: true, description: 'where a new group starts' }),
       sessionTimeoutMs: Type.Integer({
         minimum: 6000,
@@ -21,32 +25,8 @@ export const SinkConfigSchema = Type.Object(
         description: 'a replica silent this long leaves the group (its partitions move on)',
       }),
     }),
-    inference: configSection({
-      modelDir: Type.String({
-        default: '',
-        description: "TensorFlow.js model directory; 'builtin' = the model shipped with the sink; empty = no inference",
-      }),
-      sampleSpacingSeconds: Type.Integer({
-        default: 60,
-        minimum: 0,
-        description:
-          'readings closer than this to the previous one in a device window are skipped (the shipped model was trained on one-minute readings); a gap over 10x this starts a new window',
-      }),
-      minSetpointC: Type.Number({ default: 18, description: 'recommendations are clamped to [min, max]' }),
-      maxSetpointC: Type.Number({ default: 27 }),
-      defaultSetpointC: Type.Number({ default: 24, description: 'set-point feature for devices that report none' }),
-    }),
-    closedLoop: configSection({
-      enabled: Type.Boolean({ default: false, description: 'publish recommendations as set-point commands' }),
-      commandsTopic: Type.String({ default: 'hvac-edge.commands' }),
-      intervalSeconds: Type.Integer({
-        minimum: 1,
-        default: 900,
-        description: 'at most one command per device per interval',
-      }),
-      deadbandC: Type.Number({ minimum: 0, default: 0.5, description: 'smaller changes are not sent' }),
-      ttlSeconds: Type.Integer({ minimum: 1, default: 900, description: 'command expiry' }),
-    }),
+    inference: InferenceConfigSection,
+    closedLoop: ClosedLoopConfigSection,
     influx: configSection({
       url: Type.String({ default: 'http://127.0.0.1:8086', description: 'InfluxDB v2 (or a v2-compatible write API)' }),
       token: Type.String({ default: '', ...secret, description: 'SINK_INFLUX_TOKEN_FILE in Kubernetes' }),

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { createLogger, handleSignals, Lifecycle, loadConfigOrExit, SdNotify } from '@hvac-edge/shared';
-import { createRecommender, createSink } from './app.js';
+import { createSink, loadRecommender } from './app.js';
 import { loadSinkConfig } from './config.js';
 import { SinkMetrics } from './metrics.js';
 
@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const log = createLogger('cloud-sink', { level: config.log.level });
   const sd = new SdNotify({ onError: (err) => log.warn({ err }, 'sd_notify failed') });
   const metrics = new SinkMetrics({ defaultMetrics: true });
-  const recommender = await createRecommender(config, log, metrics);
+  const recommender = await loadRecommender(config.inference, metrics, log);
   const sink = createSink(config, log, { metrics, ...(recommender ? { recommender } : {}) });
   const lifecycle = new Lifecycle(log).add({
     name: 'sink',

@@ -1,15 +1,13 @@
 import type { EnrichedEvent } from '@hvac-edge/shared';
-import type { Point } from '@influxdata/influxdb-client';
 import type { ClosedLoop, Recommendation } from './inference/closed-loop.js';
 import type { Recommender } from './inference/recommender.js';
 import type { PointWriter } from './influx/point-writer.js';
-import { climatePoint } from './points.js';
+import type { SinkMetrics } from './metrics.js';
+import { CLIMATE, climatePoint, type PointRecord } from './points.js';
 
 export interface BatchResult {
   points: number;
   recommendations: Recommendation[];
-  writeSeconds: number;
-  inferenceSeconds: number;
 }
 
 /**
@@ -20,12 +18,13 @@ export interface BatchResult {
 export class SinkPipeline {
   constructor(
     private readonly writer: PointWriter,
+    private readonly metrics: SinkMetrics,
     readonly recommender?: Recommender,
     readonly loop?: ClosedLoop,
   ) {}
 
   async process(events: EnrichedEvent[], keepAlive?: () => void): Promise<BatchResult> {
-    const points: Point[] = [];
+    const points: PointRecord[] = [];
     for (const m of events) {
       const p = climatePoint(m);
       if (p) points.push(p);
@@ -33,7 +32,7 @@ export class SinkPipeline {
     const climate = points.length;
     const i0 = performance.now();
     const scored = this.recommender ? await this.recommender.recommend(events) : { points: [], recommendations: [] };
-    const inferenceSeconds = (performance.now() - i0) / 1000;
+    if (scored.points.length > 0) this.metrics.inferenceSeconds.observe((performance.now() - i0) / 1000);
     points.push(...scored.points);
     // Keep a consumer's group membership alive while a TSDB outage holds the write.
     const beat = keepAlive ? setInterval(keepAlive, 3000) : undefined;
@@ -43,9 +42,13 @@ export class SinkPipeline {
     } finally {
       if (beat) clearInterval(beat);
     }
-    const writeSeconds = (performance.now() - t0) / 1000;
+    this.metrics.writeSeconds.observe((performance.now() - t0) / 1000);
+    this.metrics.events.inc(events.length);
+    this.metrics.batchSize.observe(events.length);
+    if (climate > 0) this.metrics.points.inc({ measurement: CLIMATE }, climate);
+    for (const p of scored.points) this.metrics.points.inc({ measurement: p.measurement });
     // After the points are durable; a replay re-offers the same idempotency keys, which the gateway ignores.
     if (this.loop && scored.recommendations.length > 0) await this.loop.offer(scored.recommendations);
-    return { points: climate, recommendations: scored.recommendations, writeSeconds, inferenceSeconds };
+    return { points: climate, recommendations: scored.recommendations };
   }
 }

@@ -1,24 +1,33 @@
-import type { EnrichedEvent } from '@hvac-edge/shared';
-import { Point } from '@influxdata/influxdb-client';
+import { type EnrichedEvent, originNsString } from '@hvac-edge/shared';
 
 /** The series the sink writes; names are part of the product's contract (README). */
 export const CLIMATE = 'climate';
 
-function numberOf(event: EnrichedEvent['event'], resource: string): number | undefined {
+/**
+ * One point as the sink writes it, whichever store takes it (InfluxDB, the embedded point store): its identity is
+ * the series (measurement + tags) and the timestamp, so writing the same record again overwrites it.
+ */
+export interface PointRecord {
+  measurement: string;
+  tags: Record<string, string>;
+  /** Numeric fields; those named in `integers` are integers (InfluxDB `i` fields), the rest floats. */
+  fields: Record<string, number>;
+  integers?: readonly string[];
+  /** Unix ns, decimal. */
+  time: string;
+}
+
+export function readingNumber(event: EnrichedEvent['event'], resource: string): number | undefined {
   const r = event.readings.find((x) => x.resourceName === resource);
   if (!r || r.value === undefined) return undefined;
   const n = Number(r.value);
   return Number.isFinite(n) ? n : undefined;
 }
 
-/**
- * An EdgeX origin (Unix ns, carried as a JS number) as an InfluxDB ns timestamp. Near 2^60 a double is exact only to
- * 256 ns, so a millisecond-aligned origin can arrive as ...780999936 ns and land a millisecond early in a ms-precision
- * TSDB. Rounding to whole microseconds recovers the value the device meant; the same origin always gives the same
- * timestamp, which is what keeps replays idempotent.
- */
-export function originTimestamp(originNs: number): string {
-  return String(BigInt(Math.round(originNs / 1000)) * 1000n);
+/** The event's `location` tag, when it carries one as a string. */
+export function locationOf(event: EnrichedEvent['event']): string | undefined {
+  const location = event.tags?.location;
+  return typeof location === 'string' && location !== '' ? location : undefined;
 }
 
 /**
@@ -27,23 +36,27 @@ export function originTimestamp(originNs: number): string {
  * reported one. Timestamp = the event's origin (ns), so a replayed event overwrites itself instead of duplicating.
  * Returns undefined for an event that carries neither temperature nor humidity.
  */
-export function climatePoint(m: EnrichedEvent): Point | undefined {
+export function climatePoint(m: EnrichedEvent): PointRecord | undefined {
   const e = m.event;
-  const temperature = numberOf(e, 'temperature');
-  const humidity = numberOf(e, 'humidity');
+  const temperature = readingNumber(e, 'temperature');
+  const humidity = readingNumber(e, 'humidity');
   if (temperature === undefined && humidity === undefined) return undefined;
-  const location = typeof e.tags?.location === 'string' ? e.tags.location : '';
-  const p = new Point(CLIMATE).tag('device', e.deviceName).tag('gateway', m.gatewayId);
-  if (location) p.tag('location', location);
-  if (temperature !== undefined) p.floatField('temperature', temperature);
-  if (humidity !== undefined) p.floatField('humidity', humidity);
+  const location = locationOf(e);
+  const fields: Record<string, number> = {};
+  if (temperature !== undefined) fields.temperature = temperature;
+  if (humidity !== undefined) fields.humidity = humidity;
   if (m.weather) {
-    p.floatField('ext_temperature', m.weather.temperatureC);
-    p.floatField('ext_humidity', m.weather.humidityPct);
-    p.intField('weather_stat', m.weather.weatherStatus);
+    fields.ext_temperature = m.weather.temperatureC;
+    fields.ext_humidity = m.weather.humidityPct;
+    fields.weather_stat = m.weather.weatherStatus;
   }
-  const setpoint = numberOf(e, 'setpoint');
-  if (setpoint !== undefined) p.floatField('aircon_setpoint', setpoint);
-  p.timestamp(originTimestamp(e.origin));
-  return p;
+  const setpoint = readingNumber(e, 'setpoint');
+  if (setpoint !== undefined) fields.aircon_setpoint = setpoint;
+  return {
+    measurement: CLIMATE,
+    tags: { device: e.deviceName, gateway: m.gatewayId, ...(location ? { location } : {}) },
+    fields,
+    ...(m.weather ? { integers: ['weather_stat'] } : {}),
+    time: originNsString(e.origin),
+  };
 }

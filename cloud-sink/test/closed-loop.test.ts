@@ -1,18 +1,21 @@
+import type { SetpointCommand } from '@hvac-edge/shared';
+import { metricValue } from '@hvac-edge/test/support';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { ClosedLoop } from '../src/inference/closed-loop.js';
+import { SinkMetrics } from '../src/metrics.js';
 
 describe('ClosedLoop', () => {
   it('sends at most one command per device per interval, only beyond the deadband, newest recommendation first', async () => {
-    const sent: Array<{ key: string; value: string }> = [];
-    const commands = {
-      publish: async (_topic: string, messages: Array<{ key: string; value: string }>) => void sent.push(...messages),
-    };
+    const sent: SetpointCommand[] = [];
+    const commands = { deliver: async (cmds: SetpointCommand[]) => void sent.push(...cmds) };
     const clock = { now: 1_000_000 };
+    const metrics = new SinkMetrics({ defaultMetrics: false });
     const loop = new ClosedLoop(
       commands,
       'm@1',
-      { commandsTopic: 'c', intervalSeconds: 60, deadbandC: 0.5, ttlSeconds: 120 },
+      { intervalSeconds: 60, deadbandC: 0.5, ttlSeconds: 120 },
+      metrics,
       pino({ level: 'silent' }),
       () => clock.now,
     );
@@ -20,10 +23,11 @@ describe('ClosedLoop', () => {
 
     await loop.offer([rec('a', 23.9, 1, 24), rec('b', 22, 1, 24), rec('b', 21.5, 2, 24)]);
     // a: 0.1 from its current set-point: within the deadband. b: the newest (21.5) is sent.
-    expect(sent.map((m) => [m.key, JSON.parse(m.value).setpoint])).toEqual([['b', 21.5]]);
-    expect(JSON.parse(sent[0]?.value ?? '{}')).toMatchObject({
+    expect(sent.map((c) => [c.device, c.setpoint])).toEqual([['b', 21.5]]);
+    expect(sent[0]).toEqual({
       schemaVersion: 1,
       device: 'b',
+      setpoint: 21.5,
       model: 'm@1',
       idempotencyKey: 'm@1:b:2',
       issuedAt: 1_000_000,
@@ -34,7 +38,7 @@ describe('ClosedLoop', () => {
     clock.now += 31_000;
     await loop.offer([rec('b', 21.8, 4)]); // past it, but 0.3 from the last command
     await loop.offer([rec('b', 20.5, 5)]); // past it and 1.0 away
-    expect(sent.map((m) => JSON.parse(m.value).setpoint)).toEqual([21.5, 20.5]);
-    expect(loop.sent).toBe(2);
+    expect(sent.map((c) => c.setpoint)).toEqual([21.5, 20.5]);
+    expect(await metricValue(metrics.registry, 'hvac_sink_commands_total')).toBe(2);
   });
 });

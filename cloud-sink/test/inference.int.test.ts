@@ -4,6 +4,7 @@ import {
   type KafkaUnderTest,
   makeEvent,
   makeTempDir,
+  metricValue,
   startKafkaForTests,
   startTsdbForTests,
   type TsdbUnderTest,
@@ -157,7 +158,7 @@ describe('cloud sink inference (TensorFlow.js)', () => {
         ...vm.sinkConfig,
         'inference.modelDir': dir,
         'closedLoop.enabled': true,
-        'closedLoop.commandsTopic': commandsTopic,
+        'kafka.commandsTopic': commandsTopic,
         'closedLoop.intervalSeconds': 900,
         'closedLoop.deadbandC': 0.5,
       },
@@ -165,9 +166,12 @@ describe('cloud sink inference (TensorFlow.js)', () => {
     const recommender = new Recommender(model, config.inference);
     const sink = createSink(config, createLogger('t', { level: 'silent' }), { recommender });
     await sink.start();
-    await waitFor(async () => sink.consumer.stats.events >= msgs.length, 'consumed', 30_000);
+    const m = (name: string, labels?: Record<string, string>) => metricValue(sink.metrics.registry, name, labels);
+    await waitFor(async () => (await m('hvac_sink_events_total')) >= msgs.length, 'consumed', 30_000);
     await sink.stop();
-    expect(sink.consumer.stats.recommendations).toBe(2 * (10 - WINDOW + 1));
+    expect(await m('hvac_sink_points_written_total', { measurement: 'hvac_recommendation' })).toBe(
+      2 * (10 - WINDOW + 1),
+    );
 
     const series = await vm.exportSeries('hvac_recommendation_recommended_setpoint');
     expect(series.map((s) => s.metric.device).sort()).toEqual(['r-1', 'r-2']);

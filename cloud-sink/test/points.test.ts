@@ -1,13 +1,14 @@
-import { originMs } from '@hvac-edge/shared';
+import { originMs, originNsString } from '@hvac-edge/shared';
 import { describe, expect, it } from 'vitest';
-import { originTimestamp } from '../src/points.js';
+import { toInfluxPoint } from '../src/influx/point-writer.js';
+import { climatePoint } from '../src/points.js';
 
-describe('originTimestamp', () => {
+describe('originNsString', () => {
   it('recovers the millisecond a device meant from an origin a double cannot hold exactly', () => {
     const origin = 1_795_421_981_781 * 1_000_000; // as a double: 1795421981780999936
     expect(BigInt(origin)).not.toBe(1_795_421_981_781_000_000n);
-    expect(originTimestamp(origin)).toBe('1795421981781000000');
-    expect(originTimestamp(Number('1700000000123456789'))).toBe('1700000000123457000');
+    expect(originNsString(origin)).toBe('1795421981781000000');
+    expect(originNsString(Number('1700000000123456789'))).toBe('1700000000123457000');
   });
 });
 
@@ -17,5 +18,46 @@ describe('originMs', () => {
     expect(Math.floor(origin / 1_000_000)).toBe(1_795_421_981_785);
     expect(originMs(origin)).toBe(1_795_421_981_786);
     expect(originMs(Number('1700000000123456789'))).toBe(1_700_000_000_123);
+  });
+});
+
+describe('climatePoint', () => {
+  it('is the line protocol the sink has always written (integer weather status, sorted tags and fields)', () => {
+    const origin = 1_795_421_981_781 * 1_000_000;
+    const reading = (resourceName: string, value: string) => ({
+      origin,
+      deviceName: 'room 1',
+      resourceName,
+      profileName: 'dht22',
+      valueType: 'Float64' as const,
+      value,
+    });
+    const p = climatePoint({
+      schemaVersion: 1,
+      gatewayId: 'gw-1',
+      receivedAt: 0,
+      sequence: 1,
+      event: {
+        id: '7d1e8b0e-1f5c-4b7e-9d4a-2f1a3c5e6b7d',
+        deviceName: 'room 1',
+        profileName: 'dht22',
+        sourceName: 'climate',
+        origin,
+        readings: [reading('temperature', '24.5'), reading('humidity', '41'), reading('setpoint', '22')],
+        tags: { location: 'server,room' },
+      },
+      weather: {
+        provider: 'fixed',
+        observedAt: 0,
+        ageSeconds: 0,
+        stale: false,
+        temperatureC: 30,
+        humidityPct: 70,
+        weatherStatus: 6,
+      },
+    });
+    expect(p && toInfluxPoint(p).toLineProtocol()).toBe(
+      'climate,device=room\\ 1,gateway=gw-1,location=server\\,room aircon_setpoint=22,ext_humidity=70,ext_temperature=30,humidity=41,temperature=24.5,weather_stat=6i 1795421981781000000',
+    );
   });
 });

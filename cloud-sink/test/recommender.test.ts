@@ -46,7 +46,7 @@ describe('Recommender windows', () => {
     // Readings at 0, 60, ..., 540 s enter the window; the window is full from the sixth (300 s) on.
     expect(points).toHaveLength(5);
     expect(model.seen[0]?.map((row) => row[0])).toEqual([20, 20.6, 21.2, 21.8, 22.4, 23]);
-    expect(points[0]?.toLineProtocol()).toContain('recommended_setpoint=23');
+    expect(points[0]?.fields.recommended_setpoint).toBe(23);
   });
 
   it('clamps to the safe range, and a long gap starts the window again', async () => {
@@ -54,10 +54,10 @@ describe('Recommender windows', () => {
     const r = new Recommender(model, options);
     const first = Array.from({ length: 6 }, (_, i) => message('b', t0 + i * 60_000, 35));
     const { points } = await r.recommend(first);
-    expect(points.map((p) => p.toLineProtocol())).toEqual([expect.stringContaining('recommended_setpoint=27')]);
+    expect(points.map((p) => p.fields.recommended_setpoint)).toEqual([27]);
     const later = Array.from({ length: 5 }, (_, i) => message('b', t0 + 3_600_000 + i * 60_000, 10));
     expect((await r.recommend(later)).points).toHaveLength(0);
     const sixth = await r.recommend([message('b', t0 + 3_600_000 + 5 * 60_000, 10)]);
-    expect(sixth.points[0]?.toLineProtocol()).toContain('recommended_setpoint=18');
+    expect(sixth.points[0]?.fields.recommended_setpoint).toBe(18);
   });
 });

@@ -2,6 +2,7 @@ import { createLogger, type EnrichedEvent, encodeEnrichedEvent } from '@hvac-edg
 import {
   type KafkaUnderTest,
   makeEvent,
+  metricValue,
   promtoolCheckMetrics,
   startKafkaForTests,
   startTsdbForTests,
@@ -93,16 +94,26 @@ describe('cloud sink: Kafka -> VictoriaMetrics (InfluxDB v2 write API)', () => {
       );
       const sink = createSink(config, createLogger('t', { level: 'silent' }));
       await sink.start({ host: '127.0.0.1', port: 0 });
-      await waitFor(async () => sink.consumer.stats.events >= N + 1, 'all messages consumed', 30_000);
+      const m = (name: string, labels?: Record<string, string>) => metricValue(sink.metrics.registry, name, labels);
+      await waitFor(
+        async () => (await m('hvac_sink_events_total')) >= N && (await m('hvac_sink_dead_lettered_total')) >= 1,
+        'all messages consumed',
+        30_000,
+      );
       const port = await portOf(sink);
       lastMetrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       lastReady = await (await fetch(`http://127.0.0.1:${port}/readyz`)).json();
+      const counts = {
+        events: await m('hvac_sink_events_total'),
+        points: await m('hvac_sink_points_written_total', { measurement: 'climate' }),
+        deadLettered: await m('hvac_sink_dead_lettered_total'),
+      };
       await sink.stop();
-      return sink.consumer.stats;
+      return counts;
     };
 
-    const stats = await run(uniqueTopic('sink'));
-    expect(stats).toMatchObject({ points: N, deadLettered: 1 });
+    const counts = await run(uniqueTopic('sink'));
+    expect(counts).toEqual({ events: N, points: N, deadLettered: 1 });
     expect(lastMetrics).toMatch(/hvac_sink_points_written_total\{measurement="climate"\} 30/);
     expect(lastMetrics).toMatch(/hvac_sink_dead_lettered_total 1/);
     expect(lastMetrics).toMatch(/hvac_sink_consumer_lag\{partition="\d"\} 0/);
@@ -185,11 +196,12 @@ describe('cloud sink: Kafka -> VictoriaMetrics (InfluxDB v2 write API)', () => {
     await sink.start();
     await waitFor(async () => proxy.refused >= 3, 'writes refused during the outage', 30_000);
     expect(await committed()).toBe(0);
-    expect(sink.consumer.stats.events).toBe(0);
+    const events = () => metricValue(sink.metrics.registry, 'hvac_sink_events_total');
+    expect(await events()).toBe(0);
     expect(await vm.exportSeries('climate_temperature{gateway="gw-fault"}')).toEqual([]);
 
     proxy.down = false;
-    await waitFor(async () => sink.consumer.stats.events >= N, 'backlog written after recovery', 30_000);
+    await waitFor(async () => (await events()) >= N, 'backlog written after recovery', 30_000);
     await waitFor(async () => (await committed()) === N, 'offsets committed');
     await sink.stop();
     await admin.disconnect();
@@ -200,7 +212,7 @@ describe('cloud sink: Kafka -> VictoriaMetrics (InfluxDB v2 write API)', () => {
     await waitFor(async () => (await written()).length >= N, 'points searchable', 15_000);
     const series = await vm.exportSeries('climate_temperature{gateway="gw-fault"}');
     expect(series.flatMap((s) => s.timestamps).sort()).toEqual(msgs.map((m) => m.event.origin / 1_000_000).sort());
-    expect(sink.writeRetries).toBeGreaterThanOrEqual(3);
+    expect(await metricValue(sink.metrics.registry, 'hvac_sink_write_retries_total')).toBeGreaterThanOrEqual(3);
   });
 
   it('two sink instances in one group share the partitions and together write every point exactly once', async () => {
@@ -229,12 +241,11 @@ describe('cloud sink: Kafka -> VictoriaMetrics (InfluxDB v2 write API)', () => {
       );
     const [a, b] = [make(), make()];
     await Promise.all([a.start(), b.start()]);
+    const held = (s: typeof a) => metricValue(s.metrics.registry, 'hvac_sink_assigned_partitions');
+    const events = (s: typeof a) => metricValue(s.metrics.registry, 'hvac_sink_events_total');
     // Produce once the group has settled with both members, so that both get work.
     await waitFor(
-      async () =>
-        a.consumer.assignedPartitions.length > 0 &&
-        b.consumer.assignedPartitions.length > 0 &&
-        a.consumer.assignedPartitions.length + b.consumer.assignedPartitions.length === 4,
+      async () => (await held(a)) > 0 && (await held(b)) > 0 && (await held(a)) + (await held(b)) === 4,
       'both members assigned',
       30_000,
     );
@@ -245,12 +256,12 @@ describe('cloud sink: Kafka -> VictoriaMetrics (InfluxDB v2 write API)', () => {
       messages: msgs.map((m) => ({ key: m.event.deviceName, value: encodeEnrichedEvent(m) })),
     });
     await producer.disconnect();
-    await waitFor(async () => a.consumer.stats.events + b.consumer.stats.events >= N, 'both consumed', 30_000);
+    await waitFor(async () => (await events(a)) + (await events(b)) >= N, 'both consumed', 30_000);
     await Promise.all([a.stop(), b.stop()]);
     // Both took part, and between them every message was processed once.
-    expect(a.consumer.stats.events).toBeGreaterThan(0);
-    expect(b.consumer.stats.events).toBeGreaterThan(0);
-    expect(a.consumer.stats.events + b.consumer.stats.events).toBe(N);
+    expect(await events(a)).toBeGreaterThan(0);
+    expect(await events(b)).toBeGreaterThan(0);
+    expect((await events(a)) + (await events(b))).toBe(N);
     const series = await vm.exportSeries('climate_temperature{gateway="gw-scale"}');
     expect(series.flatMap((s) => s.timestamps)).toHaveLength(N);
   });

@@ -1,9 +1,10 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempDir } from '@hvac-edge/test/support';
-import { Point } from '@influxdata/influxdb-client';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqlitePointStore } from '../src/embedded/sqlite-point-store.js';
+import type { PointRecord } from '../src/points.js';
 
 let dir = '';
 afterEach(async () => {
@@ -11,16 +12,17 @@ afterEach(async () => {
 });
 
 const NOW = Date.UTC(2026, 10, 23);
-const point = (device: string, atMs: number, t: number) =>
-  new Point('climate')
-    .tag('device', device)
-    .tag('location', 'server room 2')
-    .floatField('temperature', t)
-    .intField('weather_stat', 6)
-    .timestamp(String(BigInt(atMs) * 1_000_000n));
+const ns = (ms: number) => String(BigInt(ms) * 1_000_000n);
+const point = (device: string, atMs: number, t: number): PointRecord => ({
+  measurement: 'climate',
+  tags: { device, location: 'server room 2' },
+  fields: { temperature: t, weather_stat: 6 },
+  integers: ['weather_stat'],
+  time: ns(atMs),
+});
 
 describe('SqlitePointStore (the embedded sink point store)', () => {
-  it('is idempotent per series and timestamp, answers the newest point per device, and exports line protocol', async () => {
+  it('is idempotent per series and timestamp, answers the newest point per device, and queries ranges', async () => {
     dir = await makeTempDir('points');
     const store = new SqlitePointStore(join(dir, 'p.db'), 86_400_000, () => NOW);
     await store.write([point('a', NOW - 2000, 20), point('a', NOW - 1000, 21), point('b', NOW - 1000, 30)]);
@@ -28,16 +30,19 @@ describe('SqlitePointStore (the embedded sink point store)', () => {
     expect(store.count('climate')).toBe(3);
     const latest = store.latest('climate');
     expect(latest.map((p) => [p.tags.device, p.fields.temperature, p.time])).toEqual([
-      ['a', 21.5, String(BigInt(NOW - 1000) * 1_000_000n)],
-      ['b', 30, String(BigInt(NOW - 1000) * 1_000_000n)],
+      ['a', 21.5, ns(NOW - 1000)],
+      ['b', 30, ns(NOW - 1000)],
     ]);
-    expect(latest[0]?.tags.location).toBe('server room 2');
-    expect(latest[0]?.fields.weather_stat).toBe(6);
-    const lines = [...store.lineProtocol()];
-    expect(lines).toHaveLength(3);
-    expect(lines[0]).toBe(
-      `climate,device=a,location=server\\ room\\ 2 temperature=20,weather_stat=6i ${NOW - 2000}000000`,
-    );
+    expect(latest[0]).toEqual(point('a', NOW - 1000, 21.5));
+    expect(store.query({ measurement: 'climate', device: 'a' })).toEqual([
+      point('a', NOW - 2000, 20),
+      point('a', NOW - 1000, 21.5),
+    ]);
+    expect(store.query({ measurement: 'climate', from: BigInt(ns(NOW - 1000)) }).map((p) => p.tags.device)).toEqual([
+      'a',
+      'b',
+    ]);
+    expect(store.query({ measurement: 'climate', device: 'a', limit: 1 })).toEqual([point('a', NOW - 1000, 21.5)]);
     await store.close();
   });
 
@@ -48,6 +53,31 @@ describe('SqlitePointStore (the embedded sink point store)', () => {
     await store.write([point('a', NOW - 120_000, 20), point('a', NOW - 30_000, 21)]);
     expect(store.count()).toBe(1);
     expect(store.purge()).toBe(0);
+    await store.close();
+  });
+
+  it('brings a version 1 file (points as line protocol) to version 2 without losing a point', async () => {
+    dir = await makeTempDir('points');
+    const path = join(dir, 'p.db');
+    const v1 = new Database(path);
+    v1.exec(`CREATE TABLE points (
+      series TEXT NOT NULL, time_ns INTEGER NOT NULL, measurement TEXT NOT NULL, device TEXT NOT NULL,
+      fields TEXT NOT NULL, line TEXT NOT NULL, PRIMARY KEY (series, time_ns)) WITHOUT ROWID;
+      CREATE INDEX points_by_measurement ON points (measurement, device, time_ns);`);
+    const series = 'climate,device=a,location=server\\ room\\ 2';
+    v1.prepare('INSERT INTO points VALUES (?, ?, ?, ?, ?, ?)').run(
+      series,
+      BigInt(ns(NOW - 1000)),
+      'climate',
+      'a',
+      JSON.stringify({ temperature: 21.5, weather_stat: 6 }),
+      `${series} temperature=21.5,weather_stat=6i ${ns(NOW - 1000)}`,
+    );
+    v1.close();
+    const store = new SqlitePointStore(path, 86_400_000, () => NOW);
+    expect(store.query({ measurement: 'climate' })).toEqual([point('a', NOW - 1000, 21.5)]);
+    await store.write([point('a', NOW - 1000, 22)]); // the same series and time: still one point
+    expect(store.count()).toBe(1);
     await store.close();
   });
 });

@@ -1,7 +1,10 @@
 # hvac-edge gateway image for gateway nodes (amd64 and arm64):
 #   docker buildx build --platform linux/amd64,linux/arm64 -f deploy/docker/gateway.Dockerfile -t hvac-edge/gateway .
 # Configuration through GATEWAY_* variables (docs/configuration.md); the embedded store lives on the /data volume.
+# The image forwards to Kafka and carries no TensorFlow.js; for a single box that runs the cloud sink in the gateway
+# (embeddedSink.enabled) build it with --build-arg EMBEDDED_SINK=true.
 FROM node:20-bookworm-slim AS build
+ARG EMBEDDED_SINK=false
 WORKDIR /src
 # Toolchain for native modules (better-sqlite3) when no prebuilt binary matches the platform.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
@@ -9,7 +12,8 @@ RUN corepack disable && npm install -g pnpm@10.34.9
 COPY . .
 RUN pnpm install --frozen-lockfile \
  && pnpm --filter @hvac-edge/shared build && pnpm --filter @hvac-edge/cloud-sink build && pnpm --filter @hvac-edge/gateway build \
- && pnpm deploy --filter @hvac-edge/gateway --prod /out
+ && if [ "$EMBEDDED_SINK" = true ]; then OPTIONAL=""; else OPTIONAL="--no-optional"; fi \
+ && pnpm deploy --filter @hvac-edge/gateway --prod ${OPTIONAL} /out
 
 FROM node:20-bookworm-slim
 WORKDIR /app

@@ -37,7 +37,6 @@ export class Agent {
   private readonly backoff = new WakeableSleep();
   private attempt = 0;
   private readonly abort = new AbortController();
-  registered = false;
 
   constructor(
     private readonly config: Readonly<AgentConfig>,
@@ -67,10 +66,7 @@ export class Agent {
         if (attempt === 1) this.log.warn({ err }, 'registration failed; retrying in the background');
       },
     }).then(
-      () => {
-        this.registered = true;
-        this.log.info({ device: this.config.deviceName }, 'registered with the gateway');
-      },
+      () => this.log.info({ device: this.config.deviceName }, 'registered with the gateway'),
       (err: unknown) => {
         if (!this.abort.signal.aborted) this.log.error({ err }, 'registration gave up');
       },
@@ -87,6 +83,7 @@ export class Agent {
     this.idle.wake();
     this.backoff.wake();
     await this.draining;
+    this.log.info({ ...this.stats, outbox: this.outbox.size.count }, 'agent stopped');
   }
 
   buildEvent(temperatureC: number, humidityPct: number): AddEventRequest {

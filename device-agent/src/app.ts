@@ -1,9 +1,11 @@
 import type { Logger } from '@hvac-edge/shared';
 import { type Actuator, GpioActuator, SimulatedActuator } from './actuation/actuator.js';
+import { CommandLedger } from './actuation/command-ledger.js';
 import { CommandPoller } from './actuation/command-poller.js';
 import { CoolingController } from './actuation/controller.js';
 import { Agent } from './agent.js';
 import type { AgentConfig } from './config.js';
+import { openAgentDatabase } from './local/agent-database.js';
 import { Outbox } from './outbox/outbox.js';
 import { SelfMetricsReporter } from './self-metrics.js';
 import { DhtSensor, gpioAvailable } from './sensor/dht-sensor.js';
@@ -58,7 +60,9 @@ export function createAgent(
   // A simulated room is cooled to the set-point this agent applied, so the closed loop shows in its readings.
   const sensor = sensorOverride ?? createSensor(c, log, gpioAvailable(), () => controller?.setpoint);
   let agent: Agent | undefined;
-  const outbox = new Outbox(c.outbox.path, c.outbox.maxBytes, (n) => {
+  const db = openAgentDatabase(c.outbox.path);
+  const ledger = new CommandLedger(db);
+  const outbox = new Outbox(db, c.outbox.maxBytes, (n) => {
     if (agent) agent.stats.dropped += n;
     log.error({ dropped: n, maxBytes: c.outbox.maxBytes }, 'outbox over its disk budget: dropped the oldest readings');
   });
@@ -67,14 +71,7 @@ export function createAgent(
     token: c.gateway.token,
     timeoutMs: c.gateway.timeoutMs,
   });
-  const controller = actuator
-    ? new CoolingController(
-        actuator,
-        c.actuator,
-        (id) => outbox.wasApplied(id),
-        (id) => outbox.markApplied(id),
-      )
-    : undefined;
+  const controller = actuator ? new CoolingController(actuator, c.actuator, ledger) : undefined;
   if (controller && c.actuator.initialSetpointC !== null) controller.setpoint = c.actuator.initialSetpointC;
   const poller =
     controller && c.commands.enabled
@@ -82,10 +79,7 @@ export function createAgent(
           transport,
           c.deviceName,
           c.commands.waitSeconds,
-          {
-            get: () => Number(outbox.getState('command_after') ?? 0),
-            set: (seq) => outbox.setState('command_after', String(seq)),
-          },
+          ledger,
           (cmd) => controller.apply(cmd),
           log.child({ module: 'commands' }),
           { minMs: c.gateway.retryMinDelayMs, maxMs: c.gateway.retryMaxDelayMs },
@@ -119,7 +113,7 @@ export function createAgent(
       await agent?.stop();
       actuator?.close();
       transport.close();
-      outbox.close();
+      db.close();
     },
   };
 }

@@ -23,7 +23,7 @@ export class QualityFilter {
   private same = 0;
   private previous: ClimateReading | undefined;
 
-  constructor(private readonly o: QualityOptions) {}
+  constructor(private readonly options: QualityOptions) {}
 
   assess(r: ClimateReading): Quality {
     if (!Number.isFinite(r.temperatureC) || !Number.isFinite(r.humidityPct)) return 'out_of_range';
@@ -38,19 +38,19 @@ export class QualityFilter {
     const repeated = this.previous?.temperatureC === r.temperatureC && this.previous?.humidityPct === r.humidityPct;
     this.same = repeated ? this.same + 1 : 1;
     this.previous = r;
-    if (this.same >= this.o.stuckReads) return 'stuck';
+    if (this.same >= this.options.stuckReads) return 'stuck';
 
     const ref = this.lastGood;
     if (
       ref &&
-      (Math.abs(r.temperatureC - ref.temperatureC) > this.o.maxJumpC ||
-        Math.abs(r.humidityPct - ref.humidityPct) > this.o.maxJumpPct)
+      (Math.abs(r.temperatureC - ref.temperatureC) > this.options.maxJumpC ||
+        Math.abs(r.humidityPct - ref.humidityPct) > this.options.maxJumpPct)
     ) {
       const last = this.jumps.at(-1);
       const consistent =
         !last ||
-        (Math.abs(r.temperatureC - last.temperatureC) <= this.o.maxJumpC &&
-          Math.abs(r.humidityPct - last.humidityPct) <= this.o.maxJumpPct);
+        (Math.abs(r.temperatureC - last.temperatureC) <= this.options.maxJumpC &&
+          Math.abs(r.humidityPct - last.humidityPct) <= this.options.maxJumpPct);
       this.jumps = consistent ? [...this.jumps, r] : [r];
       if (this.jumps.length < JUMPS_TO_REBASE) return 'implausible_jump';
     }

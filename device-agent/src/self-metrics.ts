@@ -1,4 +1,3 @@
-import { loadavg } from 'node:os';
 import { ProcHostCollector, type Snapshot } from '@hvac-edge/shared';
 import type { Logger } from 'pino';
 import type { HttpTransport } from './transport/http-transport.js';
@@ -9,7 +8,7 @@ const tag = (s: string) => s.replace(/([ ,=\\])/g, '\\$1');
  * The Pi's own health (CPU usage and temperature, load, memory, disk, uptime) as InfluxDB line protocol in
  * Telegraf's measurement names, pushed to the gateway's monitoring API, where the Pi becomes a target.
  */
-export function healthLines(host: string, cur: Snapshot, prev: Snapshot | undefined, load1: number): string {
+export function healthLines(host: string, cur: Snapshot, prev: Snapshot | undefined): string {
   const h = tag(host);
   const ts = cur.at;
   const lines: string[] = [];
@@ -23,8 +22,9 @@ export function healthLines(host: string, cur: Snapshot, prev: Snapshot | undefi
     lines.push(`mem,host=${h} total=${cur.memTotalBytes}i,available=${cur.memAvailableBytes}i ${ts}`);
   if (cur.diskTotalBytes !== undefined && cur.diskAvailBytes !== undefined)
     lines.push(`disk,host=${h},path=/ total=${cur.diskTotalBytes}i,free=${cur.diskAvailBytes}i ${ts}`);
+  const load = cur.load1 === undefined ? '' : `,load1=${cur.load1}`;
   lines.push(
-    `system,host=${h} uptime=${Math.round(cur.uptimeSeconds ?? 0)}i,n_cpus=${cur.cpuCores ?? 0}i,load1=${load1} ${ts}`,
+    `system,host=${h} uptime=${Math.round(cur.uptimeSeconds ?? 0)}i,n_cpus=${cur.cpuCores ?? 0}i${load} ${ts}`,
   );
   if (cur.cpuTempC !== undefined) lines.push(`temp,host=${h},sensor=cpu_thermal temp=${cur.cpuTempC} ${ts}`);
   return lines.join('\n');
@@ -34,7 +34,6 @@ export class SelfMetricsReporter {
   private timer: NodeJS.Timeout | undefined;
   private prev: Snapshot | undefined;
   private failing = false;
-  reports = 0;
 
   constructor(
     private readonly transport: HttpTransport,
@@ -43,7 +42,6 @@ export class SelfMetricsReporter {
     private readonly intervalSeconds: number,
     private readonly log: Logger,
     private readonly collector = new ProcHostCollector(),
-    private readonly load = () => Number((loadavg()[0] ?? 0).toFixed(2)),
   ) {}
 
   start(): void {
@@ -59,14 +57,13 @@ export class SelfMetricsReporter {
   async report(): Promise<boolean> {
     try {
       const snap = await this.collector.collect();
-      const body = healthLines(this.host, snap, this.prev, this.load());
+      const body = healthLines(this.host, snap, this.prev);
       this.prev = snap;
       const res = await this.transport.request('POST', '/infra/write?precision=ms', body, undefined, undefined, {
         credential: this.credential,
         'content-type': 'text/plain; charset=utf-8',
       });
       if (!res.ok) throw new Error(`HTTP ${res.status}: ${res.text().slice(0, 200)}`);
-      this.reports += 1;
       if (this.failing) this.log.info('health reports reach the gateway again');
       this.failing = false;
       return true;

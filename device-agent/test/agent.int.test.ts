@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { SqliteEventStore } from '@hvac-edge/gateway';
+import { loadGatewayConfig, openStorage } from '@hvac-edge/gateway';
 import { createLogger } from '@hvac-edge/shared';
 import { freePort, makeTempDir, waitFor } from '@hvac-edge/test/support';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -52,7 +52,7 @@ describe('device agent against a real gateway process', () => {
       add(id, body);
     };
     agent.start();
-    await waitFor(async () => agent.registered, 'registration');
+    await waitFor(async () => (await fetch(`${base}/api/v3/device/name/pi-test`)).ok, 'registration');
     for (let i = 0; i < 5; i++) await agent.readOnce();
     await waitFor(async () => outbox.size.count === 0, 'first readings sent');
 
@@ -70,10 +70,9 @@ describe('device agent against a real gateway process', () => {
     await gw.exited;
 
     // Arrival order in the gateway's store = the order the readings were taken; each exactly once.
-    const store = new SqliteEventStore({ path: dbPath });
-    await store.open();
-    const stored = await store.pending(1000);
-    await store.close();
+    const storage = await openStorage(loadGatewayConfig({}, { 'store.path': dbPath }));
+    const stored = await storage.events.pending(1000);
+    await storage.close();
     expect(stored.map((s) => s.event.id)).toEqual(taken);
     expect(stored.map((s) => s.deviceSeq)).toEqual(taken.map((_, i) => i + 1));
     expect(stored[0]?.event.tags).toMatchObject({ quality: 'good', sensor: 'simulated', simulated: true });

@@ -8,8 +8,7 @@ function setup(now: { t: number }) {
   const c = new CoolingController(
     actuator,
     { hysteresisC: 1, minOnSeconds: 180, minOffSeconds: 120, minSetpointC: 18, maxSetpointC: 27 },
-    (id) => applied.has(id),
-    (id) => applied.add(id),
+    { wasApplied: (id) => applied.has(id), markApplied: (id) => void applied.add(id) },
     () => now.t,
   );
   return { c, actuator };

@@ -72,7 +72,7 @@ describe('downlink: set-point commands reach the agent', () => {
       return o;
     };
     agentParts.start();
-    await waitFor(async () => agentParts.agent.registered, 'registration');
+    await waitFor(async () => (await fetch(`${base}/api/v3/device/name/pi-downlink`)).ok, 'registration');
 
     const put = (body: object) =>
       fetch(`${base}/api/v3/device/name/pi-downlink/setpoint`, {

@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { makeTempDir } from '@hvac-edge/test/support';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openAgentDatabase } from '../src/local/agent-database.js';
 import { Outbox } from '../src/outbox/outbox.js';
 
 describe('Outbox', () => {
@@ -11,21 +12,24 @@ describe('Outbox', () => {
 
   it('keeps readings in order across a reopen, until removed', async () => {
     dir = await makeTempDir('outbox');
-    const a = new Outbox(`${dir}/o.db`, 1 << 20);
+    const dbA = openAgentDatabase(`${dir}/o.db`);
+    const a = new Outbox(dbA, 1 << 20);
     for (let i = 0; i < 5; i++) a.add(`id-${i}`, `{"n":${i}}`);
     const [first] = a.peek(1);
     a.remove(first?.seq as number);
-    a.close();
-    const b = new Outbox(`${dir}/o.db`, 1 << 20);
+    dbA.close();
+    const dbB = openAgentDatabase(`${dir}/o.db`);
+    const b = new Outbox(dbB, 1 << 20);
     expect(b.peek(10).map((x) => x.id)).toEqual(['id-1', 'id-2', 'id-3', 'id-4']);
     expect(b.size.count).toBe(4);
-    b.close();
+    dbB.close();
   });
 
   it('drops the oldest readings past its disk budget and counts them', async () => {
     dir = await makeTempDir('outbox');
     const drops: number[] = [];
-    const o = new Outbox(`${dir}/o.db`, 65_536, (n) => drops.push(n));
+    const db = openAgentDatabase(`${dir}/o.db`);
+    const o = new Outbox(db, 65_536, (n) => drops.push(n));
     const body = 'x'.repeat(1000);
     for (let i = 0; i < 100; i++) o.add(`id-${i}`, body);
     const left = o.peek(1000);
@@ -33,6 +37,6 @@ describe('Outbox', () => {
     expect(drops.reduce((a, b) => a + b, 0)).toBe(100 - left.length);
     expect(left.at(-1)?.id).toBe('id-99');
     expect(left[0]?.id).toBe(`id-${100 - left.length}`);
-    o.close();
+    db.close();
   });
 });

@@ -25,9 +25,9 @@ describe('agent self-metrics', () => {
         cpuCores: 4,
         uptimeSeconds: 99.6,
         cpuTempC: 51.5,
+        load1: 0.5,
       },
       { at: 1000, cpuBusySeconds: 10, cpuTotalSeconds: 20 },
-      0.5,
     );
     expect(text.split('\n')).toEqual([
       'cpu,cpu=cpu-total,host=pi\\ 1\\,a usage_idle=75.000 2000',

@@ -7,7 +7,7 @@ import { createLogger } from '@hvac-edge/shared';
 import { makeEvent, startKafkaBrokerProcess } from '@hvac-edge/test/support';
 import { createGateway } from '../src/app.js';
 import { loadGatewayConfig } from '../src/config.js';
-import { SqliteEventStore } from '../src/store/sqlite/sqlite-event-store.js';
+import { openSqliteStore } from '../test/helpers.js';
 
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 100_000);
 const dir = join(tmpdir(), `hvac-bench-drain-${process.pid}`);
@@ -17,8 +17,7 @@ const event = (i: number) =>
   makeEvent({ deviceName: `room-${i % 50}`, originNs: (Date.now() - 3_600_000) * 1_000_000 + i });
 
 // The backlog: events accepted while Kafka was away.
-const store = new SqliteEventStore({ path: dbPath });
-await store.open();
+const store = await openSqliteStore(dbPath);
 for (let i = 0; i < BACKLOG; i += 1000) {
   await Promise.all(Array.from({ length: Math.min(1000, BACKLOG - i) }, (_, j) => store.append(event(i + j))));
 }

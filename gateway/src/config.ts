@@ -1,4 +1,4 @@
-import { configSection, loadConfig, secret } from '@hvac-edge/shared';
+import { ClosedLoopConfigSection, configSection, InferenceConfigSection, loadConfig, secret } from '@hvac-edge/shared';
 import { type Static, Type } from '@sinclair/typebox';
 import { MonitoringConfigSchema } from './monitoring/config.js';
 
@@ -193,29 +193,10 @@ export const GatewayConfigSchema = Type.Object(
         }),
         pointsPath: Type.String({ default: './data/points.db', description: 'embedded point store (SQLite)' }),
         retentionDays: Type.Number({ exclusiveMinimum: 0, default: 30, description: 'points older than this go' }),
-        modelDir: Type.String({
-          default: 'builtin',
-          description: "set-point model directory; 'builtin' = the shipped model; empty = no inference",
-        }),
-        minSetpointC: Type.Number({ default: 18, description: 'recommendations are clamped to [min, max]' }),
-        maxSetpointC: Type.Number({ default: 27 }),
-        sampleSpacingSeconds: Type.Integer({
-          minimum: 0,
-          default: 60,
-          description: 'spacing of readings in a model window (the shipped model was trained on 60 s)',
-        }),
-        closedLoop: Type.Boolean({
-          default: false,
-          description: "queue recommendations as set-point commands for the devices (the sink's closed loop)",
-        }),
-        closedLoopIntervalSeconds: Type.Integer({
-          minimum: 1,
-          default: 300,
-          description: 'at most one per device per interval',
-        }),
-        closedLoopDeadbandC: Type.Number({ minimum: 0, default: 0.5, description: 'only when it moves at least this' }),
+        inference: InferenceConfigSection,
+        closedLoop: ClosedLoopConfigSection,
       },
-      'the cloud sink embedded in the gateway: points to a local store, inference, closed loop',
+      'the cloud sink embedded in the gateway: points to a local store, inference, closed loop (the same inference and closedLoop settings as the cloud sink)',
     ),
     commands: configSection({
       defaultTtlSeconds: Type.Integer({ minimum: 1, default: 900, description: 'expiry of a command that names none' }),

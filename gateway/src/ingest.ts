@@ -1,4 +1,10 @@
-import { type AddEventRequest, type EdgexEvent, UnavailableError, ValidationError } from '@hvac-edge/shared';
+import {
+  type AddEventRequest,
+  type EdgexEvent,
+  UnavailableError,
+  ValidationError,
+  validateAddEventRequest,
+} from '@hvac-edge/shared';
 import type { Logger } from 'pino';
 import type { GatewayMetrics, IngestTransport } from './metrics.js';
 import { type AppendResult, DuplicateEventError, type EventStore } from './store/event-store.js';
@@ -6,10 +12,15 @@ import { type AppendResult, DuplicateEventError, type EventStore } from './store
 export interface IngestOptions {
   highWaterMark: number;
   retryAfterSeconds: number;
-  /** Pending count without a query; adapters keep it in memory. */
-  pendingCount: () => number;
   /** Called after each durable append (wakes the forwarder). */
   onAccepted?: () => void;
+}
+
+/** The names an event's path (HTTP) or topic (MQTT) gives; the event must carry the same. */
+export interface EventNames {
+  profileName: string;
+  deviceName: string;
+  sourceName: string;
 }
 
 /**
@@ -22,13 +33,36 @@ export class IngestService {
 
   constructor(
     private readonly store: EventStore,
-    private readonly metrics: GatewayMetrics,
+    private readonly metrics: Pick<GatewayMetrics, 'ingest'>,
     private readonly log: Logger,
     private readonly options: IngestOptions,
   ) {}
 
+  /**
+   * Checks an AddEventRequest as EdgeX core-data does, and that the event carries the names its path or topic gives
+   * (`from` says which, for the message). A problem is counted as an invalid offer and thrown as a ValidationError
+   * listing every problem.
+   */
+  validate(body: unknown, transport: IngestTransport, names: EventNames, from: 'path' | 'topic'): AddEventRequest {
+    const validation = validateAddEventRequest(body);
+    if (!validation.ok) this.refuse(transport, validation.errors);
+    const e = validation.value.event;
+    const problems: string[] = [];
+    for (const key of ['profileName', 'deviceName', 'sourceName'] as const) {
+      if (e[key] !== names[key]) problems.push(`event.${key} "${e[key]}" does not match the ${from}'s "${names[key]}"`);
+    }
+    if (problems.length) this.refuse(transport, problems);
+    return validation.value;
+  }
+
+  /** Counts an offer that can never be stored as sent, and throws the error that says why. */
+  refuse(transport: IngestTransport, problems: string[]): never {
+    this.metrics.ingest.inc({ transport, outcome: 'invalid' });
+    throw new ValidationError('EVENT_INVALID', problems, 'invalid event');
+  }
+
   async accept(event: EdgexEvent, transport: IngestTransport): Promise<AppendResult> {
-    if (this.options.pendingCount() + this.appending >= this.options.highWaterMark) {
+    if (this.store.pendingEvents + this.appending >= this.options.highWaterMark) {
       this.metrics.ingest.inc({ transport, outcome: 'rejected_full' });
       throw new UnavailableError(
         'BUFFER_FULL',
@@ -61,21 +95,5 @@ export class IngestService {
     } finally {
       this.appending -= 1;
     }
-  }
-
-  /** Counts an invalid offer and returns the error to answer with. */
-  invalid(transport: IngestTransport, problems: string[]): ValidationError {
-    this.metrics.ingest.inc({ transport, outcome: 'invalid' });
-    return new ValidationError('EVENT_INVALID', problems, 'invalid event');
-  }
-
-  /** Checks that the path names match the body, as EdgeX core-data does. */
-  checkPath(request: AddEventRequest, path: { profileName: string; deviceName: string; sourceName: string }): string[] {
-    const e = request.event;
-    const problems: string[] = [];
-    for (const key of ['profileName', 'deviceName', 'sourceName'] as const) {
-      if (e[key] !== path[key]) problems.push(`event.${key} "${e[key]}" does not match the path's "${path[key]}"`);
-    }
-    return problems;
   }
 }

@@ -3,7 +3,11 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 export type IngestTransport = 'http-v3' | 'http-v1' | 'mqtt';
 export type IngestOutcome = 'accepted' | 'duplicate' | 'invalid' | 'rejected_full' | 'rate_limited' | 'error';
 
-/** The gateway's Prometheus metrics, on a registry of its own (no global state). */
+/**
+ * The gateway's Prometheus metrics, on a registry of its own (no global state). Every component reports through this
+ * one object (each takes the part it updates); scrape-time gauges over a component's state are registered by the
+ * component's factory.
+ */
 export class GatewayMetrics {
   readonly registry = new Registry();
   readonly ingest = new Counter({
@@ -82,6 +86,31 @@ export class GatewayMetrics {
     name: 'hvac_gateway_enriched_events_total',
     help: 'Forwarded events by the weather they carried (fresh, stale, none)',
     labelNames: ['weather'] as const,
+    registers: [this.registry],
+  });
+
+  readonly commands = new Counter({
+    name: 'hvac_gateway_commands_total',
+    help: 'Set-point commands offered to the queue, by source (api, kafka, embedded) and outcome (queued, duplicate, expired, invalid)',
+    labelNames: ['source', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly monitoringCollectCpu = new Histogram({
+    name: 'hvac_monitoring_collect_cpu_seconds',
+    help: 'CPU time spent on one collection of the host metrics',
+    buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05],
+    registers: [this.registry],
+  });
+  readonly monitoringScrapeErrors = new Counter({
+    name: 'hvac_monitoring_scrape_errors_total',
+    help: 'Failed node_exporter scrapes by target',
+    labelNames: ['target'] as const,
+    registers: [this.registry],
+  });
+  readonly alertEvents = new Counter({
+    name: 'hvac_monitoring_alert_events_total',
+    help: 'Alert state changes by rule, level and state (firing, resolved)',
+    labelNames: ['rule', 'level', 'state'] as const,
     registers: [this.registry],
   });
 

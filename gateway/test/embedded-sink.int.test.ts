@@ -17,7 +17,7 @@ interface Summary {
   events: number;
   climatePoints: number;
   recommendationPoints: number;
-  commandsQueued: number;
+  commandsSent: number;
   devices: Array<Record<string, number | string>>;
 }
 
@@ -30,9 +30,9 @@ describe('gateway with the cloud sink embedded (single box, no Kafka)', () => {
       'embeddedSink.pointsPath': `${dir}/points.db`,
       'weather.provider': 'fixed',
       'kafka.idleMs': 20,
-      'embeddedSink.sampleSpacingSeconds': 0,
-      'embeddedSink.closedLoop': true,
-      'embeddedSink.closedLoopIntervalSeconds': 1,
+      'embeddedSink.inference.sampleSpacingSeconds': 0,
+      'embeddedSink.closedLoop.enabled': true,
+      'embeddedSink.closedLoop.intervalSeconds': 1,
     });
     await gw.start();
     // A start (and with 5 s steps, every reading time) whose origin a double holds a little below the millisecond,
@@ -74,17 +74,13 @@ describe('gateway with the cloud sink embedded (single box, no Kafka)', () => {
     expect(recommended).toBeGreaterThan(20);
     // One command (interval 1 s): for the newest recommendation of the batch it came with. The forwarder may split
     // the eight events over batches, so that is the recommendation at the reading time its idempotency key names.
-    expect(s.commandsQueued).toBe(1);
+    expect(s.commandsSent).toBe(1);
     const queued = gw.commands.after('r1', 0);
     expect(queued).toEqual([expect.objectContaining({ device: 'r1', source: 'embedded:hvac-setpoint@1' })]);
     const recommendations = new Map(
-      [...(gw.embeddedSink?.store.lineProtocol() ?? [])]
-        .filter((l) => l.startsWith('hvac_recommendation,device=r1,'))
-        .map((l) => {
-          const [, fields = '', ns = '0'] = l.split(' ');
-          const value = Number(/recommended_setpoint=([0-9.]+)/.exec(fields)?.[1]);
-          return [Number(BigInt(ns) / 1_000_000n), value] as const;
-        }),
+      (gw.embeddedSink?.sink.points.query({ measurement: 'hvac_recommendation', device: 'r1' }) ?? []).map(
+        (p) => [Number(BigInt(p.time) / 1_000_000n), p.fields.recommended_setpoint] as const,
+      ),
     );
     expect(recommendations.size).toBe(3);
     const at = Number(queued[0]?.id.split(':').at(-1));

@@ -4,6 +4,25 @@ import { createLogger } from '@hvac-edge/shared';
 import { makeTempDir } from '@hvac-edge/test/support';
 import { createGateway, type Gateway } from '../src/app.js';
 import { loadGatewayConfig } from '../src/config.js';
+import { LocalDatabase } from '../src/local/local-database.js';
+import { SqliteEventStore } from '../src/store/sqlite/sqlite-event-store.js';
+
+/**
+ * The embedded event store in a LocalDatabase of its own at `path`, as a gateway opens it (synchronous=full); its
+ * close() closes the database too. For tests that look at a gateway's file after the gateway stopped or died.
+ */
+export async function openSqliteStore(path: string, now?: () => number): Promise<SqliteEventStore> {
+  const local = new LocalDatabase({ path, synchronous: 'full', eventTables: true });
+  local.open();
+  const store = new SqliteEventStore(local, now ? { now } : {});
+  await store.open();
+  const closeStore = store.close.bind(store);
+  store.close = async () => {
+    await closeStore();
+    local.close();
+  };
+  return store;
+}
 
 export interface TestGateway extends Gateway {
   dir: string;
@@ -11,7 +30,10 @@ export interface TestGateway extends Gateway {
   dispose(): Promise<void>;
 }
 
-/** A gateway on a temp-dir store and port 0, configured by dotted overrides (e.g. { 'auth.tokens': [...] }). */
+/**
+ * A gateway on a temp-dir store (open, its routes ready for inject) that listens on 127.0.0.1 port 0 once started,
+ * configured by dotted overrides (e.g. { 'auth.tokens': [...] }). Background features run only after `start()`.
+ */
 export async function startTestGateway(
   overrides: Record<string, unknown> = {},
   options: { now?: () => number } = {},

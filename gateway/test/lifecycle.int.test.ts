@@ -2,8 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { request as httpsRequest } from 'node:https';
 import { makeAddEventRequest } from '@hvac-edge/test/support';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SqliteEventStore } from '../src/store/sqlite/sqlite-event-store.js';
-import { startTestGateway, type TestGateway } from './helpers.js';
+import { openSqliteStore, startTestGateway, type TestGateway } from './helpers.js';
 
 const portOf = (gw: TestGateway) => {
   const a = gw.server.server.address();
@@ -36,8 +35,7 @@ describe('gateway lifecycle over real sockets', () => {
     const statuses = await Promise.all(inflight);
     // Each request either completed durably (201), was refused during close (503), or never got in (0).
     expect(statuses.every((s) => s === 201 || s === 503 || s === 0)).toBe(true);
-    const store = new SqliteEventStore({ path });
-    await store.open();
+    const store = await openSqliteStore(path);
     try {
       for (const [i, s] of statuses.entries()) {
         if (s === 201) expect(await store.getById(reqs[i]?.event.id as string)).toBeDefined();

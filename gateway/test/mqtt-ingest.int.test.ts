@@ -1,7 +1,10 @@
+import { createLogger } from '@hvac-edge/shared';
 import { type MosquittoServer, makeAddEventRequest, startMosquitto, waitFor } from '@hvac-edge/test/support';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeMqttEvent } from '../src/mqtt/mqtt-ingest.js';
+import { IngestService } from '../src/ingest.js';
+import { GatewayMetrics } from '../src/metrics.js';
+import { parseMqttMessage } from '../src/mqtt/mqtt-ingest.js';
 import { startTestGateway, type TestGateway } from './helpers.js';
 
 const PREFIX = 'edgex/events/device';
@@ -37,7 +40,7 @@ function scenario(
       env = await setup();
       gw = await startTestGateway({ 'mqtt.enabled': true, 'mqtt.connections': 4, ...env.overrides });
       await gw.start();
-      await waitFor(async () => gw.mqtt.ingest?.connected === true, 'MQTT ingest subscribed', 15_000);
+      await waitFor(async () => gw.mqtt?.connected === true, 'MQTT ingest subscribed', 15_000);
     });
     afterAll(async () => {
       await gw?.dispose();
@@ -86,7 +89,7 @@ describe('MQTT ingest with a full buffer', () => {
     });
     try {
       await gw.start();
-      await waitFor(async () => gw.mqtt.ingest?.connected === true, 'MQTT ingest subscribed', 15_000);
+      await waitFor(async () => gw.mqtt?.connected === true, 'MQTT ingest subscribed', 15_000);
       const requests = Array.from({ length: 12 }, () => makeAddEventRequest({ deviceName: 'full-0' }));
       await publishAll(
         broker.url,
@@ -100,7 +103,7 @@ describe('MQTT ingest with a full buffer', () => {
       await gw.store.markForwarded((await gw.store.pending(100)).map((e) => e.seq));
       await waitFor(async () => (await gw.store.countEvents()) === 12, 'every message stored', 10_000);
       for (const r of requests) expect((await gw.store.getById(r.event.id))?.event).toEqual(r.event);
-      expect(gw.mqtt.ingest?.counts).toMatchObject({ accepted: 12, duplicate: 0 });
+      expect([await metric(gw, 'accepted'), await metric(gw, 'duplicate')]).toEqual([12, 0]);
     } finally {
       await gw.dispose();
       await broker.stop();
@@ -120,21 +123,40 @@ scenario('the embedded aedes broker', async () => ({
     'mqtt.embeddedBroker.host': '127.0.0.1',
     'mqtt.embeddedBroker.port': 0,
   },
-  brokerUrl: (gw) => `mqtt://127.0.0.1:${gw.mqtt.broker?.port}`,
+  brokerUrl: (gw) => gw.mqtt?.brokerUrl ?? '',
   stop: async () => {},
 }));
 
-describe('decodeMqttEvent', () => {
-  it('says what is wrong', () => {
+describe('an MQTT message', () => {
+  it('says what is wrong with its topic, its payload, or names that differ from the topic', () => {
     const r = makeAddEventRequest({ deviceName: 'a' });
-    expect(decodeMqttEvent(PREFIX, 'other/topic', Buffer.from('{}'))).toEqual({
+    expect(parseMqttMessage(PREFIX, 'other/topic', Buffer.from('{}'))).toEqual({
       ok: false,
       problems: [`topic other/topic is not ${PREFIX}/{service}/{profile}/{device}/{source}`],
     });
-    expect(decodeMqttEvent(PREFIX, topicOf('b'), Buffer.from(JSON.stringify(r)))).toEqual({
+    expect(parseMqttMessage(PREFIX, topicOf('a'), Buffer.from('{x'))).toMatchObject({
       ok: false,
-      problems: ['event.deviceName "a" does not match the topic'],
+      problems: [expect.stringMatching(/^payload is not JSON: /)],
     });
-    expect(decodeMqttEvent(PREFIX, topicOf('a'), Buffer.from(JSON.stringify(r)))).toEqual({ ok: true, request: r });
+    const parsed = parseMqttMessage(PREFIX, topicOf('b'), Buffer.from(JSON.stringify(r)));
+    expect(parsed).toEqual({
+      ok: true,
+      body: r,
+      names: { profileName: 'dht22', deviceName: 'b', sourceName: 'climate' },
+    });
+    const ingest = new IngestService(
+      {} as never,
+      new GatewayMetrics({ defaultMetrics: false }),
+      createLogger('t', { level: 'silent' }),
+      {
+        highWaterMark: 1,
+        retryAfterSeconds: 1,
+      },
+    );
+    if (!parsed.ok) throw new Error('unreachable');
+    expect(() => ingest.validate(parsed.body, 'mqtt', parsed.names, 'topic')).toThrow(
+      'invalid event: event.deviceName "a" does not match the topic\'s "b"',
+    );
+    expect(ingest.validate(r, 'mqtt', { ...parsed.names, deviceName: 'a' }, 'topic')).toEqual(r);
   });
 });

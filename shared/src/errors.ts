@@ -34,6 +34,16 @@ export class UnavailableError extends HvacError {
   }
 }
 
+/** An error that already knows its HTTP status: route handlers throw it, the error handler answers with it. */
+export class HttpError extends HvacError {
+  readonly statusCode: number;
+
+  constructor(statusCode: number, message: string, code = `HTTP_${statusCode}`) {
+    super(code, message, { retriable: statusCode >= 500 });
+    this.statusCode = statusCode;
+  }
+}
+
 export function isRetriable(err: unknown): boolean {
   if (err instanceof HvacError) return err.retriable;
   // Foreign errors (drivers, sockets) are retriable unless they say otherwise: a wrong "no" loses data, a wrong

@@ -22,6 +22,8 @@ export interface Snapshot {
   diskReadBytes?: number;
   diskWrittenBytes?: number;
   uptimeSeconds?: number;
+  /** 1-minute load average. */
+  load1?: number;
   netRxBytes?: number;
   netTxBytes?: number;
 }
@@ -89,12 +91,13 @@ export class ProcHostCollector {
   ) {}
 
   async collect(now = Date.now()): Promise<Snapshot> {
-    const [stat, meminfo, diskstats, netdev, uptime, fs, temp] = await Promise.all([
+    const [stat, meminfo, diskstats, netdev, uptime, loadavg, fs, temp] = await Promise.all([
       readFile(`${this.procRoot}/stat`, 'utf8'),
       readFile(`${this.procRoot}/meminfo`, 'utf8'),
       readFile(`${this.procRoot}/diskstats`, 'utf8'),
       readFile(`${this.procRoot}/net/dev`, 'utf8'),
       readFile(`${this.procRoot}/uptime`, 'utf8'),
+      readFile(`${this.procRoot}/loadavg`, 'utf8'),
       statfs(this.mountPoint),
       // Millidegrees; absent on most servers and VMs.
       readFile(this.thermalZone, 'utf8').catch(() => undefined),
@@ -116,6 +119,7 @@ export class ProcHostCollector {
       diskReadBytes: disk.read,
       diskWrittenBytes: disk.written,
       uptimeSeconds: Number(uptime.split(' ')[0]),
+      load1: Number(loadavg.split(' ')[0]),
       netRxBytes: net.rx,
       netTxBytes: net.tx,
       ...(temp === undefined ? {} : { cpuTempC: Number(temp.trim()) / 1000 }),

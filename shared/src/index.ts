@@ -1,5 +1,7 @@
 export * from './config/load-config.js';
+export * from './config/sink-sections.js';
 export * from './edgex/dto.js';
+export * from './edgex/origin.js';
 export * from './edgex/v1.js';
 export * from './edgex/validate.js';
 export * from './edgex/value-types.js';
@@ -11,6 +13,7 @@ export * from './logger.js';
 export * from './retry.js';
 export * from './schema-validation.js';
 export * from './sd-notify.js';
+export * from './secrets.js';
 export * from './setpoint-command.js';
 export * from './uuid7.js';
 export * from './wakeable-sleep.js';

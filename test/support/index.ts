@@ -1,5 +1,6 @@
 export * from './fixtures.js';
 export * from './kafka/index.js';
+export * from './metrics.js';
 export * from './mongo/mongo-test-server.js';
 export * from './mosquitto.js';
 export * from './node-exporter.js';

@@ -1,15 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import {
-  decodeEnrichedEvent,
-  decodeSetpointCommand,
-  type EnrichedEvent,
-  type SetpointCommand,
-} from '@hvac-edge/shared';
-import type { Logger } from 'pino';
+import type { ClosedLoopSettings, EnrichedEvent, InferenceSettings, Logger } from '@hvac-edge/shared';
 import { loadRecommender } from '../app.js';
-import { ClosedLoop, type CommandPublisher } from '../inference/closed-loop.js';
+import { ClosedLoop } from '../inference/closed-loop.js';
+import type { CommandSink } from '../inference/command-sink.js';
 import { RECOMMENDATION } from '../inference/recommender.js';
+import type { SinkMetrics } from '../metrics.js';
 import { SinkPipeline } from '../pipeline.js';
 import { CLIMATE } from '../points.js';
 import { SqlitePointStore } from './sqlite-point-store.js';
@@ -17,15 +13,8 @@ import { SqlitePointStore } from './sqlite-point-store.js';
 export interface EmbeddedSinkOptions {
   pointsPath: string;
   retentionDays: number;
-  /** 'builtin', a model directory, or '' for no inference. */
-  modelDir: string;
-  minSetpointC: number;
-  maxSetpointC: number;
-  sampleSpacingSeconds: number;
-  closedLoop: boolean;
-  closedLoopIntervalSeconds: number;
-  closedLoopDeadbandC: number;
-  commandTtlSeconds: number;
+  inference: InferenceSettings;
+  closedLoop: ClosedLoopSettings;
 }
 
 export interface DeviceSummary {
@@ -45,105 +34,72 @@ export interface EmbeddedSinkSummary {
   model: string | null;
   backend: string | null;
   events: number;
-  invalid: number;
   climatePoints: number;
   recommendationPoints: number;
-  commandsQueued: number;
+  commandsSent: number;
   devices: DeviceSummary[];
 }
 
 const iso = (ns: string) => new Date(Number(BigInt(ns) / 1_000_000n)).toISOString();
 
+async function counterValue(counter: SinkMetrics['events']): Promise<number> {
+  return (await counter.get()).values.reduce((sum, v) => sum + v.value, 0);
+}
+
 /**
- * The cloud sink inside a gateway process, for a single box without Kafka or InfluxDB: the gateway's forwarder
- * publishes the same encoded enriched-event messages it would send to Kafka; they are decoded and run through the
- * sink's pipeline (climate points, inference, closed loop) into a local point store. `publish` resolves only when
- * the points are durable, so the gateway marks events forwarded only then. Closed-loop commands go to `deliver`
- * (the gateway's command queue) instead of the commands topic.
+ * The cloud sink inside a gateway process, for a single box without Kafka or InfluxDB: the gateway's forwarder hands
+ * it enriched events, which run through the sink's pipeline (climate points, inference, closed loop) into a local
+ * point store. `process` resolves only when the points are durable, so the gateway marks events forwarded only then.
+ * Closed-loop commands go to the `commands` sink (the gateway's command queue).
  */
 export class EmbeddedSink {
-  readonly store: SqlitePointStore;
+  readonly name = 'embedded-sink';
+  readonly points: SqlitePointStore;
   private pipeline: SinkPipeline | undefined;
   private model: string | null = null;
   private backend: string | null = null;
-  private events = 0;
-  private invalid = 0;
-  private commandsQueued = 0;
 
   constructor(
-    private readonly o: EmbeddedSinkOptions,
+    private readonly options: EmbeddedSinkOptions,
+    private readonly commands: CommandSink,
+    private readonly metrics: SinkMetrics,
     private readonly log: Logger,
-    private readonly deliver: (commands: SetpointCommand[]) => void | Promise<void>,
   ) {
-    mkdirSync(dirname(o.pointsPath), { recursive: true });
-    this.store = new SqlitePointStore(o.pointsPath, o.retentionDays * 86_400_000);
+    mkdirSync(dirname(options.pointsPath), { recursive: true });
+    this.points = new SqlitePointStore(options.pointsPath, options.retentionDays * 86_400_000);
   }
 
-  /** Loads the model (when configured); the EventPublisher port's connect. */
-  async connect(): Promise<void> {
+  /** Loads the model (when configured). */
+  async start(): Promise<void> {
     if (this.pipeline) return;
-    const loaded = this.o.modelDir
-      ? await loadRecommender(
-          this.o.modelDir,
-          {
-            minSetpointC: this.o.minSetpointC,
-            maxSetpointC: this.o.maxSetpointC,
-            defaultSetpointC: 24,
-            sampleSpacingSeconds: this.o.sampleSpacingSeconds,
-          },
-          this.log,
-        )
-      : undefined;
-    this.model = loaded?.model ?? null;
-    this.backend = loaded?.backend ?? null;
-    const commands: CommandPublisher = {
-      publish: async (_topic, messages) => {
-        const decoded = messages.map((m) => decodeSetpointCommand(Buffer.from(m.value)));
-        const valid = decoded.flatMap((d) => (d.ok ? [d.value] : []));
-        await this.deliver(valid);
-        this.commandsQueued += valid.length;
-      },
-    };
+    const recommender = await loadRecommender(this.options.inference, this.metrics, this.log);
+    this.model = recommender?.modelId ?? null;
+    this.backend = recommender?.backend ?? null;
     const loop =
-      loaded && this.o.closedLoop
+      recommender && this.options.closedLoop.enabled
         ? new ClosedLoop(
-            commands,
-            loaded.model,
-            {
-              commandsTopic: 'embedded',
-              intervalSeconds: this.o.closedLoopIntervalSeconds,
-              deadbandC: this.o.closedLoopDeadbandC,
-              ttlSeconds: this.o.commandTtlSeconds,
-            },
+            this.commands,
+            recommender.modelId,
+            this.options.closedLoop,
+            this.metrics,
             this.log.child({ module: 'closed-loop' }),
           )
         : undefined;
-    this.pipeline = new SinkPipeline(this.store, loaded?.recommender, loop);
+    this.pipeline = new SinkPipeline(this.points, this.metrics, recommender, loop);
   }
 
-  async publish(messages: Array<{ value: Buffer }>): Promise<void> {
-    if (!this.pipeline) await this.connect();
-    const valid: EnrichedEvent[] = [];
-    for (const m of messages) {
-      const d = decodeEnrichedEvent(m.value);
-      if (d.ok) valid.push(d.value);
-      else {
-        // The gateway encoded these itself; a failure here is a bug, not bad input. Counted and logged, not retried.
-        this.invalid += 1;
-        this.log.error({ errors: d.errors }, 'embedded sink could not decode a message from the gateway');
-      }
-    }
-    await this.pipeline?.process(valid);
-    this.events += valid.length;
+  async process(events: EnrichedEvent[]): Promise<void> {
+    if (!this.pipeline) await this.start();
+    await this.pipeline?.process(events);
   }
 
-  async disconnect(): Promise<void> {
-    await this.store.close();
+  async stop(): Promise<void> {
+    await this.points.close();
   }
 
-  summary(): EmbeddedSinkSummary {
-    const recs = new Map(this.store.latest(RECOMMENDATION).map((p) => [p.tags.device, p]));
-    const devices = this.store.latest(CLIMATE).map((p): DeviceSummary => {
+  async summary(): Promise<EmbeddedSinkSummary> {
+    const recs = new Map(this.points.latest(RECOMMENDATION).map((p) => [p.tags.device, p]));
+    const devices = this.points.latest(CLIMATE).map((p): DeviceSummary => {
       const rec = recs.get(p.tags.device);
       return {
         device: p.tags.device ?? '',
@@ -155,11 +111,10 @@ export class EmbeddedSink {
     return {
       model: this.model,
       backend: this.backend,
-      events: this.events,
-      invalid: this.invalid,
-      climatePoints: this.store.count(CLIMATE),
-      recommendationPoints: this.store.count(RECOMMENDATION),
-      commandsQueued: this.commandsQueued,
+      events: await counterValue(this.metrics.events),
+      climatePoints: this.points.count(CLIMATE),
+      recommendationPoints: this.points.count(RECOMMENDATION),
+      commandsSent: await counterValue(this.metrics.commands),
       devices,
     };
   }

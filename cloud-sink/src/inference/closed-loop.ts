@@ -1,16 +1,9 @@
 import type { SetpointCommand } from '@hvac-edge/shared';
 import type { Logger } from 'pino';
-
-/**
- * Port: where set-point commands go, keyed by device. The Kafka adapter sends to the commands topic (acks=all);
- * an embedded gateway puts them straight into its durable command queue.
- */
-export interface CommandPublisher {
-  publish(topic: string, messages: Array<{ key: string; value: string }>): Promise<void>;
-}
+import type { SinkMetrics } from '../metrics.js';
+import type { CommandSink } from './command-sink.js';
 
 export interface ClosedLoopOptions {
-  commandsTopic: string;
   /** At most one command per device per interval. */
   intervalSeconds: number;
   /** Only when the recommendation moved at least this far from the last command (or the current set-point). */
@@ -27,17 +20,17 @@ export interface Recommendation {
 }
 
 /**
- * Optional closed loop: turns recommendations into set-point commands on the commands topic (key = device), which
- * the gateway relays to the device. Rate-limited per device and damped by a deadband, so the relay does not chatter.
+ * Optional closed loop: turns recommendations into set-point commands for the devices. Rate-limited per device and
+ * damped by a deadband, so the relay does not chatter.
  */
 export class ClosedLoop {
   private readonly last = new Map<string, { at: number; setpoint: number }>();
-  sent = 0;
 
   constructor(
-    private readonly commands: CommandPublisher,
+    private readonly commands: CommandSink,
     private readonly model: string,
-    private readonly o: ClosedLoopOptions,
+    private readonly options: ClosedLoopOptions,
+    private readonly metrics: Pick<SinkMetrics, 'commands'>,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
   ) {}
@@ -50,9 +43,9 @@ export class ClosedLoop {
     const commands: SetpointCommand[] = [];
     for (const r of newest.values()) {
       const prev = this.last.get(r.device);
-      if (prev && now - prev.at < this.o.intervalSeconds * 1000) continue;
+      if (prev && now - prev.at < this.options.intervalSeconds * 1000) continue;
       const reference = prev?.setpoint ?? r.current;
-      if (reference !== undefined && Math.abs(r.setpoint - reference) < this.o.deadbandC) continue;
+      if (reference !== undefined && Math.abs(r.setpoint - reference) < this.options.deadbandC) continue;
       commands.push({
         schemaVersion: 1,
         device: r.device,
@@ -60,17 +53,14 @@ export class ClosedLoop {
         model: this.model,
         idempotencyKey: `${this.model}:${r.device}:${r.at}`,
         issuedAt: now,
-        expiresAt: now + this.o.ttlSeconds * 1000,
+        expiresAt: now + this.options.ttlSeconds * 1000,
       });
     }
     if (commands.length === 0) return [];
-    await this.commands.publish(
-      this.o.commandsTopic,
-      commands.map((c) => ({ key: c.device, value: JSON.stringify(c) })),
-    );
+    await this.commands.deliver(commands);
     for (const c of commands) this.last.set(c.device, { at: now, setpoint: c.setpoint });
-    this.sent += commands.length;
-    this.log.info({ commands: commands.map((c) => [c.device, c.setpoint]) }, 'set-point commands published');
+    this.metrics.commands.inc(commands.length);
+    this.log.info({ commands: commands.map((c) => [c.device, c.setpoint]) }, 'set-point commands sent');
     return commands;
   }
 }

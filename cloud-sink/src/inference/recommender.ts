@@ -1,6 +1,5 @@
-import { type EnrichedEvent, originMs } from '@hvac-edge/shared';
-import { Point } from '@influxdata/influxdb-client';
-import { originTimestamp } from '../points.js';
+import { type EnrichedEvent, originMs, originNsString } from '@hvac-edge/shared';
+import { locationOf, type PointRecord, readingNumber } from '../points.js';
 import type { Recommendation } from './closed-loop.js';
 import type { SetpointModel, Window } from './setpoint-model.js';
 import { WINDOW } from './setpoint-model.js';
@@ -21,11 +20,6 @@ interface DeviceWindow {
   lastOriginMs: number;
 }
 
-function reading(e: EnrichedEvent['event'], name: string): number | undefined {
-  const v = Number(e.readings.find((r) => r.resourceName === name)?.value);
-  return Number.isFinite(v) ? v : undefined;
-}
-
 /**
  * Per device, the last six enriched readings (indoor temperature and humidity, outdoor temperature and humidity,
  * weather status, current set-point) feed the model once the window is full, for every event after that; all
@@ -39,51 +33,57 @@ export class Recommender {
 
   constructor(
     private readonly model: SetpointModel,
-    private readonly o: RecommenderOptions,
+    private readonly options: RecommenderOptions,
   ) {}
 
   get modelId(): string {
     return this.model.id;
   }
 
-  async recommend(events: EnrichedEvent[]): Promise<{ points: Point[]; recommendations: Recommendation[] }> {
-    const pending: Array<{ m: EnrichedEvent; at: number; window: Window; current: number }> = [];
+  /** The TensorFlow.js backend the model runs on (tensorflow or wasm). */
+  get backend(): string {
+    return this.model.backend;
+  }
+
+  async recommend(events: EnrichedEvent[]): Promise<{ points: PointRecord[]; recommendations: Recommendation[] }> {
+    const pending: Array<{ m: EnrichedEvent; at: number; window: Window; current: number | undefined }> = [];
+    const spacingMs = this.options.sampleSpacingSeconds * 1000;
     for (const m of events) {
-      const t = reading(m.event, 'temperature');
-      const h = reading(m.event, 'humidity');
+      const t = readingNumber(m.event, 'temperature');
+      const h = readingNumber(m.event, 'humidity');
       if (t === undefined || h === undefined || !m.weather) continue;
       const at = originMs(m.event.origin);
-      const spacingMs = this.o.sampleSpacingSeconds * 1000;
       const prev = this.windows.get(m.event.deviceName);
       if (prev && at - prev.lastOriginMs < spacingMs) continue;
-      const reported = reading(m.event, 'setpoint');
-      const current = reported ?? this.o.defaultSetpointC;
-      const row = [t, h, m.weather.temperatureC, m.weather.humidityPct, m.weather.weatherStatus, current];
+      const current = readingNumber(m.event, 'setpoint');
+      const row = [
+        t,
+        h,
+        m.weather.temperatureC,
+        m.weather.humidityPct,
+        m.weather.weatherStatus,
+        current ?? this.options.defaultSetpointC,
+      ];
       const fresh = !prev || (spacingMs > 0 && at - prev.lastOriginMs > 10 * spacingMs);
       const w = [...(fresh ? [] : prev.rows), row].slice(-WINDOW);
       this.windows.set(m.event.deviceName, { rows: w, lastOriginMs: at });
-      if (w.length === WINDOW) pending.push({ m, at, window: w, current: reported ?? Number.NaN });
+      if (w.length === WINDOW) pending.push({ m, at, window: w, current });
     }
     if (pending.length === 0) return { points: [], recommendations: [] };
     const predicted = await this.model.predict(pending.map((p) => p.window));
     const recommendations: Recommendation[] = [];
-    const points = pending.map(({ m, at, current }, i) => {
+    const points = pending.map(({ m, at, current }, i): PointRecord => {
       const raw = predicted[i] ?? Number.NaN;
-      const clamped = Math.min(this.o.maxSetpointC, Math.max(this.o.minSetpointC, raw));
-      const location = typeof m.event.tags?.location === 'string' ? m.event.tags.location : '';
-      const p = new Point(RECOMMENDATION).tag('device', m.event.deviceName).tag('model', this.model.id);
-      if (location) p.tag('location', location);
+      const clamped = Math.min(this.options.maxSetpointC, Math.max(this.options.minSetpointC, raw));
       const setpoint = Math.round(clamped * 10) / 10;
-      p.floatField('recommended_setpoint', setpoint);
-      recommendations.push({
-        device: m.event.deviceName,
-        setpoint,
-        current: Number.isFinite(current) ? current : undefined,
-        at,
-      });
-      if (Number.isFinite(current)) p.floatField('current_setpoint', current);
-      p.timestamp(originTimestamp(m.event.origin));
-      return p;
+      recommendations.push({ device: m.event.deviceName, setpoint, current, at });
+      const location = locationOf(m.event);
+      return {
+        measurement: RECOMMENDATION,
+        tags: { device: m.event.deviceName, model: this.model.id, ...(location ? { location } : {}) },
+        fields: { recommended_setpoint: setpoint, ...(current === undefined ? {} : { current_setpoint: current }) },
+        time: originNsString(m.event.origin),
+      };
     });
     return { points, recommendations };
   }

@@ -1,10 +1,12 @@
 import { HvacError, retry } from '@hvac-edge/shared';
-import { InfluxDB, type Point, setLogger, type WriteApi } from '@influxdata/influxdb-client';
+import { InfluxDB, Point, setLogger, type WriteApi } from '@influxdata/influxdb-client';
 import type { Logger } from 'pino';
+import type { SinkMetrics } from '../metrics.js';
+import type { PointRecord } from '../points.js';
 
 /** Port: writes a batch of points durably, or rejects (the caller keeps its offsets uncommitted). */
 export interface PointWriter {
-  write(points: Point[]): Promise<void>;
+  write(points: PointRecord[]): Promise<void>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -19,6 +21,17 @@ export interface InfluxWriterOptions {
   retryMaxDelayMs: number;
 }
 
+/** A point record in the InfluxDB client's terms. */
+export function toInfluxPoint(r: PointRecord): Point {
+  const p = new Point(r.measurement);
+  for (const [k, v] of Object.entries(r.tags)) p.tag(k, v);
+  for (const [k, v] of Object.entries(r.fields)) {
+    if (r.integers?.includes(k)) p.intField(k, v);
+    else p.floatField(k, v);
+  }
+  return p.timestamp(r.time);
+}
+
 /**
  * InfluxDB v2 write API through @influxdata/influxdb-client, one write call per batch. The client's own retry
  * buffer is off: a batch is retried here with the shared backoff until it lands or the sink stops, so that "written"
@@ -29,11 +42,11 @@ export class InfluxPointWriter implements PointWriter {
   private readonly abort = new AbortController();
 
   constructor(
-    private readonly o: InfluxWriterOptions,
+    private readonly options: InfluxWriterOptions,
+    private readonly metrics: Pick<SinkMetrics, 'writeRetries'>,
     private readonly log: Logger,
-    private readonly onRetry: () => void = () => {},
   ) {
-    this.influx = new InfluxDB({ url: o.url, token: o.token, timeout: o.timeoutMs });
+    this.influx = new InfluxDB({ url: options.url, token: options.token, timeout: options.timeoutMs });
     // The client logs every failed write to the console itself; failures are logged (once per outage) by the
     // retry below, so its own lines go to debug.
     setLogger({
@@ -43,15 +56,16 @@ export class InfluxPointWriter implements PointWriter {
   }
 
   private api(): WriteApi {
-    return this.influx.getWriteApi(this.o.org, this.o.bucket, 'ns', {
+    return this.influx.getWriteApi(this.options.org, this.options.bucket, 'ns', {
       maxRetries: 0,
       batchSize: 1_000_000,
       flushInterval: 0,
     });
   }
 
-  async write(points: Point[]): Promise<void> {
-    if (points.length === 0) return;
+  async write(records: PointRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const points = records.map(toInfluxPoint);
     await retry(
       async () => {
         const api = this.api();
@@ -65,10 +79,7 @@ export class InfluxPointWriter implements PointWriter {
             throw new HvacError(
               'INFLUX_REJECTED',
               `InfluxDB rejected the write (HTTP ${status}): ${(err as Error).message}`,
-              {
-                retriable: false,
-                cause: err,
-              },
+              { retriable: false, cause: err },
             );
           }
           throw err;
@@ -76,11 +87,11 @@ export class InfluxPointWriter implements PointWriter {
       },
       {
         forever: true,
-        minDelayMs: this.o.retryMinDelayMs,
-        maxDelayMs: this.o.retryMaxDelayMs,
+        minDelayMs: this.options.retryMinDelayMs,
+        maxDelayMs: this.options.retryMaxDelayMs,
         signal: this.abort.signal,
         onRetry: (err, attempt) => {
-          this.onRetry();
+          this.metrics.writeRetries.inc();
           if (attempt === 1) this.log.warn({ err }, 'InfluxDB write failed; retrying with backoff');
         },
       },
@@ -89,7 +100,7 @@ export class InfluxPointWriter implements PointWriter {
 
   async ping(): Promise<boolean> {
     try {
-      const res = await fetch(new URL('/health', this.o.url), { signal: AbortSignal.timeout(2000) });
+      const res = await fetch(new URL('/health', this.options.url), { signal: AbortSignal.timeout(2000) });
       return res.ok;
     } catch {
       return false;

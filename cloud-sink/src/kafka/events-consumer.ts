@@ -1,39 +1,15 @@
 import { decodeEnrichedEvent, type EnrichedEvent } from '@hvac-edge/shared';
-import { type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
+import type { Consumer, Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { ClosedLoop, CommandPublisher } from '../inference/closed-loop.js';
-import type { Recommender } from '../inference/recommender.js';
-import type { PointWriter } from '../influx/point-writer.js';
-import { SinkPipeline } from '../pipeline.js';
+import type { SinkMetrics } from '../metrics.js';
+import type { SinkPipeline } from '../pipeline.js';
 
 export interface EventsConsumerOptions {
-  brokers: string[];
-  clientId: string;
   groupId: string;
   topic: string;
   dlqTopic: string;
   fromBeginning: boolean;
   sessionTimeoutMs: number;
-}
-
-export interface ConsumerHooks {
-  onBatch?: (b: {
-    messages: number;
-    points: number;
-    recommendations: number;
-    deadLettered: number;
-    writeSeconds: number;
-    inferenceSeconds: number;
-  }) => void;
-  onLag?: (partition: number, lag: number) => void;
-}
-
-export interface ConsumerStats {
-  batches: number;
-  events: number;
-  points: number;
-  recommendations: number;
-  deadLettered: number;
 }
 
 /**
@@ -43,39 +19,31 @@ export interface ConsumerStats {
  */
 export class EventsConsumer {
   private readonly consumer: Consumer;
-  private readonly producer: Producer;
-  readonly stats: ConsumerStats = { batches: 0, events: 0, points: 0, recommendations: 0, deadLettered: 0 };
   private joined = false;
-  private readonly pipeline: SinkPipeline;
-  /** Partitions of the events topic this instance holds since the last rebalance. */
-  assignedPartitions: number[] = [];
 
+  /**
+   * `producer` (shared with the closed loop's command sink) carries the dead letters; the consumer connects and
+   * disconnects it.
+   */
   constructor(
-    private readonly o: EventsConsumerOptions,
-    writer: PointWriter,
+    kafka: Kafka,
+    private readonly producer: Producer,
+    private readonly options: EventsConsumerOptions,
+    private readonly pipeline: SinkPipeline,
+    private readonly metrics: SinkMetrics,
     private readonly log: Logger,
-    private readonly hooks: ConsumerHooks = {},
-    recommender?: Recommender,
-    closedLoop?: (commands: CommandPublisher) => ClosedLoop,
   ) {
-    const kafka = new Kafka({ clientId: o.clientId, brokers: o.brokers, logLevel: logLevel.NOTHING });
     this.consumer = kafka.consumer({
-      groupId: o.groupId,
+      groupId: options.groupId,
       maxWaitTimeInMs: 1000,
-      sessionTimeout: o.sessionTimeoutMs,
-      heartbeatInterval: Math.min(3000, Math.floor(o.sessionTimeoutMs / 3)),
+      sessionTimeout: options.sessionTimeoutMs,
+      heartbeatInterval: Math.min(3000, Math.floor(options.sessionTimeoutMs / 3)),
     });
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    const commands: CommandPublisher = {
-      publish: async (topic, messages) => {
-        await this.producer.send({ topic, acks: -1, messages });
-      },
-    };
-    this.pipeline = new SinkPipeline(writer, recommender, closedLoop?.(commands));
     this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
       this.joined = true;
-      this.assignedPartitions = e.payload.memberAssignment[o.topic] ?? [];
-      log.info({ partitions: this.assignedPartitions }, 'joined the consumer group');
+      const partitions = e.payload.memberAssignment[options.topic] ?? [];
+      metrics.assignedPartitions.set(partitions.length);
+      log.info({ partitions }, 'joined the consumer group');
     });
     this.consumer.on(this.consumer.events.CRASH, () => {
       this.joined = false;
@@ -89,7 +57,7 @@ export class EventsConsumer {
   async start(): Promise<void> {
     await this.producer.connect();
     await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.o.topic, fromBeginning: this.o.fromBeginning });
+    await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: this.options.fromBeginning });
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -102,47 +70,37 @@ export class EventsConsumer {
           if (d.ok) valid.push(d.value);
           else dead.push({ key: m.key, value: m.value, reason: d.errors.join('; ').slice(0, 1000), offset: m.offset });
         }
-        if (dead.length > 0) {
-          await this.producer.send({
-            topic: this.o.dlqTopic,
-            acks: -1,
-            messages: dead.map((x) => ({
-              key: x.key,
-              value: x.value,
-              headers: {
-                'dlq-reason': x.reason,
-                'dlq-source': `${batch.topic}/${batch.partition}/${x.offset}`,
-              },
-            })),
-          });
-          this.log.warn(
-            { count: dead.length, first: dead[0]?.reason },
-            'invalid messages sent to the dead-letter topic',
-          );
-        }
-        const r = await this.pipeline.process(valid, () => void heartbeat().catch(() => {}));
+        if (dead.length > 0) await this.deadLetter(dead, `${batch.topic}/${batch.partition}`);
+        await this.pipeline.process(valid, () => void heartbeat().catch(() => {}));
         const last = batch.messages[batch.messages.length - 1];
         if (!last) return;
         resolveOffset(last.offset);
         await this.consumer.commitOffsets([
           { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
         ]);
-        this.stats.batches += 1;
-        this.stats.events += batch.messages.length;
-        this.stats.points += r.points;
-        this.stats.recommendations += r.recommendations.length;
-        this.stats.deadLettered += dead.length;
-        this.hooks.onBatch?.({
-          messages: batch.messages.length,
-          points: r.points,
-          recommendations: r.recommendations.length,
-          deadLettered: dead.length,
-          writeSeconds: r.writeSeconds,
-          inferenceSeconds: r.inferenceSeconds,
-        });
-        this.hooks.onLag?.(batch.partition, Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n));
+        this.metrics.lag.set(
+          { partition: String(batch.partition) },
+          Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n),
+        );
       },
     });
+  }
+
+  private async deadLetter(
+    dead: Array<{ key: Buffer | null; value: Buffer | null; reason: string; offset: string }>,
+    source: string,
+  ): Promise<void> {
+    await this.producer.send({
+      topic: this.options.dlqTopic,
+      acks: -1,
+      messages: dead.map((x) => ({
+        key: x.key,
+        value: x.value,
+        headers: { 'dlq-reason': x.reason, 'dlq-source': `${source}/${x.offset}` },
+      })),
+    });
+    this.metrics.deadLettered.inc(dead.length);
+    this.log.warn({ count: dead.length, first: dead[0]?.reason }, 'invalid messages sent to the dead-letter topic');
   }
 
   async stop(): Promise<void> {

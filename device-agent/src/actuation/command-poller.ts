@@ -1,6 +1,7 @@
-import { backoffDelay } from '@hvac-edge/shared';
+import { backoffDelay, WakeableSleep } from '@hvac-edge/shared';
 import type { Logger } from 'pino';
 import type { HttpTransport } from '../transport/http-transport.js';
+import type { CommandLedger } from './command-ledger.js';
 import type { CommandOutcome, IncomingCommand } from './controller.js';
 
 interface GatewayCommand extends IncomingCommand {
@@ -14,14 +15,16 @@ interface GatewayCommand extends IncomingCommand {
 export class CommandPoller {
   private running = false;
   private loop: Promise<void> | undefined;
-  private abort = new AbortController();
+  private readonly abort = new AbortController();
+  /** stop() cuts a backoff short, so a gateway outage never holds the agent's shutdown. */
+  private readonly backoff = new WakeableSleep();
   private attempt = 0;
 
   constructor(
     private readonly transport: HttpTransport,
     private readonly device: string,
     private readonly waitSeconds: number,
-    private readonly cursor: { get(): number; set(seq: number): void },
+    private readonly ledger: Pick<CommandLedger, 'cursor'>,
     private readonly apply: (c: IncomingCommand) => CommandOutcome,
     private readonly log: Logger,
     private readonly retry = { minMs: 1000, maxMs: 30_000 },
@@ -35,6 +38,7 @@ export class CommandPoller {
   async stop(): Promise<void> {
     this.running = false;
     this.abort.abort();
+    this.backoff.wake();
     await this.loop;
   }
 
@@ -43,7 +47,7 @@ export class CommandPoller {
       try {
         const res = await this.transport.request(
           'GET',
-          `/api/v3/device/name/${encodeURIComponent(this.device)}/commands?after=${this.cursor.get()}&waitSeconds=${this.waitSeconds}`,
+          `/api/v3/device/name/${encodeURIComponent(this.device)}/commands?after=${this.ledger.cursor}&waitSeconds=${this.waitSeconds}`,
           undefined,
           this.abort.signal,
           (this.waitSeconds + 10) * 1000,
@@ -54,7 +58,7 @@ export class CommandPoller {
         const body = res.json() as { commands: GatewayCommand[] };
         for (const c of body.commands) {
           const outcome = this.apply(c);
-          this.cursor.set(c.seq);
+          this.ledger.cursor = c.seq;
           if (outcome.applied) {
             this.log.info(
               { setpoint: outcome.setpoint, clamped: outcome.clamped, source: c.source, id: c.id },
@@ -69,7 +73,7 @@ export class CommandPoller {
         if (!this.running) return;
         this.attempt += 1;
         if (this.attempt === 1) this.log.warn({ err }, 'command poll failed; retrying');
-        await new Promise((r) => setTimeout(r, backoffDelay(this.attempt, this.retry.minMs, this.retry.maxMs)));
+        await this.backoff.sleep(backoffDelay(this.attempt, this.retry.minMs, this.retry.maxMs));
       }
     }
   }

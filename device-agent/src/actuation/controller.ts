@@ -1,4 +1,5 @@
 import type { Actuator } from './actuator.js';
+import type { CommandLedger } from './command-ledger.js';
 
 export interface ControllerOptions {
   hysteresisC: number;
@@ -30,19 +31,18 @@ export class CoolingController {
 
   constructor(
     private readonly actuator: Actuator,
-    private readonly o: ControllerOptions,
-    private readonly alreadyApplied: (id: string) => boolean,
-    private readonly markApplied: (id: string) => void,
+    private readonly options: ControllerOptions,
+    private readonly ledger: Pick<CommandLedger, 'wasApplied' | 'markApplied'>,
     private readonly now: () => number = Date.now,
   ) {}
 
   apply(c: IncomingCommand): CommandOutcome {
     if (!Number.isFinite(c.value)) return { applied: false, reason: 'invalid' };
-    if (this.alreadyApplied(c.id)) return { applied: false, reason: 'duplicate' };
+    if (this.ledger.wasApplied(c.id)) return { applied: false, reason: 'duplicate' };
     if (c.expiresAt <= this.now()) return { applied: false, reason: 'expired' };
-    const setpoint = Math.min(this.o.maxSetpointC, Math.max(this.o.minSetpointC, c.value));
+    const setpoint = Math.min(this.options.maxSetpointC, Math.max(this.options.minSetpointC, c.value));
     this.setpoint = setpoint;
-    this.markApplied(c.id);
+    this.ledger.markApplied(c.id);
     return { applied: true, setpoint, clamped: setpoint !== c.value };
   }
 
@@ -51,11 +51,11 @@ export class CoolingController {
     if (this.setpoint === undefined) return this.actuator.on;
     const now = this.now();
     const held = (now - this.lastSwitchAt) / 1000;
-    const half = this.o.hysteresisC / 2;
-    if (!this.actuator.on && tempC >= this.setpoint + half && held >= this.o.minOffSeconds) {
+    const half = this.options.hysteresisC / 2;
+    if (!this.actuator.on && tempC >= this.setpoint + half && held >= this.options.minOffSeconds) {
       this.actuator.set(true);
       this.lastSwitchAt = now;
-    } else if (this.actuator.on && tempC <= this.setpoint - half && held >= this.o.minOnSeconds) {
+    } else if (this.actuator.on && tempC <= this.setpoint - half && held >= this.options.minOnSeconds) {
       this.actuator.set(false);
       this.lastSwitchAt = now;
     }

@@ -1,6 +1,4 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 
 export interface OutboxItem {
   seq: number;
@@ -9,31 +7,18 @@ export interface OutboxItem {
 }
 
 /**
- * The agent's durable queue: a reading is written here (fsync) before any send and removed only after the
- * gateway acknowledged it. Past the disk budget the oldest readings go, counted.
+ * The agent's durable queue of readings: a reading is written here (fsync) before any send and removed only after
+ * the gateway acknowledged it. Past the disk budget the oldest readings go, counted.
  */
 export class Outbox {
-  private readonly db: Database.Database;
   private bytes: number;
   private count: number;
 
   constructor(
-    path: string,
+    private readonly db: Database.Database,
     private readonly maxBytes: number,
     private readonly onDrop: (n: number) => void = () => {},
   ) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.exec(
-      'CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, body TEXT NOT NULL, bytes INTEGER NOT NULL)',
-    );
-    // The agent's other durable state lives in the same file: the command cursor and applied command keys.
-    this.db.exec('CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID');
-    this.db.exec(
-      'CREATE TABLE IF NOT EXISTS applied_commands (id TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID',
-    );
     const s = this.db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS b FROM outbox').get() as {
       n: number;
       b: number;
@@ -84,29 +69,5 @@ export class Outbox {
       this.count -= 1;
       this.bytes -= row.bytes;
     }
-  }
-
-  getState(key: string): string | undefined {
-    return (this.db.prepare('SELECT value FROM state WHERE key = ?').get(key) as { value: string } | undefined)?.value;
-  }
-
-  setState(key: string, value: string): void {
-    this.db
-      .prepare('INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
-      .run(key, value);
-  }
-
-  wasApplied(id: string): boolean {
-    return this.db.prepare('SELECT 1 FROM applied_commands WHERE id = ?').get(id) !== undefined;
-  }
-
-  markApplied(id: string, at = Date.now()): void {
-    this.db.prepare('INSERT OR IGNORE INTO applied_commands (id, at) VALUES (?, ?)').run(id, at);
-    // Keys older than a week cannot come back (commands expire long before).
-    this.db.prepare('DELETE FROM applied_commands WHERE at < ?').run(at - 7 * 86_400_000);
-  }
-
-  close(): void {
-    this.db.close();
   }
 }

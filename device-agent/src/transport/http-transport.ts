@@ -47,18 +47,18 @@ export class HttpTransport {
     'https:': { plain: new HttpsAgent({ keepAlive: false }), poll: new HttpsAgent({ keepAlive: true, maxSockets: 1 }) },
   };
 
-  constructor(private readonly o: HttpTransportOptions) {}
+  constructor(private readonly options: HttpTransportOptions) {}
 
   request(
     method: string,
     path: string,
     body?: string,
     signal?: AbortSignal,
-    timeoutMs = this.o.timeoutMs,
+    timeoutMs = this.options.timeoutMs,
     headers: Record<string, string> = {},
     longPoll = false,
   ): Promise<HttpResponse> {
-    const url = new URL(path, this.o.baseUrl);
+    const url = new URL(path, this.options.baseUrl);
     const https = url.protocol === 'https:';
     const send = https ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
@@ -71,7 +71,7 @@ export class HttpTransport {
           agent: this.agents[https ? 'https:' : 'http:'][longPoll ? 'poll' : 'plain'],
           headers: {
             'content-type': 'application/json',
-            ...(this.o.token ? { authorization: `Bearer ${this.o.token}` } : {}),
+            ...(this.options.token ? { authorization: `Bearer ${this.options.token}` } : {}),
             ...(body === undefined ? {} : { 'content-length': Buffer.byteLength(body) }),
             ...headers,
           },

@@ -1,6 +1,8 @@
 import { decodeSetpointCommand } from '@hvac-edge/shared';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import type { Logger } from 'pino';
+import type { GatewayConfig } from '../config.js';
+import type { GatewayMetrics } from '../metrics.js';
 import type { CommandQueue } from './command-queue.js';
 
 export interface CommandRelayOptions {
@@ -13,53 +15,48 @@ export interface CommandRelayOptions {
 /**
  * Relays set-point commands from the commands topic into the durable command queue the agents poll. The offset is
  * committed after the command is queued (idempotent on its key, so a replay queues nothing twice). Invalid
- * messages are logged with the reason and skipped.
+ * messages are counted, logged with the reason and skipped.
  */
 export class KafkaCommandRelay {
+  readonly name = 'command-relay';
   private readonly consumer: Consumer;
-  relayed = 0;
-  invalid = 0;
 
   constructor(
-    private readonly o: CommandRelayOptions,
+    private readonly options: CommandRelayOptions,
     private readonly queue: CommandQueue,
+    private readonly metrics: Pick<GatewayMetrics, 'commands'>,
     private readonly log: Logger,
   ) {
     this.consumer = new Kafka({
-      clientId: o.clientId,
-      brokers: o.brokers,
+      clientId: options.clientId,
+      brokers: options.brokers,
       logLevel: logLevel.NOTHING,
       retry: { retries: 10, initialRetryTime: 300 },
       // Short fetch waits keep shutdown quick: disconnect waits for the fetch in flight.
-    }).consumer({ groupId: o.groupId, allowAutoTopicCreation: true, maxWaitTimeInMs: 1000 });
+    }).consumer({ groupId: options.groupId, allowAutoTopicCreation: true, maxWaitTimeInMs: 1000 });
   }
 
-  async start(): Promise<void> {
+  /** Connects in the background: a Kafka outage at start must not keep the gateway from serving. */
+  start(): void {
+    this.run().catch((err: unknown) => this.log.error({ err }, 'command relay failed to start'));
+  }
+
+  private async run(): Promise<void> {
     await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.o.topic, fromBeginning: false });
+    await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: false });
     await this.consumer.run({
       eachMessage: async ({ message }) => {
         const decoded = decodeSetpointCommand(message.value);
         if (!decoded.ok) {
-          this.invalid += 1;
+          this.metrics.commands.inc({ source: 'kafka', outcome: 'invalid' });
           this.log.warn({ errors: decoded.errors, offset: message.offset }, 'invalid set-point command skipped');
           return;
         }
-        const c = decoded.value;
-        if (c.expiresAt <= Date.now()) {
-          this.log.info({ device: c.device, idempotencyKey: c.idempotencyKey }, 'expired set-point command skipped');
-          return;
+        const outcome = this.queue.enqueueRecommendation(decoded.value, 'kafka');
+        if (outcome === 'expired') {
+          const { device, idempotencyKey } = decoded.value;
+          this.log.info({ device, idempotencyKey }, 'expired set-point command skipped');
         }
-        this.queue.enqueue({
-          id: c.idempotencyKey,
-          device: c.device,
-          command: 'setpoint',
-          value: c.setpoint,
-          source: `kafka:${c.model}`,
-          createdAt: c.issuedAt,
-          expiresAt: c.expiresAt,
-        });
-        this.relayed += 1;
       },
     });
   }
@@ -77,4 +74,26 @@ export class KafkaCommandRelay {
     clearTimeout(timer);
     if (result === 'timeout') this.log.warn({ timeoutMs }, 'command relay did not disconnect in time; leaving it');
   }
+}
+
+/** The command relay when Kafka is configured with a commands topic; undefined otherwise. */
+export function createCommandRelay(
+  config: Readonly<GatewayConfig>,
+  queue: CommandQueue,
+  metrics: Pick<GatewayMetrics, 'commands'>,
+  log: Logger,
+): KafkaCommandRelay | undefined {
+  const k = config.kafka;
+  if (k.brokers.length === 0 || !k.commandsTopic) return undefined;
+  return new KafkaCommandRelay(
+    {
+      brokers: k.brokers,
+      clientId: `${k.clientId}-commands`,
+      groupId: `${config.gatewayId}-commands`,
+      topic: k.commandsTopic,
+    },
+    queue,
+    metrics,
+    log.child({ module: 'command-relay' }),
+  );
 }

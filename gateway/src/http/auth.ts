@@ -1,24 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { HttpError, secretMatcher } from '@hvac-edge/shared';
 import type { FastifyInstance } from 'fastify';
-import { HttpError } from './errors.js';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
-/**
- * Constant-time membership test for secrets: digests make every comparison the same length, and every candidate
- * is compared, so timing says nothing about how close a guess was.
- */
-export function secretMatcher(secrets: readonly string[]): (given: string) => boolean {
-  const expected = secrets.map(digest);
-  return (given) => {
-    const d = digest(given);
-    let ok = false;
-    for (const e of expected) ok = timingSafeEqual(e, d) || ok;
-    return ok;
-  };
-}
 
 /**
  * Bearer-token check on write endpoints when tokens are configured.

@@ -1,18 +1,7 @@
-import { HvacError, UnavailableError, ValidationError } from '@hvac-edge/shared';
+import { HttpError, UnavailableError, ValidationError } from '@hvac-edge/shared';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DuplicateEventError } from '../store/event-store.js';
 import { envelope } from './envelope.js';
-
-/** An error that already knows its HTTP status. */
-export class HttpError extends HvacError {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-    code = `HTTP_${statusCode}`,
-  ) {
-    super(code, message, { retriable: statusCode >= 500 });
-  }
-}
 
 function statusOf(err: unknown): number {
   if (err instanceof HttpError) return err.statusCode;

@@ -5,42 +5,16 @@ import swagger from '@fastify/swagger';
 import { createAjv, formatAjvErrors, ValidationError } from '@hvac-edge/shared';
 import { decode as decodeCbor } from 'cbor-x';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
-import type { Logger } from 'pino';
-import type { GatewayConfig } from '../config.js';
-import type { IngestService } from '../ingest.js';
-import type { MetadataStore } from '../metadata/metadata-store.js';
-import type { GatewayMetrics } from '../metrics.js';
-import { monitoringRoutes } from '../monitoring/routes.js';
-import type { EventStore } from '../store/event-store.js';
+import { monitoringPlugin } from '../monitoring/plugin.js';
 import { installBearerAuth } from './auth.js';
 import { installErrorHandling } from './errors.js';
-import { type CommandDeps, commandRoutes } from './routes/command.js';
+import { commandRoutes } from './routes/command.js';
+import { VALIDATED_IN_HANDLER } from './routes/common.js';
 import { coreDataRoutes } from './routes/core-data.js';
 import { legacyV1Routes } from './routes/legacy-v1.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { systemRoutes } from './routes/system.js';
-
-export const SERVICE_NAME = 'hvac-edge-gateway';
-export const VERSION = '0.1.0';
-
-export interface GatewayDeps {
-  config: Readonly<GatewayConfig>;
-  store: EventStore;
-  metadata: MetadataStore;
-  ingest: IngestService;
-  metrics: GatewayMetrics;
-  log: Logger;
-  /** The resolved config with secrets masked, for /api/v3/config. */
-  maskedConfig: unknown;
-  /** The downlink: command queue and its limits. */
-  commands?: CommandDeps;
-  /** The monitoring API, when monitoring is enabled. */
-  monitoringApi?: Parameters<typeof monitoringRoutes>[1];
-  /** The embedded cloud sink's summary, when it runs in this process (GET /api/v3/sink/summary). */
-  sinkSummary?: () => unknown;
-  /** Extra readiness checks (e.g. MQTT connected); all must pass for /readyz. */
-  readiness?: Array<{ name: string; check: () => Promise<boolean> | boolean }>;
-}
+import { type ServerDeps, VERSION } from './types.js';
 
 /** CBOR bodies carry binaryValue as bytes; the shared validator expects base64 as in JSON. */
 function cborToJsonShape(value: unknown): unknown {
@@ -52,7 +26,8 @@ function cborToJsonShape(value: unknown): unknown {
   return value;
 }
 
-export async function buildServer(deps: GatewayDeps): Promise<FastifyInstance> {
+/** The gateway's HTTP API: EdgeX v3 core-data and core-metadata, v1 legacy, commands, operations, monitoring. */
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const { config } = deps;
   const tls = config.http.tls.certFile
     ? { https: { cert: readFileSync(config.http.tls.certFile), key: readFileSync(config.http.tls.keyFile) } }
@@ -72,10 +47,14 @@ export async function buildServer(deps: GatewayDeps): Promise<FastifyInstance> {
     ...tls,
   }) as unknown as FastifyInstance;
 
-  // Bodies are checked in handlers with the shared contract validators, so HTTP, v1 and MQTT give the same
-  // messages; route body schemas are there for the OpenAPI document. Params and query strings are coerced here.
-  const paramsAjv = createAjv({ coerceTypes: true, useDefaults: true });
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? () => true : paramsAjv.compile(schema)));
+  // Params and query strings are coerced; bodies are not. Bodies marked as checked in their handler (the EdgeX
+  // contract validators, shared by HTTP, v1 and MQTT) carry their schema for the OpenAPI document only.
+  const coercing = createAjv({ coerceTypes: true, useDefaults: true });
+  const strict = createAjv({ useDefaults: true });
+  app.setValidatorCompiler(({ schema, httpPart }) => {
+    if (httpPart !== 'body') return coercing.compile(schema);
+    return (schema as Record<string, unknown>)[VALIDATED_IN_HANDLER] ? () => true : strict.compile(schema);
+  });
   app.setSchemaErrorFormatter(
     (errors, dataVar) =>
       new ValidationError('REQUEST_INVALID', formatAjvErrors(errors as never, dataVar), 'invalid request'),
@@ -116,13 +95,11 @@ export async function buildServer(deps: GatewayDeps): Promise<FastifyInstance> {
   });
   await app.register(rateLimit, { global: false });
 
-  await app.register(async (scope) => coreDataRoutes(scope, deps));
-  await app.register(async (scope) => metadataRoutes(scope, deps));
-  await app.register(async (scope) => legacyV1Routes(scope, deps));
-  await app.register(async (scope) => systemRoutes(scope, deps));
-  const commands = deps.commands;
-  if (commands) await app.register(async (scope) => commandRoutes(scope, { ...deps, commands }));
-  const monitoringApi = deps.monitoringApi;
-  if (monitoringApi) await app.register(async (scope) => monitoringRoutes(scope, monitoringApi));
+  await app.register(coreDataRoutes, deps);
+  await app.register(metadataRoutes, deps);
+  await app.register(legacyV1Routes, deps);
+  await app.register(systemRoutes, deps);
+  await app.register(commandRoutes, deps);
+  if (deps.monitoring) await app.register(monitoringPlugin, deps.monitoring);
   return app;
 }

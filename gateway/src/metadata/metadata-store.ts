@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type Database from 'better-sqlite3';
+import type { LocalDatabase } from '../local/local-database.js';
 
 /** Kinds of registered metadata: EdgeX v3 core-metadata, and the v1 objects legacy clients post. */
 export type MetadataKind =
@@ -40,10 +40,10 @@ interface Row {
 
 const toItem = (r: Row): MetadataItem => ({ id: r.id, name: r.name, created: r.created, body: JSON.parse(r.body) });
 
-/** Metadata lives in the embedded store's database file (table `metadata`). */
+/** Metadata lives in the gateway's LocalDatabase (table `metadata`). */
 export class SqliteMetadataStore implements MetadataStore {
   constructor(
-    private readonly db: () => Database.Database,
+    private readonly local: LocalDatabase,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -51,7 +51,7 @@ export class SqliteMetadataStore implements MetadataStore {
     const id = typeof body.id === 'string' && body.id ? body.id : randomUUID();
     const created = this.now();
     const stored = { ...body, id, name, created };
-    const info = this.db()
+    const info = this.local.connection
       .prepare('INSERT INTO metadata (kind, name, id, body, created) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING')
       .run(kind, name, id, JSON.stringify(stored), created);
     if (info.changes === 1) return { item: { id, name, created, body: stored }, created: true };
@@ -59,14 +59,14 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async get(kind: MetadataKind, name: string) {
-    const row = this.db()
+    const row = this.local.connection
       .prepare('SELECT id, name, created, body FROM metadata WHERE kind = ? AND name = ?')
       .get(kind, name) as Row | undefined;
     return row && toItem(row);
   }
 
   async list(kind: MetadataKind, offset: number, limit: number) {
-    const db = this.db();
+    const db = this.local.connection;
     const totalCount = (db.prepare('SELECT COUNT(*) AS n FROM metadata WHERE kind = ?').get(kind) as { n: number }).n;
     const rows = db
       .prepare('SELECT id, name, created, body FROM metadata WHERE kind = ? ORDER BY created, name LIMIT ? OFFSET ?')
@@ -75,6 +75,8 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async delete(kind: MetadataKind, name: string) {
-    return this.db().prepare('DELETE FROM metadata WHERE kind = ? AND name = ?').run(kind, name).changes === 1;
+    return (
+      this.local.connection.prepare('DELETE FROM metadata WHERE kind = ? AND name = ?').run(kind, name).changes === 1
+    );
   }
 }

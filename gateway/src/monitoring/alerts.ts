@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { GatewayMetrics } from '../metrics.js';
 import type { AlertRule } from './config.js';
 import { aggregate } from './history.js';
 import type { MonitoringService } from './monitoring-service.js';
@@ -23,15 +24,12 @@ export interface AlertSink {
   publish(event: AlertEvent): Promise<void>;
 }
 
-export interface AlertHooks {
-  onEvent?: (e: AlertEvent) => void;
-}
-
 /**
  * Threshold rules over a hold window (the aggregate of the last `holdSeconds` must cross the level), evaluated on a
  * timer. A target fires at the highest level it meets, moves between levels, and resolves when it meets none.
  */
 export class AlertEngine {
+  readonly name = 'alerts';
   private readonly active = new Map<string, AlertEvent>();
   private readonly recent: AlertEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -40,9 +38,9 @@ export class AlertEngine {
     private readonly monitoring: MonitoringService,
     private readonly rules: readonly AlertRule[],
     private readonly sinks: AlertSink[],
-    private readonly log: Logger,
     private readonly evaluateMs: number,
-    private readonly hooks: AlertHooks = {},
+    private readonly metrics: Pick<GatewayMetrics, 'alertEvents'>,
+    private readonly log: Logger,
   ) {}
 
   start(): void {
@@ -116,7 +114,7 @@ export class AlertEngine {
     const fields = { alert: e };
     if (e.state === 'firing') this.log.warn(fields, `alert ${e.rule} firing (${e.level}) on ${e.target}`);
     else this.log.info(fields, `alert ${e.rule} resolved on ${e.target}`);
-    this.hooks.onEvent?.(e);
+    this.metrics.alertEvents.inc({ rule: e.rule, level: e.level, state: e.state });
     for (const s of this.sinks) {
       s.publish(e).catch((err: unknown) => this.log.warn({ err, rule: e.rule }, 'alert publish failed'));
     }

@@ -11,6 +11,7 @@ export const METRICS = {
   diskio_rb: { unit: 'bytes/s', description: 'bytes read from block devices per second' },
   diskio_wb: { unit: 'bytes/s', description: 'bytes written to block devices per second' },
   system_up_time: { unit: 's', description: 'seconds since boot' },
+  load1: { unit: 'count', description: '1-minute load average (runnable and uninterruptible tasks)' },
   cpu_temp: { unit: '°C', description: 'CPU/SoC temperature, where the host exposes one (a Raspberry Pi does)' },
   net_rx: { unit: 'bytes/s', description: 'bytes received per second, all interfaces but loopback' },
   net_tx: { unit: 'bytes/s', description: 'bytes sent per second, all interfaces but loopback' },
@@ -60,6 +61,7 @@ export function snapshotToValues(cur: Snapshot, prev: Snapshot | undefined): Par
   if (rx !== undefined) v.net_rx = rx;
   if (tx !== undefined) v.net_tx = tx;
   if (cur.uptimeSeconds !== undefined) v.system_up_time = cur.uptimeSeconds;
+  if (cur.load1 !== undefined) v.load1 = cur.load1;
   if (cur.cpuTempC !== undefined) v.cpu_temp = cur.cpuTempC;
   return v;
 }

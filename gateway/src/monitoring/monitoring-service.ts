@@ -1,5 +1,6 @@
 import { ProcHostCollector } from '@hvac-edge/shared';
 import type { Logger } from 'pino';
+import type { GatewayMetrics } from '../metrics.js';
 import { type MetricName, type Snapshot, snapshotToValues } from './catalog.js';
 import { scrapeNodeExporter } from './collectors/node-exporter.js';
 import type { MonitoringConfig } from './config.js';
@@ -20,17 +21,12 @@ export interface TargetState {
   series: Map<MetricName, SeriesHistory>;
 }
 
-export interface MonitoringHooks {
-  /** CPU seconds spent on one host collection (for the collection-cost metric). */
-  onCollect?: (cpuSeconds: number) => void;
-  onScrapeError?: (target: string, err: unknown) => void;
-}
-
 /**
  * Targets and their bounded histories: the gateway's host (from /proc), node_exporters (pulled), and anything that
  * pushes line protocol. Every source becomes a Snapshot, and every Snapshot the same metric values.
  */
 export class MonitoringService {
+  readonly name = 'monitoring';
   readonly targets = new Map<string, TargetState>();
   private readonly spec: HistorySpec;
   private timer: NodeJS.Timeout | undefined;
@@ -40,8 +36,8 @@ export class MonitoringService {
 
   constructor(
     readonly config: Readonly<MonitoringConfig>,
+    private readonly metrics: Pick<GatewayMetrics, 'monitoringCollectCpu' | 'monitoringScrapeErrors'>,
     private readonly log: Logger,
-    private readonly hooks: MonitoringHooks = {},
     readonly now: () => number = Date.now,
     hostName = 'localhost',
   ) {
@@ -134,7 +130,7 @@ export class MonitoringService {
     const cpu0 = process.cpuUsage();
     const snap = await this.hostCollector.collect(this.now());
     const cpu = process.cpuUsage(cpu0);
-    this.hooks.onCollect?.((cpu.user + cpu.system) / 1e6);
+    this.metrics.monitoringCollectCpu.observe((cpu.user + cpu.system) / 1e6);
     const t = this.targets.get(this.config.hostTarget) as TargetState;
     this.ingest(t.name, t.host, 'host', snap);
   }
@@ -152,7 +148,7 @@ export class MonitoringService {
       const message = (err as Error).message;
       if (t.lastError !== message) this.log.warn({ err, target: name, url }, 'node_exporter scrape failed');
       t.lastError = message;
-      this.hooks.onScrapeError?.(name, err);
+      this.metrics.monitoringScrapeErrors.inc({ target: name });
     }
   }
 

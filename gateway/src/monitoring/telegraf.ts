@@ -49,6 +49,7 @@ export function telegrafSnapshots(
       case 'system':
         if (num(f.uptime) !== undefined) s.uptimeSeconds = num(f.uptime);
         if (num(f.n_cpus) !== undefined) s.cpuCores = num(f.n_cpus);
+        if (num(f.load1) !== undefined) s.load1 = num(f.load1);
         break;
       case 'temp':
         // Telegraf's temp input; on a Pi the SoC sensor is cpu_thermal.

@@ -13,7 +13,7 @@ export class EmbeddedBroker {
   port = 0;
 
   constructor(
-    private readonly o: { host: string; port: number },
+    private readonly options: { host: string; port: number },
     private readonly log: Logger,
   ) {}
 
@@ -22,13 +22,13 @@ export class EmbeddedBroker {
     const server = createServer(broker.handle);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.o.port, this.o.host, () => resolve());
+      server.listen(this.options.port, this.options.host, () => resolve());
     });
     const a = server.address();
-    this.port = typeof a === 'object' && a ? a.port : this.o.port;
+    this.port = typeof a === 'object' && a ? a.port : this.options.port;
     this.broker = broker;
     this.server = server;
-    this.log.info({ host: this.o.host, port: this.port }, 'embedded MQTT broker (aedes) listening');
+    this.log.info({ host: this.options.host, port: this.port }, 'embedded MQTT broker (aedes) listening');
     return this.port;
   }
 

@@ -59,11 +59,11 @@ export class PipelinedSubscriber {
   private readonly broker: { secure: boolean; host: string; port: number };
 
   constructor(
-    private readonly o: PipelinedSubscriberOptions,
+    private readonly options: PipelinedSubscriberOptions,
     private readonly onMessage: MessageHandler,
     private readonly log: Logger,
   ) {
-    this.broker = parseBrokerUrl(o.url);
+    this.broker = parseBrokerUrl(options.url);
   }
 
   /** Connected, and the broker granted the subscription. */
@@ -113,17 +113,21 @@ export class PipelinedSubscriber {
         cmd: 'connect',
         protocolId: 'MQTT',
         protocolVersion: 4,
-        clientId: this.o.clientId,
+        clientId: this.options.clientId,
         clean: false,
-        keepalive: this.o.keepaliveSeconds,
-        ...(this.o.username ? { username: this.o.username, password: Buffer.from(this.o.password) } : {}),
+        keepalive: this.options.keepaliveSeconds,
+        ...(this.options.username
+          ? { username: this.options.username, password: Buffer.from(this.options.password) }
+          : {}),
       });
     });
     this.connackTimer = setTimeout(() => {
-      this.log.warn({ url: this.o.url }, 'no CONNACK from the MQTT broker in time; reconnecting');
+      this.log.warn({ url: this.options.url }, 'no CONNACK from the MQTT broker in time; reconnecting');
       socket.destroy();
     }, CONNACK_TIMEOUT_MS);
-    socket.on('error', (err) => this.log.warn({ err, clientId: this.o.clientId }, 'MQTT ingest connection error'));
+    socket.on('error', (err) =>
+      this.log.warn({ err, clientId: this.options.clientId }, 'MQTT ingest connection error'),
+    );
     socket.once('close', () => {
       clearTimeout(this.connackTimer);
       clearInterval(this.keepaliveTimer);
@@ -133,7 +137,7 @@ export class PipelinedSubscriber {
       this.deliveries = [];
       this.waiting = 0;
       if (this.stopped) return;
-      const delay = backoffDelay(++this.attempt, this.o.reconnectMinDelayMs, this.o.reconnectMaxDelayMs);
+      const delay = backoffDelay(++this.attempt, this.options.reconnectMinDelayMs, this.options.reconnectMaxDelayMs);
       this.reconnectTimer = setTimeout(() => this.connect(), delay);
     });
   }
@@ -143,7 +147,7 @@ export class PipelinedSubscriber {
       case 'connack':
         clearTimeout(this.connackTimer);
         if (p.returnCode !== 0) {
-          this.log.error({ returnCode: p.returnCode, url: this.o.url }, connackReason(p.returnCode ?? -1));
+          this.log.error({ returnCode: p.returnCode, url: this.options.url }, connackReason(p.returnCode ?? -1));
           socket.destroy();
           return;
         }
@@ -153,12 +157,12 @@ export class PipelinedSubscriber {
         this.send(socket, {
           cmd: 'subscribe',
           messageId: this.takeMessageId(),
-          subscriptions: [{ topic: this.o.filter, qos: 1 }],
+          subscriptions: [{ topic: this.options.filter, qos: 1 }],
         });
         return;
       case 'suback':
         if (p.granted.some((g) => typeof g !== 'number' || g > 2)) {
-          this.log.error({ filter: this.o.filter, granted: p.granted }, 'MQTT broker refused the subscription');
+          this.log.error({ filter: this.options.filter, granted: p.granted }, 'MQTT broker refused the subscription');
           socket.destroy();
           return;
         }
@@ -185,12 +189,12 @@ export class PipelinedSubscriber {
     const d: Delivery = { messageId, done: false };
     const deliveries = this.deliveries;
     deliveries.push(d);
-    if (++this.waiting >= this.o.maxInFlight) socket.pause();
+    if (++this.waiting >= this.options.maxInFlight) socket.pause();
     this.onMessage(topic, payload).then(
       () => {
         if (this.deliveries !== deliveries) return; // that connection is gone
         d.done = true;
-        if (--this.waiting < this.o.maxInFlight && socket.isPaused()) socket.resume();
+        if (--this.waiting < this.options.maxInFlight && socket.isPaused()) socket.resume();
         if (!this.ackScheduled) {
           this.ackScheduled = true;
           // After every handler that a store commit resolved has run, not after the first of them.
@@ -219,7 +223,7 @@ export class PipelinedSubscriber {
   }
 
   private startKeepalive(socket: Socket): void {
-    const ms = this.o.keepaliveSeconds * 1000;
+    const ms = this.options.keepaliveSeconds * 1000;
     if (ms === 0) return;
     this.lastReceived = Date.now();
     this.keepaliveTimer = setInterval(() => {
@@ -227,7 +231,7 @@ export class PipelinedSubscriber {
       // While reading is paused (the store is behind) the broker's PINGRESPs wait unread: not a silent broker.
       if (socket.isPaused()) this.lastReceived = now;
       else if (now - this.lastReceived > ms * 1.5) {
-        this.log.warn({ url: this.o.url }, 'MQTT broker silent past the keepalive; reconnecting');
+        this.log.warn({ url: this.options.url }, 'MQTT broker silent past the keepalive; reconnecting');
         socket.destroy();
         return;
       }

@@ -1,14 +1,9 @@
-import {
-  backoffDelay,
-  ENRICHED_EVENT_SCHEMA_VERSION,
-  encodeEnrichedEventJson,
-  originMs,
-  WakeableSleep,
-} from '@hvac-edge/shared';
+import { backoffDelay, ENRICHED_EVENT_SCHEMA_VERSION, originMs, WakeableSleep } from '@hvac-edge/shared';
 import type { Logger } from 'pino';
+import type { GatewayMetrics } from '../metrics.js';
 import type { EventStore, StoredEvent } from '../store/event-store.js';
 import type { WeatherService } from '../weather/weather-service.js';
-import type { EventPublisher, OutboundMessage } from './event-publisher.js';
+import type { EventPublisher, OutboundEvent } from './event-publisher.js';
 
 export interface ForwarderOptions {
   gatewayId: string;
@@ -19,11 +14,12 @@ export interface ForwarderOptions {
   retryMaxDelayMs: number;
 }
 
-export interface ForwarderHooks {
-  onPublished?: (count: number, seconds: number) => void;
-  onRetry?: (err: unknown) => void;
-  onWeather?: (state: 'fresh' | 'stale' | 'none', count: number) => void;
-}
+export type ForwarderMetrics = Pick<
+  GatewayMetrics,
+  'forwardPublished' | 'forwardLatency' | 'forwardRetries' | 'forwardLastError' | 'enriched'
+>;
+
+type WeatherState = 'fresh' | 'stale' | 'none';
 
 /**
  * Store-and-forward: reads pending events in arrival order, enriches them, publishes them and only then marks them
@@ -31,21 +27,22 @@ export interface ForwarderHooks {
  * drains on recovery. One batch in flight keeps per-device order.
  */
 export class Forwarder {
+  readonly name = 'forwarder';
   private running = false;
   private loop: Promise<void> | undefined;
   private readonly idle = new WakeableSleep();
   /** Only stop() cuts a backoff short: new events must not turn an outage into a retry storm. */
   private readonly backoff = new WakeableSleep();
   private attempt = 0;
-  lastError: string | undefined;
+  private lastError: string | undefined;
 
   constructor(
     private readonly store: EventStore,
     private readonly publisher: EventPublisher,
     private readonly weather: WeatherService | undefined,
     private readonly options: ForwarderOptions,
+    private readonly metrics: ForwarderMetrics,
     private readonly log: Logger,
-    private readonly hooks: ForwarderHooks = {},
   ) {}
 
   start(): void {
@@ -67,48 +64,38 @@ export class Forwarder {
     await this.publisher.disconnect().catch((err: unknown) => this.log.warn({ err }, 'publisher disconnect failed'));
   }
 
-  toMessage(s: StoredEvent): { message: OutboundMessage; weather: 'fresh' | 'stale' | 'none' } {
-    const at = originMs(s.event.origin);
-    const weather = this.weather?.enrich(at) ?? null;
-    const message = {
-      key: s.event.deviceName,
-      value: encodeEnrichedEventJson(
-        {
-          schemaVersion: ENRICHED_EVENT_SCHEMA_VERSION,
-          gatewayId: this.options.gatewayId,
-          receivedAt: s.receivedAt,
-          sequence: s.deviceSeq,
-          weather,
-        },
-        s.eventJson ?? JSON.stringify(s.event),
-      ),
-      headers: {
-        'event-id': s.event.id,
-        'schema-version': String(ENRICHED_EVENT_SCHEMA_VERSION),
-        'device-seq': String(s.deviceSeq),
-        'gateway-id': this.options.gatewayId,
+  private enrich(s: StoredEvent): { outbound: OutboundEvent; weather: WeatherState } {
+    const weather = this.weather?.enrich(originMs(s.event.origin)) ?? null;
+    const outbound: OutboundEvent = {
+      envelope: {
+        schemaVersion: ENRICHED_EVENT_SCHEMA_VERSION,
+        gatewayId: this.options.gatewayId,
+        receivedAt: s.receivedAt,
+        sequence: s.deviceSeq,
+        weather,
       },
-      timestamp: at,
+      event: s.event,
+      ...(s.eventJson === undefined ? {} : { eventJson: s.eventJson }),
     };
-    return { message, weather: !weather ? 'none' : weather.stale ? 'stale' : 'fresh' };
+    return { outbound, weather: !weather ? 'none' : weather.stale ? 'stale' : 'fresh' };
   }
 
   private async prepare(afterSeq: number) {
     const batch = await this.store.pending(this.options.batchSize, afterSeq);
-    const counts = { fresh: 0, stale: 0, none: 0 };
-    const messages = batch.map((s) => {
-      const { message, weather } = this.toMessage(s);
+    const counts: Record<WeatherState, number> = { fresh: 0, stale: 0, none: 0 };
+    const events = batch.map((s) => {
+      const { outbound, weather } = this.enrich(s);
       counts[weather] += 1;
-      return message;
+      return outbound;
     });
-    return { batch, messages, counts };
+    return { batch, events, counts };
   }
 
   /**
    * Publishes pending events batch after batch until none is left; returns how many it forwarded. The next batch
-   * is read and encoded while the current one is on the wire (one publish in flight, so order holds).
+   * is read and enriched while the current one is on the wire (one publish in flight, so order holds).
    */
-  async forwardOnce(): Promise<number> {
+  async drainBacklog(): Promise<number> {
     let total = 0;
     let current = await this.prepare(0);
     // Marking runs on the store's writer thread while the next batch is on the wire; it is awaited before the
@@ -116,14 +103,15 @@ export class Forwarder {
     let marking: Promise<void> = Promise.resolve();
     while (current.batch.length > 0 && this.running !== false) {
       const t0 = performance.now();
-      const sending = this.publisher.publish(current.messages);
+      const sending = this.publisher.publish(current.events);
       const full = current.batch.length === this.options.batchSize;
       const lastSeq = current.batch[current.batch.length - 1]?.seq ?? 0;
       const next = full ? this.prepare(lastSeq) : undefined;
       next?.catch(() => {}); // a failed read surfaces when awaited below
       await sending;
-      this.hooks.onPublished?.(current.batch.length, (performance.now() - t0) / 1000);
-      for (const [state, n] of Object.entries(current.counts)) if (n) this.hooks.onWeather?.(state as 'fresh', n);
+      this.metrics.forwardPublished.inc(current.batch.length);
+      this.metrics.forwardLatency.observe((performance.now() - t0) / 1000);
+      for (const [weather, n] of Object.entries(current.counts)) if (n) this.metrics.enriched.inc({ weather }, n);
       await marking;
       marking = this.store.markForwarded(current.batch.map((s) => s.seq));
       total += current.batch.length;
@@ -137,7 +125,7 @@ export class Forwarder {
   private async run(): Promise<void> {
     while (this.running) {
       try {
-        const n = await this.forwardOnce();
+        const n = await this.drainBacklog();
         if (this.attempt > 0) this.log.info({ afterAttempts: this.attempt }, 'forwarding recovered');
         this.attempt = 0;
         this.lastError = undefined;
@@ -148,7 +136,8 @@ export class Forwarder {
         const message = (err as Error).message;
         if (message !== this.lastError) this.log.warn({ err, attempt: this.attempt }, `forwarding failed: ${message}`);
         this.lastError = message;
-        this.hooks.onRetry?.(err);
+        this.metrics.forwardRetries.inc();
+        this.metrics.forwardLastError.set(Date.now() / 1000);
         await this.backoff.sleep(
           backoffDelay(this.attempt, this.options.retryMinDelayMs, this.options.retryMaxDelayMs),
         );

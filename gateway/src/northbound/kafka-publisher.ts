@@ -1,6 +1,7 @@
+import { ENRICHED_EVENT_SCHEMA_VERSION, encodeEnrichedEventJson, originMs } from '@hvac-edge/shared';
 import { CompressionTypes, Kafka, logLevel, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { EventPublisher, OutboundMessage } from './event-publisher.js';
+import type { EventPublisher, OutboundEvent } from './event-publisher.js';
 
 export interface KafkaPublisherOptions {
   brokers: string[];
@@ -20,6 +21,24 @@ const KAFKAJS_LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 };
 
 /**
+ * An event as a Kafka message: key = device (per-device order), value = the enriched-event JSON built around the
+ * stored event text, headers naming the event, timestamp = the event's origin in ms.
+ */
+export function toKafkaMessage(e: OutboundEvent) {
+  return {
+    key: e.event.deviceName,
+    value: encodeEnrichedEventJson(e.envelope, e.eventJson ?? JSON.stringify(e.event)),
+    headers: {
+      'event-id': e.event.id,
+      'schema-version': String(ENRICHED_EVENT_SCHEMA_VERSION),
+      'device-seq': String(e.envelope.sequence),
+      'gateway-id': e.envelope.gatewayId,
+    },
+    timestamp: String(originMs(e.event.origin)),
+  };
+}
+
+/**
  * kafkajs producer: idempotent (broker de-duplicates retried batches), acks=-1, one request in flight so that
  * per-partition order holds across retries. kafkajs's own retries are short; the forwarder's backoff covers
  * outages.
@@ -29,14 +48,14 @@ export class KafkaEventPublisher implements EventPublisher {
   private connected = false;
 
   constructor(
-    private readonly o: KafkaPublisherOptions,
+    private readonly options: KafkaPublisherOptions,
     log: Logger,
   ) {
     const kafka = new Kafka({
-      clientId: o.clientId,
-      brokers: o.brokers,
-      requestTimeout: o.requestTimeoutMs ?? 10_000,
-      connectionTimeout: o.connectionTimeoutMs ?? 3_000,
+      clientId: options.clientId,
+      brokers: options.brokers,
+      requestTimeout: options.requestTimeoutMs ?? 10_000,
+      connectionTimeout: options.connectionTimeoutMs ?? 3_000,
       retry: { initialRetryTime: 100, retries: 3 },
       logLevel: logLevel.WARN,
       logCreator:
@@ -54,18 +73,13 @@ export class KafkaEventPublisher implements EventPublisher {
     this.connected = true;
   }
 
-  async publish(messages: OutboundMessage[]): Promise<void> {
+  async publish(events: OutboundEvent[]): Promise<void> {
     if (!this.connected) await this.connect();
     await this.producer.send({
-      topic: this.o.topic,
+      topic: this.options.topic,
       acks: -1,
-      compression: this.o.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
-      messages: messages.map((m) => ({
-        key: m.key,
-        value: m.value,
-        headers: m.headers,
-        timestamp: String(m.timestamp),
-      })),
+      compression: this.options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+      messages: events.map(toKafkaMessage),
     });
   }
 

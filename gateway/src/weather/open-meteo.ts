@@ -25,12 +25,12 @@ export interface OpenMeteoOptions {
 /** Open-Meteo current conditions (no API key). */
 export class OpenMeteoProvider implements WeatherProvider {
   readonly name = 'open-meteo';
-  constructor(private readonly o: OpenMeteoOptions) {}
+  constructor(private readonly options: OpenMeteoOptions) {}
 
   async current(signal?: AbortSignal): Promise<Observation> {
-    const base = this.o.baseUrl ?? 'https://api.open-meteo.com';
-    const url = `${base}/v1/forecast?latitude=${this.o.lat}&longitude=${this.o.lon}&current=temperature_2m,relative_humidity_2m,weather_code&timeformat=unixtime`;
-    const body = (await fetchJson(url, this.o.timeoutMs ?? 10_000, signal)) as {
+    const base = this.options.baseUrl ?? 'https://api.open-meteo.com';
+    const url = `${base}/v1/forecast?latitude=${this.options.lat}&longitude=${this.options.lon}&current=temperature_2m,relative_humidity_2m,weather_code&timeformat=unixtime`;
+    const body = (await fetchJson(url, this.options.timeoutMs ?? 10_000, signal)) as {
       current?: { time?: unknown; temperature_2m?: unknown; relative_humidity_2m?: unknown; weather_code?: unknown };
     };
     const c = body?.current;

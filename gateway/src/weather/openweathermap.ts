@@ -12,12 +12,12 @@ export interface OwmOptions {
 /** OpenWeatherMap current weather (data/2.5/weather, metric units). */
 export class OpenWeatherMapProvider implements WeatherProvider {
   readonly name = 'openweathermap';
-  constructor(private readonly o: OwmOptions) {}
+  constructor(private readonly options: OwmOptions) {}
 
   async current(signal?: AbortSignal): Promise<Observation> {
-    const base = this.o.baseUrl ?? 'https://api.openweathermap.org';
-    const url = `${base}/data/2.5/weather?lat=${this.o.lat}&lon=${this.o.lon}&units=metric&appid=${encodeURIComponent(this.o.apiKey)}`;
-    const body = (await fetchJson(url, this.o.timeoutMs ?? 10_000, signal)) as {
+    const base = this.options.baseUrl ?? 'https://api.openweathermap.org';
+    const url = `${base}/data/2.5/weather?lat=${this.options.lat}&lon=${this.options.lon}&units=metric&appid=${encodeURIComponent(this.options.apiKey)}`;
+    const body = (await fetchJson(url, this.options.timeoutMs ?? 10_000, signal)) as {
       dt?: unknown;
       main?: { temp?: unknown; humidity?: unknown };
       weather?: Array<{ id?: unknown; main?: unknown }>;

@@ -1,6 +1,7 @@
 import { retry, type WeatherObservation } from '@hvac-edge/shared';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
+import type { GatewayMetrics } from '../metrics.js';
 import { type Observation, WeatherError, type WeatherProvider } from './weather-provider.js';
 
 export interface WeatherServiceOptions {
@@ -15,17 +16,13 @@ export interface WeatherServiceOptions {
   keep?: number;
 }
 
-export interface WeatherHooks {
-  onPoll?: (outcome: 'ok' | WeatherError['reason'] | 'error') => void;
-  onRetry?: () => void;
-}
-
 /**
  * Polls a WeatherProvider on a schedule and keeps recent observations. Enrichment picks the observation nearest
  * an event's origin. Provider trouble is logged (once per change of reason), counted, retried with backoff; it never
  * blocks ingest or forwarding: events then carry stale weather or none.
  */
 export class WeatherService {
+  readonly name = 'weather';
   private readonly observations: Observation[] = [];
   private task: ScheduledTask | undefined;
   private readonly abort = new AbortController();
@@ -35,8 +32,8 @@ export class WeatherService {
   constructor(
     readonly provider: WeatherProvider,
     private readonly options: WeatherServiceOptions,
+    private readonly metrics: Pick<GatewayMetrics, 'weatherPolls' | 'weatherRetries'>,
     private readonly log: Logger,
-    private readonly hooks: WeatherHooks = {},
   ) {}
 
   start(): void {
@@ -73,18 +70,18 @@ export class WeatherService {
         maxDelayMs: this.options.retryMinDelayMs * 16,
         signal: this.abort.signal,
         onRetry: (err, attempt) => {
-          this.hooks.onRetry?.();
+          this.metrics.weatherRetries.inc();
           this.log.debug({ err, attempt, provider: this.provider.name }, 'weather poll failed; retrying');
         },
       });
       this.add(obs);
-      this.hooks.onPoll?.('ok');
+      this.metrics.weatherPolls.inc({ provider: this.provider.name, outcome: 'ok' });
       if (this.lastReason) this.log.info({ provider: this.provider.name }, 'weather provider recovered');
       this.lastReason = undefined;
     } catch (err) {
       if (this.abort.signal.aborted) return;
       const reason = err instanceof WeatherError ? err.reason : 'error';
-      this.hooks.onPoll?.(reason);
+      this.metrics.weatherPolls.inc({ provider: this.provider.name, outcome: reason });
       if (reason !== this.lastReason) {
         this.log.warn({ err, provider: this.provider.name, reason }, `weather poll failed: ${(err as Error).message}`);
       }

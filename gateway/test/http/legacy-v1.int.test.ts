@@ -18,7 +18,7 @@ describe('EdgeX v1 client flow of the source report', () => {
     gw = await startTestGateway({ 'http.legacyPorts': [0, 0] });
     await gw.start();
     const port = (i: number) => {
-      const addr = gw.legacyServers[i]?.server.address();
+      const addr = gw.http.legacy[i]?.server.address();
       return typeof addr === 'object' && addr ? addr.port : 0;
     };
     coreData = `http://127.0.0.1:${port(0)}`;

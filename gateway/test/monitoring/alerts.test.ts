@@ -1,7 +1,9 @@
 import { loadConfig } from '@hvac-edge/shared';
+import { metricValue } from '@hvac-edge/test/support';
 import { Type } from '@sinclair/typebox';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { GatewayMetrics } from '../../src/metrics.js';
 import { AlertEngine, type AlertEvent } from '../../src/monitoring/alerts.js';
 import { MonitoringConfigSchema } from '../../src/monitoring/config.js';
 import { MonitoringService } from '../../src/monitoring/monitoring-service.js';
@@ -10,7 +12,7 @@ describe('alerts', () => {
   beforeEach(() => vi.useFakeTimers({ now: Date.UTC(2026, 10, 22) }));
   afterEach(() => vi.useRealTimers());
 
-  it('fires after the hold window, escalates, and resolves; events go to sinks and hooks', async () => {
+  it('fires after the hold window, escalates, and resolves; events go to sinks and /metrics', async () => {
     const { monitoring: config } = loadConfig<{ monitoring: any }>(
       Type.Object({ monitoring: MonitoringConfigSchema }),
       {
@@ -18,9 +20,9 @@ describe('alerts', () => {
         env: {},
       },
     );
-    const m = new MonitoringService(config, pino({ level: 'silent' }), {}, Date.now);
+    const metrics = new GatewayMetrics({ defaultMetrics: false });
+    const m = new MonitoringService(config, metrics, pino({ level: 'silent' }), Date.now);
     const published: AlertEvent[] = [];
-    const hooked: AlertEvent[] = [];
     const engine = new AlertEngine(
       m,
       [
@@ -35,9 +37,9 @@ describe('alerts', () => {
         },
       ],
       [{ publish: async (e) => void published.push(e) }],
-      pino({ level: 'silent' }),
       10_000,
-      { onEvent: (e) => hooked.push(e) },
+      metrics,
+      pino({ level: 'silent' }),
     );
     engine.start();
     const feed = (value: number) => m.ingest('vm1', 'vm1', 'push', { at: Date.now(), cpuUsagePct: value });
@@ -70,7 +72,10 @@ describe('alerts', () => {
       'resolved:warning',
     ]);
     expect(engine.activeAlerts()).toEqual([]);
-    expect(hooked).toEqual(published);
+    const counted = (state: string, level: string) =>
+      metricValue(metrics.registry, 'hvac_monitoring_alert_events_total', { rule: 'cpu-hot', state, level });
+    expect([await counted('firing', 'warning'), await counted('firing', 'critical')]).toEqual([2, 1]);
+    expect([await counted('resolved', 'warning'), await counted('resolved', 'critical')]).toEqual([1, 0]);
     expect(published[1]).toMatchObject({ rule: 'cpu-hot', target: 'vm1', metric: 'cpu_usage', threshold: 95 });
     engine.stop();
   });

@@ -11,8 +11,7 @@ import {
 } from '@hvac-edge/test/support';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store.js';
-import { spawnGateway } from '../helpers.js';
+import { openSqliteStore, spawnGateway } from '../helpers.js';
 import { consumeEvents } from './helpers.js';
 
 const BACKLOG = 6000;
@@ -34,8 +33,7 @@ describe('northbound crash: SIGKILL mid-drain', () => {
     const dbPath = `${dir}/gateway.db`;
     const topic = uniqueTopic('events');
     // The backlog: accepted while Kafka was unreachable.
-    const store = new SqliteEventStore({ path: dbPath });
-    await store.open();
+    const store = await openSqliteStore(dbPath);
     const accepted: string[] = [];
     for (let i = 0; i < BACKLOG; i += 500) {
       const evs = Array.from({ length: 500 }, (_, j) => makeEvent({ deviceName: `dev-${(i + j) % 5}` }));

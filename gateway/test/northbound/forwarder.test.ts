@@ -1,6 +1,7 @@
 import { makeEvent } from '@hvac-edge/test/support';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { GatewayMetrics } from '../../src/metrics.js';
 import type { EventPublisher } from '../../src/northbound/event-publisher.js';
 import { Forwarder } from '../../src/northbound/forwarder.js';
 import type { EventStore, StoredEvent } from '../../src/store/event-store.js';
@@ -26,6 +27,7 @@ describe('Forwarder backoff', () => {
       publisher,
       undefined,
       { gatewayId: 'g', batchSize: 10, idleMs: 100, retryMinDelayMs: 1000, retryMaxDelayMs: 8000 },
+      new GatewayMetrics({ defaultMetrics: false }),
       pino({ level: 'silent' }),
     );
     f.start();

@@ -2,8 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { freePort, makeAddEventRequest, makeTempDir, waitFor } from '@hvac-edge/test/support';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store.js';
-import { spawnGateway } from '../helpers.js';
+import { openSqliteStore, spawnGateway } from '../helpers.js';
 
 // An acknowledgement means durable: a gateway killed with SIGKILL right after its 201s still has every acked event.
 describe('durability: SIGKILL right after 201', () => {
@@ -51,8 +50,7 @@ describe('durability: SIGKILL right after 201', () => {
     await exited;
     expect(acked.length).toBeGreaterThanOrEqual(KILL_AFTER);
 
-    const store = new SqliteEventStore({ path: dbPath });
-    await store.open();
+    const store = await openSqliteStore(dbPath);
     try {
       const missing: string[] = [];
       for (const id of acked) if (!(await store.getById(id))) missing.push(id);

@@ -1,16 +1,12 @@
 import { rm } from 'node:fs/promises';
 import { makeTempDir } from '@hvac-edge/test/support';
-import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store.js';
+import { openSqliteStore } from '../helpers.js';
 import { eventStoreContract } from './event-store.contract.js';
 
 eventStoreContract('sqlite (embedded)', () => {
   let now = 0;
   let dir: string | undefined;
-  const open = async (path: string) => {
-    const s = new SqliteEventStore({ path, now: () => now });
-    await s.open();
-    return s;
-  };
+  const open = (path: string) => openSqliteStore(path, () => now);
   let path = '';
   return {
     async create() {

@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
+import { metricValue } from '@hvac-edge/test/support';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GatewayMetrics } from '../../src/metrics.js';
 import { OpenMeteoProvider, weatherStatusFromWmo } from '../../src/weather/open-meteo.js';
 import { OpenWeatherMapProvider } from '../../src/weather/openweathermap.js';
 import { WeatherError } from '../../src/weather/weather-provider.js';
@@ -64,16 +66,18 @@ describe('weather providers against a local HTTP server', () => {
 
   const owm = () =>
     new OpenWeatherMapProvider({ apiKey: 'k-123', lat: 35.1595, lon: 126.8526, baseUrl: base, timeoutMs: 500 });
-  /** A WeatherService on the recorded OWM server, with its poll outcomes and retries recorded. */
+  /** A WeatherService on the recorded OWM server; its poll outcomes and retries as /metrics counts them. */
   const service = () => {
-    const polls: string[] = [];
-    const retries = { count: 0 };
+    const metrics = new GatewayMetrics({ defaultMetrics: false });
     const svc = new WeatherService(
       owm(),
       { schedule: '*/10 * * * *', maxAgeSeconds: 1800, retries: 3, retryMinDelayMs: 5 },
+      metrics,
       pino({ level: 'silent' }),
-      { onPoll: (o) => polls.push(o), onRetry: () => void retries.count++ },
     );
+    const polls = (outcome?: string) =>
+      metricValue(metrics.registry, 'hvac_gateway_weather_polls_total', outcome ? { outcome } : {});
+    const retries = () => metricValue(metrics.registry, 'hvac_gateway_weather_retries_total');
     return { svc, polls, retries };
   };
   const reply = (status: number, body: unknown) =>
@@ -139,8 +143,8 @@ describe('weather providers against a local HTTP server', () => {
     reply(429, {});
     reply(200, OWM_OK);
     await svc.pollOnce();
-    expect(retries.count).toBe(2);
-    expect(polls).toEqual(['ok']);
+    expect(await retries()).toBe(2);
+    expect([await polls(), await polls('ok')]).toEqual([1, 1]);
     const t = OWM_OK.dt * 1000;
     svc.add({ provider: 'x', observedAt: t + 3_600_000, temperatureC: 28, humidityPct: 80, weatherStatus: 3 });
     expect(svc.enrich(t + 10 * 60_000)).toMatchObject({
@@ -157,8 +161,8 @@ describe('weather providers against a local HTTP server', () => {
     const { svc, polls, retries } = service();
     reply(401, OWM_401);
     await svc.pollOnce();
-    expect(polls).toEqual(['auth']);
-    expect(retries.count).toBe(0);
+    expect([await polls(), await polls('auth')]).toEqual([1, 1]);
+    expect(await retries()).toBe(0);
     expect(svc.latest).toBeUndefined();
   });
 });

@@ -63,12 +63,3 @@ export interface BaseResponse {
 export interface BaseWithIdResponse extends BaseResponse {
   id: string;
 }
-
-/**
- * An EdgeX origin (Unix ns, carried as a JS number) in Unix ms. Near 2^60 a double holds a millisecond-aligned origin
- * only to 256 ns (…785999872), and `Math.floor(origin / 1e6)` then lands a millisecond early for about one value in
- * eight; rounding to whole microseconds first recovers the millisecond the device meant.
- */
-export function originMs(originNs: number): number {
-  return Math.floor(Math.round(originNs / 1000) / 1000);
-}

@@ -80,19 +80,19 @@ function inferValueType(value: unknown): ValueType {
   return 'String';
 }
 
-function convertReading(r: V1Reading, event: V1Event, originNs: number, o: V1ConvertOptions): Reading {
-  const nowNs = o.nowNs ?? (() => Date.now() * 1_000_000);
+function convertReading(r: V1Reading, event: V1Event, originNs: number, options: V1ConvertOptions): Reading {
+  const nowNs = options.nowNs ?? (() => Date.now() * 1_000_000);
   const base = {
-    id: o.newId?.() ?? randomUUID(),
+    id: options.newId?.() ?? randomUUID(),
     origin: r.origin ? originToNs(r.origin, nowNs) : originNs,
     deviceName: r.device || event.device,
     resourceName: r.name,
-    profileName: o.profileName,
+    profileName: options.profileName,
   };
   if (r.binaryValue !== undefined) {
     return { ...base, valueType: 'Binary', binaryValue: r.binaryValue, mediaType: r.mediaType ?? '' };
   }
-  const valueType = valueTypeFromV1Descriptor(r.valueType) ?? o.valueTypeOf?.(r.name) ?? inferValueType(r.value);
+  const valueType = valueTypeFromV1Descriptor(r.valueType) ?? options.valueTypeOf?.(r.name) ?? inferValueType(r.value);
   if (valueType === 'Object') {
     let objectValue: unknown = r.value;
     if (typeof r.value === 'string') {

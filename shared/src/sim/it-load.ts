@@ -32,21 +32,24 @@ function bump(hour: number, from: number, to: number, ramp: number): number {
 export function generateItLoad(
   days: number,
   seed: number,
-  o: ItLoadOptions = DEFAULT_IT_LOAD,
+  options: ItLoadOptions = DEFAULT_IT_LOAD,
   firstWeekday = 0,
 ): Float64Array {
   const r = mulberry32(seed);
   const out = new Float64Array(days * MINUTES_PER_DAY);
   let drift = 0;
   const phi = Math.exp(-1 / 720); // half-day correlation at minute steps
-  const sigma = o.driftSdW * Math.sqrt(1 - phi * phi);
+  const sigma = options.driftSdW * Math.sqrt(1 - phi * phi);
   for (let i = 0; i < out.length; i++) {
     const day = Math.floor(i / MINUTES_PER_DAY);
     const hour = (i % MINUTES_PER_DAY) / 60;
     const weekend = (day + firstWeekday) % 7 >= 5;
     drift = phi * drift + sigma * gaussian(r);
-    const business = bump(hour, 8, 19, 1.5) * (weekend ? o.weekendFactor : 1);
-    out[i] = Math.max(0.5 * o.baseW, o.baseW + o.businessW * business + o.batchW * bump(hour, 1, 4, 0.5) + drift);
+    const business = bump(hour, 8, 19, 1.5) * (weekend ? options.weekendFactor : 1);
+    out[i] = Math.max(
+      0.5 * options.baseW,
+      options.baseW + options.businessW * business + options.batchW * bump(hour, 1, 4, 0.5) + drift,
+    );
   }
   return out;
 }

@@ -25,10 +25,16 @@ export const DEFAULT_ORACLE: OracleOptions = {
   resolutionC: 0.25,
 };
 
-function staysBelow(sc: Scenario, state: RoomState, minute: number, setpointC: number, o: OracleOptions): boolean {
+function staysBelow(
+  sc: Scenario,
+  state: RoomState,
+  minute: number,
+  setpointC: number,
+  options: OracleOptions,
+): boolean {
   const s = { ...state };
-  const limit = o.upperC - o.marginC;
-  for (let k = 0; k < o.horizonMin; k++) {
+  const limit = options.upperC - options.marginC;
+  for (let k = 0; k < options.horizonMin; k++) {
     stepRoom(sc.room, s, inputsAt(sc, minute + k, setpointC), 60);
     if (s.airC > limit) return false;
   }
@@ -47,16 +53,16 @@ export function oracleSetpoint(
   sc: Scenario,
   state: RoomState,
   minute: number,
-  o: OracleOptions = DEFAULT_ORACLE,
+  options: OracleOptions = DEFAULT_ORACLE,
 ): number {
-  const steps = Math.round((o.maxSetpointC - o.minSetpointC) / o.resolutionC);
-  if (!staysBelow(sc, state, minute, o.minSetpointC, o)) return o.minSetpointC;
+  const steps = Math.round((options.maxSetpointC - options.minSetpointC) / options.resolutionC);
+  if (!staysBelow(sc, state, minute, options.minSetpointC, options)) return options.minSetpointC;
   let lo = 0; // feasible
   let hi = steps + 1; // first infeasible (exclusive bound)
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
-    if (staysBelow(sc, state, minute, o.minSetpointC + mid * o.resolutionC, o)) lo = mid;
+    if (staysBelow(sc, state, minute, options.minSetpointC + mid * options.resolutionC, options)) lo = mid;
     else hi = mid;
   }
-  return o.minSetpointC + lo * o.resolutionC;
+  return options.minSetpointC + lo * options.resolutionC;
 }

@@ -1,25 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { HttpError } from '@hvac-edge/shared';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { CommandQueue } from '../../commands/command-queue.js';
 import { envelope } from '../envelope.js';
-import { HttpError } from '../errors.js';
-import type { GatewayDeps } from '../server.js';
+import type { RouteDeps } from '../types.js';
 import { writeRoute } from './common.js';
 
 const tags = ['core-command'];
 export const COMMANDS = ['setpoint'] as const;
 
-export interface CommandDeps {
-  queue: CommandQueue;
-  /** Default lifetime of a command without expiresAt. */
-  defaultTtlSeconds: number;
-  maxWaitSeconds: number;
-}
-
-function parseExpiry(raw: unknown, now: number, ttlSeconds: number): number {
+function parseExpiry(raw: number | string | undefined, now: number, ttlSeconds: number): number {
   if (raw === undefined) return now + ttlSeconds * 1000;
-  const ms = typeof raw === 'number' ? raw : /^\d+$/.test(String(raw)) ? Number(raw) : Date.parse(String(raw));
+  const ms = typeof raw === 'number' ? raw : /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
   if (!Number.isFinite(ms)) throw new HttpError(400, 'expiresAt must be Unix ms or an ISO 8601 time');
   if (ms <= now) throw new HttpError(400, 'expiresAt is in the past');
   return ms;
@@ -29,11 +21,9 @@ function parseExpiry(raw: unknown, now: number, ttlSeconds: number): number {
  * EdgeX core-command style downlink: `PUT /api/v3/device/name/{name}/{command}` queues a set-point for a registered
  * device; the device's agent long-polls `GET /api/v3/device/name/{name}/commands`.
  */
-export async function commandRoutes(
-  app: FastifyInstance,
-  deps: GatewayDeps & { commands: CommandDeps },
-): Promise<void> {
-  const { queue } = deps.commands;
+export const commandRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
+  const queue = deps.commands;
+  const { defaultTtlSeconds, maxWaitSeconds } = deps.config.commands;
 
   app.put(
     '/api/v3/device/name/:name/:command',
@@ -51,24 +41,24 @@ export async function commandRoutes(
       },
     },
     async (request) => {
-      const { name, command } = request.params as { name: string; command: string };
+      const { name, command } = request.params;
       if (!(COMMANDS as readonly string[]).includes(command)) {
         throw new HttpError(404, `unknown command ${command}; valid: ${COMMANDS.join(', ')}`);
       }
       if (!(await deps.metadata.get('device', name))) throw new HttpError(404, `device ${name} is not registered`);
-      const body = (request.body ?? {}) as { setpoint?: unknown; expiresAt?: unknown; idempotencyKey?: unknown };
+      const body = request.body;
       // EdgeX core-command sends resource values as strings; numbers are accepted too.
       const value = typeof body.setpoint === 'string' ? Number(body.setpoint) : body.setpoint;
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw new HttpError(400, 'setpoint must be a number');
+      if (!Number.isFinite(value)) throw new HttpError(400, 'setpoint must be a number');
       const now = Date.now();
       const { command: queued, created } = queue.enqueue({
-        id: typeof body.idempotencyKey === 'string' ? body.idempotencyKey : randomUUID(),
+        id: body.idempotencyKey ?? randomUUID(),
         device: name,
         command: 'setpoint',
         value,
         source: 'api',
         createdAt: now,
-        expiresAt: parseExpiry(body.expiresAt, now, deps.commands.defaultTtlSeconds),
+        expiresAt: parseExpiry(body.expiresAt, now, defaultTtlSeconds),
       });
       return envelope(200, { id: queued.id, seq: queued.seq }, undefined, created ? 'queued' : 'already queued');
     },
@@ -88,14 +78,12 @@ export async function commandRoutes(
       },
     },
     async (request, reply) => {
-      const { name } = request.params as { name: string };
-      const q = request.query as { after: number; waitSeconds: number };
-      const wait = Math.min(q.waitSeconds, deps.commands.maxWaitSeconds) * 1000;
+      const wait = Math.min(request.query.waitSeconds, maxWaitSeconds) * 1000;
       const ac = new AbortController();
       // The response's close (not the request's, which fires once its body is read) means the poller went away.
       reply.raw.once('close', () => ac.abort());
-      const commands = await queue.wait(name, q.after, wait, ac.signal);
+      const commands = await queue.wait(request.params.name, request.query.after, wait, ac.signal);
       return envelope(200, { commands });
     },
   );
-}
+};

@@ -1,8 +1,7 @@
-import { Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
+import { HttpError } from '@hvac-edge/shared';
+import { type TSchema, Type } from '@sinclair/typebox';
 import type { GatewayConfig } from '../../config.js';
 import type { Paging } from '../envelope.js';
-import { HttpError } from '../errors.js';
 
 export const PagingQuery = Type.Object({
   offset: Type.Integer({ minimum: 0, default: 0, description: 'items to skip' }),
@@ -11,9 +10,19 @@ export const PagingQuery = Type.Object({
 
 export const NameParams = Type.Object({ name: Type.String({ minLength: 1 }) });
 
+/** Marks a body schema the handler checks itself (with the shared contract validators); Fastify skips it. */
+export const VALIDATED_IN_HANDLER = 'x-validated-in-handler';
+
+/**
+ * A body schema for the OpenAPI document only: the handler validates the body with the shared contract validator
+ * (the same messages over HTTP, v1 and MQTT, and per item where EdgeX answers 207), so its type is `unknown` here.
+ */
+export function documentedBody(schema: TSchema) {
+  return Type.Unsafe<unknown>({ ...schema, [VALIDATED_IN_HANDLER]: true });
+}
+
 /** EdgeX paging: limit -1 means "as many as allowed"; a larger limit than allowed is a client error. */
-export function paging(request: FastifyRequest, config: Readonly<GatewayConfig>): Paging {
-  const q = request.query as { offset: number; limit: number };
+export function paging(q: { offset: number; limit: number }, config: Readonly<GatewayConfig>): Paging {
   const max = config.http.maxResultCount;
   if (q.limit > max) throw new HttpError(400, `limit ${q.limit} exceeds the maximum result count ${max}`);
   return { offset: q.offset, limit: q.limit === -1 ? max : q.limit };

@@ -1,9 +1,10 @@
-import { convertV1Event, valueTypeFromV1Descriptor } from '@hvac-edge/shared';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { convertV1Event, HttpError, valueTypeFromV1Descriptor } from '@hvac-edge/shared';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { MetadataKind } from '../../metadata/metadata-store.js';
-import { HttpError } from '../errors.js';
-import type { GatewayDeps } from '../server.js';
-import { writeRoute } from './common.js';
+import { perDeviceRateLimit } from '../rate-limit.js';
+import type { RouteDeps } from '../types.js';
+import { NameParams, writeRoute } from './common.js';
 
 const tags = ['edgex-v1-legacy'];
 
@@ -21,7 +22,7 @@ function text(reply: FastifyReply, status: number, body: string) {
  * EdgeX v1 (Edinburgh..Hanoi) endpoints, so that the source report's Raspberry Pi client works unchanged:
  * metadata objects are stored as sent; events are converted to v3 and take the same durable path.
  */
-export async function legacyV1Routes(app: FastifyInstance, deps: GatewayDeps): Promise<void> {
+export const legacyV1Routes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   const { metadata, ingest, config } = deps;
 
   const toV3 = async (body: unknown) => {
@@ -48,18 +49,14 @@ export async function legacyV1Routes(app: FastifyInstance, deps: GatewayDeps): P
 
   const acceptV1 = async (body: unknown, reply: FastifyReply) => {
     const converted = await toV3(body);
-    if (!converted.ok) throw ingest.invalid('http-v1', converted.errors);
+    if (!converted.ok) return ingest.refuse('http-v1', converted.errors);
     await ingest.accept(converted.value, 'http-v1');
     return text(reply, 200, converted.value.id);
   };
 
-  const rateLimit = config.rateLimit.perDevicePerMinute > 0 && {
-    max: config.rateLimit.perDevicePerMinute,
-    timeWindow: 60_000,
-    hook: 'preHandler' as const,
-    keyGenerator: (req: FastifyRequest) => `v1:${String((req.body as { device?: unknown } | undefined)?.device)}`,
-    onExceeded: () => deps.metrics.ingest.inc({ transport: 'http-v1', outcome: 'rate_limited' }),
-  };
+  const rateLimit = perDeviceRateLimit(config, deps.metrics, 'http-v1', (req) =>
+    String((req.body as { device?: unknown } | undefined)?.device),
+  );
 
   app.post(
     '/api/v1/event',
@@ -91,8 +88,8 @@ export async function legacyV1Routes(app: FastifyInstance, deps: GatewayDeps): P
       const { items } = await metadata.list(kind, 0, config.http.maxResultCount);
       return items.map((i) => i.body);
     });
-    app.get(`/api/v1/${path}/name/:name`, { schema: { tags } }, async (request) => {
-      const { name } = request.params as { name: string };
+    app.get(`/api/v1/${path}/name/:name`, { schema: { tags, params: NameParams } }, async (request) => {
+      const { name } = request.params;
       const item = await metadata.get(kind, name);
       if (!item) throw new HttpError(404, `${path} ${name} not found`);
       return item.body;
@@ -105,4 +102,4 @@ export async function legacyV1Routes(app: FastifyInstance, deps: GatewayDeps): P
   registry('device', 'v1.device');
 
   app.get('/api/v1/ping', { schema: { tags } }, async (_request, reply) => text(reply, 200, 'pong'));
-}
+};

@@ -1,11 +1,10 @@
-import { SchemaValidator } from '@hvac-edge/shared';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { HttpError, SchemaValidator } from '@hvac-edge/shared';
 import { type TSchema, Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import type { MetadataKind } from '../../metadata/metadata-store.js';
 import { envelope } from '../envelope.js';
-import { HttpError } from '../errors.js';
-import type { GatewayDeps } from '../server.js';
-import { checkRange, NameParams, PagingQuery, paging, writeRoute } from './common.js';
+import type { RouteDeps } from '../types.js';
+import { checkRange, documentedBody, NameParams, PagingQuery, paging, writeRoute } from './common.js';
 
 const Named = { name: Type.String({ minLength: 1, pattern: '\\S' }) };
 
@@ -57,7 +56,7 @@ const RESOURCES: Resource[] = [
  * The part of EdgeX v3 core-metadata a device needs to register itself: add (207 multi-status, 409 per item
  * when the name exists, so registration is idempotent), get by name, list, delete.
  */
-export async function metadataRoutes(app: FastifyInstance, deps: GatewayDeps): Promise<void> {
+export const metadataRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   const { metadata, config } = deps;
   for (const r of RESOURCES) {
     const tags = ['core-metadata'];
@@ -68,7 +67,9 @@ export async function metadataRoutes(app: FastifyInstance, deps: GatewayDeps): P
         [r.one]: r.item,
       }),
     );
-    const body = Type.Array(Type.Object({ apiVersion: Type.String(), [r.one]: r.item }), { minItems: 1 });
+    const body = documentedBody(
+      Type.Array(Type.Object({ apiVersion: Type.String(), [r.one]: r.item }), { minItems: 1 }),
+    );
 
     app.post(`/api/v3/${r.path}`, { schema: { tags, body, ...writeRoute } }, async (req, reply) => {
       if (!Array.isArray(req.body) || req.body.length === 0) {
@@ -99,28 +100,28 @@ export async function metadataRoutes(app: FastifyInstance, deps: GatewayDeps): P
     });
 
     app.get(`/api/v3/${r.path}/all`, { schema: { tags, querystring: PagingQuery } }, async (req) => {
-      const page = paging(req, config);
+      const page = paging(req.query, config);
       const { totalCount, items } = await metadata.list(r.kind, page.offset, page.limit);
       checkRange(page.offset, totalCount);
       return envelope(200, { totalCount, [r.many]: items.map((i) => i.body) });
     });
 
     app.get(`/api/v3/${r.path}/name/:name`, { schema: { tags, params: NameParams } }, async (req) => {
-      const { name } = req.params as { name: string };
+      const { name } = req.params;
       const item = await metadata.get(r.kind, name);
       if (!item) throw new HttpError(404, `${r.one} ${name} not found`);
       return envelope(200, { [r.one]: item.body });
     });
 
     app.delete(`/api/v3/${r.path}/name/:name`, { schema: { tags, params: NameParams, ...writeRoute } }, async (req) => {
-      const { name } = req.params as { name: string };
+      const { name } = req.params;
       if (!(await metadata.delete(r.kind, name))) throw new HttpError(404, `${r.one} ${name} not found`);
       return envelope(200, {});
     });
   }
-}
+};
 
-async function missingReferences(deps: GatewayDeps, device: Record<string, unknown>): Promise<string[]> {
+async function missingReferences(deps: RouteDeps, device: Record<string, unknown>): Promise<string[]> {
   const missing: string[] = [];
   if (!(await deps.metadata.get('deviceservice', String(device.serviceName))))
     missing.push(`device service ${String(device.serviceName)} not found`);

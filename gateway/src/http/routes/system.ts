@@ -1,10 +1,9 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { envelope } from '../envelope.js';
-import type { GatewayDeps } from '../server.js';
-import { SERVICE_NAME, VERSION } from '../server.js';
+import { type RouteDeps, SERVICE_NAME, VERSION } from '../types.js';
 
 /** EdgeX common endpoints and operations: liveness, readiness, metrics, OpenAPI. */
-export async function systemRoutes(app: FastifyInstance, deps: GatewayDeps): Promise<void> {
+export const systemRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   const tags = ['system'];
   app.get('/api/v3/ping', { schema: { tags } }, async () =>
     envelope(200, { timestamp: new Date().toUTCString(), serviceName: SERVICE_NAME }),
@@ -36,7 +35,7 @@ export async function systemRoutes(app: FastifyInstance, deps: GatewayDeps): Pro
     { schema: { tags, summary: 'Store reachable (and every other dependency in use)' } },
     async (_r, reply) => {
       const checks: Record<string, boolean> = { store: await deps.store.ping() };
-      for (const c of deps.readiness ?? []) checks[c.name] = await Promise.resolve(c.check()).catch(() => false);
+      for (const c of deps.readiness) checks[c.name] = await Promise.resolve(c.check()).catch(() => false);
       const ready = Object.values(checks).every(Boolean);
       return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
     },
@@ -53,4 +52,4 @@ export async function systemRoutes(app: FastifyInstance, deps: GatewayDeps): Pro
   });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-}
+};

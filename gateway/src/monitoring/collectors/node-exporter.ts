@@ -36,6 +36,7 @@ export function nodeExporterSnapshot(text: string, at: number, mountPoint = '/')
   const notLo = (s: { labels: Record<string, string> }) => s.labels.device !== 'lo';
   snap.netRxBytes = sum(samples(families, 'node_network_receive_bytes_total').filter(notLo));
   snap.netTxBytes = sum(samples(families, 'node_network_transmit_bytes_total').filter(notLo));
+  snap.load1 = one('node_load1');
   const now = one('node_time_seconds');
   const boot = one('node_boot_time_seconds');
   if (now !== undefined && boot !== undefined) snap.uptimeSeconds = now - boot;

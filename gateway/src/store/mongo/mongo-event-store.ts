@@ -51,8 +51,8 @@ export class MongoEventStore implements EventStore {
   private readonly now: () => number;
   private pendingCount = 0;
 
-  constructor(private readonly o: MongoStoreOptions) {
-    this.now = o.now ?? Date.now;
+  constructor(private readonly options: MongoStoreOptions) {
+    this.now = options.now ?? Date.now;
   }
 
   get pendingEvents(): number {
@@ -61,24 +61,24 @@ export class MongoEventStore implements EventStore {
 
   private get events(): Collection<EventDoc> {
     if (!this.db) throw new UnavailableError('STORE_CLOSED', 'store is not open');
-    return this.db.collection<EventDoc>(this.o.collection);
+    return this.db.collection<EventDoc>(this.options.collection);
   }
 
   private get counters(): Collection<Counter> {
     if (!this.db) throw new UnavailableError('STORE_CLOSED', 'store is not open');
-    return this.db.collection<Counter>(`${this.o.collection}_counters`);
+    return this.db.collection<Counter>(`${this.options.collection}_counters`);
   }
 
   async open(): Promise<void> {
-    const timeout = this.o.timeoutMs ?? 3000;
-    this.client = new MongoClient(this.o.url, {
+    const timeout = this.options.timeoutMs ?? 3000;
+    this.client = new MongoClient(this.options.url, {
       serverSelectionTimeoutMS: timeout,
       connectTimeoutMS: timeout,
-      writeConcern: this.o.writeConcern ?? { w: 1, journal: true },
+      writeConcern: this.options.writeConcern ?? { w: 1, journal: true },
       retryWrites: false,
     });
     await this.client.connect();
-    this.db = this.client.db(this.o.database);
+    this.db = this.client.db(this.options.database);
     await this.events.createIndexes([
       { key: { seq: 1 }, name: 'seq', unique: true },
       // The forwarder's query: pending in arrival order.

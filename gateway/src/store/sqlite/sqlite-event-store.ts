@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type EdgexEvent, type Reading, UnavailableError } from '@hvac-edge/shared';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import type { LocalDatabase } from '../../local/local-database.js';
 import type {
   AppendResult,
   EventQuery,
@@ -14,12 +13,8 @@ import type {
   StoreStats,
 } from '../event-store.js';
 import { DuplicateEventError } from '../event-store.js';
-import { SCHEMA_SQL } from './schema.js';
 
 export interface SqliteStoreOptions {
-  path: string;
-  /** full: fsync per group commit; normal: durable against process crashes, not power loss. */
-  synchronous?: 'full' | 'normal';
   now?: () => number;
 }
 
@@ -62,13 +57,13 @@ function toStored(row: EventRow): StoredEvent {
 }
 
 /**
- * The embedded EventStore: SQLite in WAL mode. One writer thread commits batches (group commit: all appends that
- * arrive while the previous batch commits share the next transaction and its fsync); the main thread reads
- * through its own connection, which WAL lets run alongside the writer.
+ * The embedded EventStore: SQLite in WAL mode, in the gateway's LocalDatabase (opened with its event tables). One
+ * writer thread commits batches (group commit: all appends that arrive while the previous batch commits share the
+ * next transaction and its fsync); reads go through the LocalDatabase's connection, which WAL lets run alongside
+ * the writer. The store's durability (`synchronous`) is the LocalDatabase's.
  */
 export class SqliteEventStore implements EventStore {
   readonly kind = 'sqlite';
-  private db: Database.Database | undefined;
   private worker: Worker | undefined;
   private workerError: Error | undefined;
   private nextId = 1;
@@ -82,14 +77,16 @@ export class SqliteEventStore implements EventStore {
   private pendingCount = 0;
   private readonly now: () => number;
 
-  constructor(private readonly options: SqliteStoreOptions) {
+  constructor(
+    private readonly local: LocalDatabase,
+    options: SqliteStoreOptions = {},
+  ) {
     this.now = options.now ?? Date.now;
   }
 
-  /** The read connection, shared with the metadata store (whose rare writes wait on the busy timeout). */
-  get database(): Database.Database {
-    if (!this.db) throw new UnavailableError('STORE_CLOSED', 'event store is not open');
-    return this.db;
+  private get database(): Database.Database {
+    if (!this.worker) throw new UnavailableError('STORE_CLOSED', 'event store is not open');
+    return this.local.connection;
   }
 
   get pendingEvents(): number {
@@ -97,16 +94,14 @@ export class SqliteEventStore implements EventStore {
   }
 
   async open(): Promise<void> {
-    mkdirSync(dirname(this.options.path), { recursive: true });
-    const db = new Database(this.options.path);
-    db.pragma('auto_vacuum = INCREMENTAL');
-    db.pragma('journal_mode = WAL');
-    db.pragma('busy_timeout = 5000');
-    db.exec(SCHEMA_SQL);
+    if (!this.local.options.eventTables) {
+      throw new Error('the embedded event store needs a LocalDatabase opened with its event tables');
+    }
+    const db = this.local.connection;
     this.total = (db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
     this.pendingCount = (db.prepare('SELECT COUNT(*) AS n FROM events WHERE state = 0').get() as { n: number }).n;
     const worker = new Worker(new URL('./writer-worker.js', import.meta.url), {
-      workerData: { path: this.options.path, synchronous: this.options.synchronous ?? 'full' },
+      workerData: { path: this.local.path, synchronous: this.local.options.synchronous },
     });
     await new Promise<void>((resolve, reject) => {
       worker.once('error', reject);
@@ -120,7 +115,6 @@ export class SqliteEventStore implements EventStore {
     worker.on('exit', (code) => {
       if (this.worker) this.failAll(new Error(`store writer exited with code ${code}`));
     });
-    this.db = db;
     this.worker = worker;
   }
 
@@ -161,13 +155,11 @@ export class SqliteEventStore implements EventStore {
       this.worker = undefined;
       await worker.terminate();
     }
-    this.db?.close();
-    this.db = undefined;
   }
 
   async ping(): Promise<boolean> {
     try {
-      return this.worker !== undefined && this.db?.prepare('SELECT 1 AS ok').get() !== undefined;
+      return this.worker !== undefined && this.local.connection.prepare('SELECT 1 AS ok').get() !== undefined;
     } catch {
       return false;
     }

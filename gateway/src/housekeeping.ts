@@ -1,33 +1,35 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
+import type { CommandQueue } from './commands/command-queue.js';
 import type { GatewayConfig } from './config.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { DropReason, EventStore, PurgeResult } from './store/event-store.js';
 
 /**
- * Scheduled purge (node-cron): forwarded events past their age, the EdgeX MaxCap/MinCap cap on forwarded events,
+ * The gateway's scheduled housekeeping (node-cron, `retention.schedule`): expired set-point commands go, and the
+ * event store's retention runs: forwarded events past their age, the EdgeX MaxCap/MinCap cap on forwarded events,
  * and, only past the hard disk budget, the oldest events whether forwarded or not. Every drop is counted by reason
  * and logged.
  */
-export class RetentionJob {
+export class Housekeeping {
+  readonly name = 'housekeeping';
   private task: ScheduledTask | undefined;
   private running: Promise<PurgeResult> | undefined;
 
   constructor(
     private readonly store: EventStore,
+    private readonly commands: CommandQueue,
     private readonly config: Readonly<GatewayConfig['retention']>,
-    private readonly metrics: GatewayMetrics,
+    private readonly metrics: Pick<GatewayMetrics, 'dropped'>,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
-    /** Other housekeeping that runs on the same schedule (expired commands). */
-    private readonly alsoRun: Array<() => void> = [],
   ) {}
 
   start(): void {
     if (!cron.validate(this.config.schedule))
       throw new Error(`retention.schedule is not a cron expression: ${this.config.schedule}`);
     this.task = cron.schedule(this.config.schedule, () => void this.runOnce().catch(() => {}), {
-      name: 'retention',
+      name: 'housekeeping',
       noOverlap: true,
     });
   }
@@ -37,7 +39,7 @@ export class RetentionJob {
     await this.running?.catch(() => {});
   }
 
-  /** One purge pass; concurrent calls share it. */
+  /** One pass; concurrent calls share it. */
   runOnce(): Promise<PurgeResult> {
     this.running ??= this.purge().finally(() => {
       this.running = undefined;
@@ -46,12 +48,11 @@ export class RetentionJob {
   }
 
   private async purge(): Promise<PurgeResult> {
-    for (const task of this.alsoRun) {
-      try {
-        task();
-      } catch (err) {
-        this.log.error({ err }, 'housekeeping task failed');
-      }
+    try {
+      const n = this.commands.purgeExpired();
+      if (n > 0) this.log.debug({ purged: n }, 'expired commands purged');
+    } catch (err) {
+      this.log.error({ err }, 'purging expired commands failed');
     }
     try {
       const result = await this.store.purge({

@@ -1,10 +1,8 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { HttpError, secretMatcher } from '@hvac-edge/shared';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import { secretMatcher } from '../http/auth.js';
-import { HttpError } from '../http/errors.js';
 import type { AlertEngine } from './alerts.js';
 import { isMetricName, METRIC_NAMES, METRICS, type MetricName } from './catalog.js';
-import type { Aggregation } from './history.js';
 import { LineProtocolError, parseLineProtocol } from './line-protocol.js';
 import { billingView, meterServers } from './metering.js';
 import type { MonitoringService } from './monitoring-service.js';
@@ -30,6 +28,7 @@ const LatestValue = Type.Object(
   { additionalProperties: false },
 );
 const security = [{ credential: [] }];
+const CloudParams = Type.Object({ cloud: Type.String() });
 
 function parseTime(raw: string | undefined, name: string): number | undefined {
   if (raw === undefined) return undefined;
@@ -40,15 +39,19 @@ function parseTime(raw: string | undefined, name: string): number | undefined {
 
 const iso = (ms: number | undefined | null) => (ms === undefined || ms === null ? null : new Date(ms).toISOString());
 
+export interface MonitoringPluginOptions {
+  monitoring: MonitoringService;
+  alerts: AlertEngine;
+  /** Accepted values of the `credential` header; none = every call 401. */
+  credentials: readonly string[];
+}
+
 /**
- * The infrastructure-management API (spec 000): `/infra/cloudServices/{target}/monitoring/{metric}`, the target
- * list, metering and billing, alerts, and a line-protocol push endpoint for Telegraf. Every call needs the
- * `credential` header.
+ * The infrastructure-management API (spec 000) as a Fastify plugin: `/infra/cloudServices/{target}/monitoring/{metric}`,
+ * the target list, metering and billing, alerts, and a line-protocol push endpoint for Telegraf. Every call needs
+ * the `credential` header.
  */
-export async function monitoringRoutes(
-  app: FastifyInstance,
-  deps: { monitoring: MonitoringService; alerts: AlertEngine; credentials: readonly string[] },
-): Promise<void> {
+export const monitoringPlugin: FastifyPluginAsyncTypebox<MonitoringPluginOptions> = async (app, deps) => {
   const { monitoring, alerts } = deps;
   const matches = secretMatcher(deps.credentials);
   app.addHook('onRequest', async (request) => {
@@ -106,8 +109,8 @@ export async function monitoringRoutes(
       },
     },
     async (request) => {
-      const { target, metric } = request.params as { target: string; metric: string };
-      const q = request.query as { start?: string; end?: string; step?: number; aggregation: Aggregation };
+      const { target, metric } = request.params;
+      const q = request.query;
       const t = resolveTarget(target);
       if (!isMetricName(metric)) {
         throw new HttpError(404, `unknown metric ${metric}; valid metrics: ${METRIC_NAMES.join(', ')}`);
@@ -150,17 +153,17 @@ export async function monitoringRoutes(
   };
   app.get(
     '/infra/cloudServices/:cloud/meter/servers',
-    { schema: { tags, security, summary: 'Metering of the configured VMs (meterDuration in s)' } },
+    { schema: { tags, security, summary: 'Metering of the configured VMs (meterDuration in s)', params: CloudParams } },
     async (request) => {
-      meterCloud((request.params as { cloud: string }).cloud);
+      meterCloud(request.params.cloud);
       return meterServers(monitoring, cfg.metering);
     },
   );
   app.get(
     '/infra/cloudServices/:cloud/meter/servers/billing',
-    { schema: { tags, security, summary: 'Expected billing of the configured VMs' } },
+    { schema: { tags, security, summary: 'Expected billing of the configured VMs', params: CloudParams } },
     async (request) => {
-      meterCloud((request.params as { cloud: string }).cloud);
+      meterCloud(request.params.cloud);
       return billingView(meterServers(monitoring, cfg.metering));
     },
   );
@@ -185,7 +188,7 @@ export async function monitoringRoutes(
       },
     },
     async (request, reply) => {
-      const q = request.query as { precision: string; target?: string };
+      const q = request.query;
       if (typeof request.body !== 'string') throw new HttpError(400, 'body must be line protocol (text/plain)');
       let lines: ReturnType<typeof parseLineProtocol>;
       try {
@@ -206,4 +209,4 @@ export async function monitoringRoutes(
       return reply.code(204).send();
     },
   );
-}
+};

@@ -1,11 +1,11 @@
 import { makeEvent } from '@hvac-edge/test/support';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Housekeeping } from '../src/housekeeping.js';
 import { GatewayMetrics } from '../src/metrics.js';
-import { RetentionJob } from '../src/retention.js';
 import { startTestGateway, type TestGateway } from './helpers.js';
 
-describe('RetentionJob', () => {
+describe('Housekeeping', () => {
   let gw: TestGateway | undefined;
   afterEach(async () => gw?.dispose());
 
@@ -15,8 +15,9 @@ describe('RetentionJob', () => {
     await gw.store.append(makeEvent());
     await gw.store.markForwarded([a.seq]);
     const metrics = new GatewayMetrics({ defaultMetrics: false });
-    const job = new RetentionJob(
+    const job = new Housekeeping(
       gw.store,
+      gw.commands,
       { ...gw.config.retention, forwardedMaxAgeHours: 1 },
       metrics,
       pino({ level: 'silent' }),
@@ -37,8 +38,9 @@ describe('RetentionJob', () => {
     const lines: Array<{ eventIds?: string[]; reason?: string }> = [];
     const log = pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l)) });
     const metrics = new GatewayMetrics({ defaultMetrics: false });
-    const job = new RetentionJob(
+    const job = new Housekeeping(
       gw.store,
+      gw.commands,
       { ...gw.config.retention, maxDiskBytes: Math.floor(bytes / 2) },
       metrics,
       log,
@@ -58,13 +60,16 @@ describe('RetentionJob', () => {
     const base = { device: 'd', command: 'setpoint' as const, value: 24, source: 'test', createdAt: Date.now() };
     gw.commands.enqueue({ ...base, id: 'old', expiresAt: Date.now() - 1 });
     gw.commands.enqueue({ ...base, id: 'live', expiresAt: Date.now() + 60_000 });
-    await gw.retention.runOnce();
-    const left = gw.local.database.prepare('SELECT id FROM commands').all() as { id: string }[];
-    expect(left.map((r) => r.id)).toEqual(['live']);
+    await gw.housekeeping.runOnce();
+    // An idempotency key is remembered until its command is purged: the expired one's key is free again, the live
+    // one's is not.
+    expect(gw.commands.enqueue({ ...base, id: 'old', expiresAt: Date.now() + 60_000 }).created).toBe(true);
+    expect(gw.commands.enqueue({ ...base, id: 'live', expiresAt: Date.now() + 60_000 }).created).toBe(false);
   });
 
   it('refuses an invalid cron expression at start', () => {
-    const job = new RetentionJob(
+    const job = new Housekeeping(
+      {} as never,
       {} as never,
       { schedule: 'every day', forwardedMaxAgeHours: 1, maxCap: 0, minCap: 0, maxDiskBytes: 0 },
       new GatewayMetrics({ defaultMetrics: false }),

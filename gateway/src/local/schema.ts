@@ -1,14 +1,15 @@
 /**
- * Schema version 1 of the embedded store.
+ * The gateway's SQLite schema (version 1; every statement is idempotent, so files written before this split open
+ * unchanged).
  *
- * The write path decides the indexes: every index that an append touches at a random place costs a page written
- * to the WAL per event. Appends therefore touch only the table (append), the unique id index (needed to answer
- * 409), the pending index and the origin index (both near-append). Device lookups use a partial index over
+ * Event tables: the write path decides the indexes. Every index that an append touches at a random place costs a
+ * page written to the WAL per event. Appends therefore touch only the table (append), the unique id index (needed to
+ * answer 409), the pending index and the origin index (both near-append). Device lookups use a partial index over
  * forwarded events, filled when the forwarder marks batches (many events per page), plus a scan of the pending
- * events, which is the small part of the store in normal operation. Readings are read out of the event body
- * with json_each rather than copied into a table of their own.
+ * events, which is the small part of the store in normal operation. Readings are read out of the event body with
+ * json_each rather than copied into a table of their own.
  */
-export const SCHEMA_SQL = `
+export const EVENT_TABLES_SQL = `
 CREATE TABLE IF NOT EXISTS events (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   id TEXT NOT NULL UNIQUE,
@@ -24,6 +25,10 @@ CREATE INDEX IF NOT EXISTS events_origin ON events(origin);
 CREATE INDEX IF NOT EXISTS events_forwarded_device ON events(device, origin) WHERE state = 1;
 CREATE INDEX IF NOT EXISTS events_forwarded_received ON events(received_at) WHERE state = 1;
 CREATE TABLE IF NOT EXISTS device_seq (device TEXT PRIMARY KEY, last INTEGER NOT NULL) WITHOUT ROWID;
+`;
+
+/** Device metadata (EdgeX v3 and the v1 objects legacy clients post) and the per-device command queue. */
+export const LOCAL_TABLES_SQL = `
 CREATE TABLE IF NOT EXISTS metadata (
   kind TEXT NOT NULL,
   name TEXT NOT NULL,

@@ -1,0 +1,23 @@
+import type { FastifyRequest } from 'fastify';
+import type { GatewayConfig } from '../config.js';
+import type { GatewayMetrics, IngestTransport } from '../metrics.js';
+
+/**
+ * The per-device ingest limit (@fastify/rate-limit, route config): `rateLimit.perDevicePerMinute` per device name,
+ * counted as `rate_limited` for the transport; false when the limit is off.
+ */
+export function perDeviceRateLimit(
+  config: Readonly<GatewayConfig>,
+  metrics: Pick<GatewayMetrics, 'ingest'>,
+  transport: IngestTransport,
+  deviceOf: (req: FastifyRequest) => string,
+) {
+  if (config.rateLimit.perDevicePerMinute <= 0) return false;
+  return {
+    max: config.rateLimit.perDevicePerMinute,
+    timeWindow: 60_000,
+    hook: 'preHandler' as const,
+    keyGenerator: (req: FastifyRequest) => `${transport}:${deviceOf(req)}`,
+    onExceeded: () => metrics.ingest.inc({ transport, outcome: 'rate_limited' }),
+  };
+}

@@ -1,0 +1,40 @@
+import type { Logger } from 'pino';
+import type { CommandQueue } from '../commands/command-queue.js';
+import type { GatewayConfig } from '../config.js';
+import type { IngestService } from '../ingest.js';
+import type { MetadataStore } from '../metadata/metadata-store.js';
+import type { GatewayMetrics } from '../metrics.js';
+import type { MonitoringPluginOptions } from '../monitoring/plugin.js';
+import type { EventStore } from '../store/event-store.js';
+
+export const SERVICE_NAME = 'hvac-edge-gateway';
+export const VERSION = '0.1.0';
+
+/** One dependency /readyz checks (the store always; MQTT, Kafka ... when in use). */
+export interface ReadinessCheck {
+  name: string;
+  check: () => Promise<boolean> | boolean;
+}
+
+/** What the gateway's route plugins take: they import this module, never the server that registers them. */
+export interface RouteDeps {
+  config: Readonly<GatewayConfig>;
+  store: EventStore;
+  metadata: MetadataStore;
+  ingest: IngestService;
+  /** The downlink: the durable command queue the agents long-poll. */
+  commands: CommandQueue;
+  metrics: GatewayMetrics;
+  log: Logger;
+  /** The resolved config with secrets masked, for /api/v3/config. */
+  maskedConfig: unknown;
+  /** Checks beyond the store's that must all pass for /readyz. */
+  readiness: ReadinessCheck[];
+  /** The embedded cloud sink's summary, when it runs in this process (GET /api/v3/sink/summary). */
+  sinkSummary?: () => Promise<unknown>;
+}
+
+export interface ServerDeps extends RouteDeps {
+  /** The monitoring API, when monitoring is enabled. */
+  monitoring?: MonitoringPluginOptions;
+}
