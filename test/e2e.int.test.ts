@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { originMs, parseEdgexJson } from '@hvac-edge/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   freePort,
@@ -115,10 +116,11 @@ describe('end to end: agent -> gateway -> Kafka -> sink -> TSDB, and the closed 
 
     // Stop the agent; then every reading the gateway stored must appear once in the TSDB.
     expect(await agent.stop()).toBe(0);
-    const stored = (await (await fetch(`${gatewayUrl}/api/v3/event/device/name/${DEVICE}?limit=-1`)).json()) as {
-      events: Array<{ origin: number }>;
-    };
-    const origins = stored.events.map((e) => Math.round(e.origin / 1_000_000)).sort((a, b) => a - b);
+    const stored = parseEdgexJson(
+      await (await fetch(`${gatewayUrl}/api/v3/event/device/name/${DEVICE}?limit=-1`)).text(),
+      'events',
+    ) as { events: Array<{ origin: bigint }> };
+    const origins = stored.events.map((e) => originMs(e.origin)).sort((a, b) => a - b);
     expect(origins.length).toBeGreaterThan(5);
     await waitFor(
       async () => ((await vm.exportSeries('climate_temperature'))[0]?.timestamps.length ?? 0) >= origins.length,

@@ -1,7 +1,7 @@
 // pnpm bench:sink — sustained consume-and-write throughput of the sink: a backlog of enriched events in Kafka (the
 // wire-protocol test broker in its own process, or KAFKA_BROKERS) written into a real VictoriaMetrics through its
 // InfluxDB v2 write API (or INFLUX_URL). Prints one JSON object on its last line with `eventsPerSec`.
-import { createLogger, type EnrichedEvent, encodeEnrichedEvent, uuidv7 } from '@hvac-edge/shared';
+import { createLogger, type EnrichedEvent, encodeEnrichedEvent, msToOrigin, uuidv7 } from '@hvac-edge/shared';
 import { makeEvent, metricValue, startKafkaBrokerProcess, startVictoriaMetrics } from '@hvac-edge/test/support';
 import { Kafka, logLevel } from 'kafkajs';
 import { createSink, loadRecommender } from '../src/app.js';
@@ -11,11 +11,11 @@ import { SinkMetrics } from '../src/metrics.js';
 const N = Number(process.env.BENCH_EVENTS ?? 100_000);
 
 function message(i: number): EnrichedEvent {
-  const origin = (Date.UTC(2026, 10, 1) + i * 1000) * 1_000_000;
+  const originMs = Date.UTC(2026, 10, 1) + i * 1000;
   const event = makeEvent({
     id: uuidv7(),
     deviceName: `room-${i % 50}`,
-    originNs: origin,
+    originNs: msToOrigin(originMs),
     temperature: 22 + (i % 40) / 10,
     humidity: 45.5,
   });
@@ -23,7 +23,7 @@ function message(i: number): EnrichedEvent {
   return {
     schemaVersion: 1,
     gatewayId: 'bench-gw',
-    receivedAt: origin / 1_000_000,
+    receivedAt: originMs,
     sequence: Math.floor(i / 50) + 1,
     event,
     weather: {

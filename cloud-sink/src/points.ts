@@ -1,4 +1,4 @@
-import { type EnrichedEvent, originNsString } from '@hvac-edge/shared';
+import type { EnrichedEvent } from '@hvac-edge/shared';
 
 /** The series the sink writes; names are part of the product's contract (README). */
 export const CLIMATE = 'climate';
@@ -57,6 +57,6 @@ export function climatePoint(m: EnrichedEvent): PointRecord | undefined {
     tags: { device: e.deviceName, gateway: m.gatewayId, ...(location ? { location } : {}) },
     fields,
     ...(m.weather ? { integers: ['weather_stat'] } : {}),
-    time: originNsString(e.origin),
+    time: e.origin.toString(),
   };
 }

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { type EnrichedEvent, encodeEnrichedEvent } from '@hvac-edge/shared';
+import { type EnrichedEvent, encodeEnrichedEvent, msToOrigin, originMs } from '@hvac-edge/shared';
 import {
   freePort,
   type KafkaUnderTest,
@@ -42,7 +42,7 @@ describe('cloud sink crash', () => {
       sequence: Math.floor(i / 5) + 1,
       event: makeEvent({
         deviceName: `c-${i % 5}`,
-        originNs: (t0 + i * 1000) * 1_000_000,
+        originNs: msToOrigin(t0 + i * 1000),
         temperature: 20 + (i % 50) / 10,
       }),
       weather: null,
@@ -110,6 +110,6 @@ describe('cloud sink crash', () => {
 
     const series = (await vm.exportSeries('climate_temperature{gateway="gw-crash"}')) ?? [];
     const got = series.flatMap((s) => s.timestamps).sort((a, b) => a - b);
-    expect(got).toEqual(msgs.map((m) => m.event.origin / 1_000_000).sort((a, b) => a - b));
+    expect(got).toEqual(msgs.map((m) => originMs(m.event.origin)).sort((a, b) => a - b));
   });
 });

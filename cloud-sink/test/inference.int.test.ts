@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { createLogger, type EnrichedEvent, encodeEnrichedEvent } from '@hvac-edge/shared';
+import { createLogger, type EnrichedEvent, encodeEnrichedEvent, msToOrigin, originMs } from '@hvac-edge/shared';
 import {
   type KafkaUnderTest,
   makeEvent,
@@ -99,7 +99,7 @@ describe('cloud sink inference (TensorFlow.js)', () => {
       for (const device of ['r-1', 'r-2']) {
         const event = makeEvent({
           deviceName: device,
-          originNs: (t0 + i * 60_000) * 1_000_000,
+          originNs: msToOrigin(t0 + i * 60_000),
           temperature: 22 + i * 0.5 + (device === 'r-2' ? 3 : 0),
           humidity: 50,
         });
@@ -178,7 +178,7 @@ describe('cloud sink inference (TensorFlow.js)', () => {
     for (const s of series) {
       expect(s.metric).toMatchObject({ model: 'test-small@1', location: 'dc' });
       const device = s.metric.device as string;
-      const origins = msgs.filter((m) => m.event.deviceName === device).map((m) => m.event.origin / 1_000_000);
+      const origins = msgs.filter((m) => m.event.deviceName === device).map((m) => originMs(m.event.origin));
       expect(s.timestamps).toEqual(origins.slice(WINDOW - 1));
       const expected = await model.predict(
         Array.from({ length: 10 - WINDOW + 1 }, (_, k) => windowOf(device, k + WINDOW - 1)),

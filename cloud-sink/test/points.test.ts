@@ -1,29 +1,20 @@
-import { originMs, originNsString } from '@hvac-edge/shared';
+import { originMs } from '@hvac-edge/shared';
 import { describe, expect, it } from 'vitest';
 import { toInfluxPoint } from '../src/influx/point-writer.js';
 import { climatePoint } from '../src/points.js';
 
-describe('originNsString', () => {
-  it('recovers the millisecond a device meant from an origin a double cannot hold exactly', () => {
-    const origin = 1_795_421_981_781 * 1_000_000; // as a double: 1795421981780999936
-    expect(BigInt(origin)).not.toBe(1_795_421_981_781_000_000n);
-    expect(originNsString(origin)).toBe('1795421981781000000');
-    expect(originNsString(Number('1700000000123456789'))).toBe('1700000000123457000');
-  });
-});
-
 describe('originMs', () => {
-  it('gives the millisecond of the origin where dividing the double lands one early', () => {
-    const origin = 1_795_421_981_786 * 1_000_000; // as a double: 1795421981785999872
-    expect(Math.floor(origin / 1_000_000)).toBe(1_795_421_981_785);
+  it('is the millisecond of an exact origin, where dividing a double could land one early', () => {
+    const origin = 1_795_421_981_786_000_000n; // as a double: 1795421981785999872
+    expect(Math.floor(Number(origin) / 1_000_000)).toBe(1_795_421_981_785);
     expect(originMs(origin)).toBe(1_795_421_981_786);
-    expect(originMs(Number('1700000000123456789'))).toBe(1_700_000_000_123);
+    expect(originMs(1_700_000_000_123_456_789n)).toBe(1_700_000_000_123);
   });
 });
 
 describe('climatePoint', () => {
   it('is the line protocol the sink has always written (integer weather status, sorted tags and fields)', () => {
-    const origin = 1_795_421_981_781 * 1_000_000;
+    const origin = 1_795_421_981_781_000_001n;
     const reading = (resourceName: string, value: string) => ({
       origin,
       deviceName: 'room 1',
@@ -57,7 +48,7 @@ describe('climatePoint', () => {
       },
     });
     expect(p && toInfluxPoint(p).toLineProtocol()).toBe(
-      'climate,device=room\\ 1,gateway=gw-1,location=server\\,room aircon_setpoint=22,ext_humidity=70,ext_temperature=30,humidity=41,temperature=24.5,weather_stat=6i 1795421981781000000',
+      'climate,device=room\\ 1,gateway=gw-1,location=server\\,room aircon_setpoint=22,ext_humidity=70,ext_temperature=30,humidity=41,temperature=24.5,weather_stat=6i 1795421981781000001',
     );
   });
 });

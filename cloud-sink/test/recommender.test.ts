@@ -1,4 +1,4 @@
-import type { EnrichedEvent } from '@hvac-edge/shared';
+import { type EnrichedEvent, msToOrigin } from '@hvac-edge/shared';
 import { makeEvent } from '@hvac-edge/test/support';
 import { describe, expect, it } from 'vitest';
 import { Recommender } from '../src/inference/recommender.js';
@@ -22,7 +22,7 @@ function message(device: string, atMs: number, temperature: number): EnrichedEve
     gatewayId: 'gw',
     receivedAt: atMs,
     sequence: 1,
-    event: makeEvent({ deviceName: device, originNs: atMs * 1_000_000, temperature, humidity: 50 }),
+    event: makeEvent({ deviceName: device, originNs: msToOrigin(atMs), temperature, humidity: 50 }),
     weather: {
       provider: 'fixed',
       observedAt: atMs,

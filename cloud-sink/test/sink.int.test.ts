@@ -1,4 +1,4 @@
-import { createLogger, type EnrichedEvent, encodeEnrichedEvent } from '@hvac-edge/shared';
+import { createLogger, type EnrichedEvent, encodeEnrichedEvent, msToOrigin, originMs } from '@hvac-edge/shared';
 import {
   type KafkaUnderTest,
   makeEvent,
@@ -21,7 +21,7 @@ const T0 = Date.UTC(2026, 10, 1, 12);
 function message(i: number, device: string, gatewayId = 'gw-1'): EnrichedEvent {
   const event = makeEvent({
     deviceName: device,
-    originNs: (T0 + i * 10_000) * 1_000_000,
+    originNs: msToOrigin(T0 + i * 10_000),
     temperature: 20 + i / 10,
     humidity: 40 + (i % 7),
   });
@@ -125,7 +125,7 @@ describe('cloud sink: Kafka -> VictoriaMetrics (InfluxDB v2 write API)', () => {
       for (const s of temps) {
         expect(s.metric).toMatchObject({ gateway: 'gw-1', location: 'room-a' });
         const expected = msgs.filter((m) => m.event.deviceName === s.metric.device);
-        expect(s.timestamps).toEqual(expected.map((m) => m.event.origin / 1_000_000));
+        expect(s.timestamps).toEqual(expected.map((m) => originMs(m.event.origin)));
         expect(s.values).toEqual(expected.map((m) => Number(m.event.readings[0]?.value)));
       }
       const weather = await vm.exportSeries('climate_weather_stat');
@@ -211,7 +211,7 @@ describe('cloud sink: Kafka -> VictoriaMetrics (InfluxDB v2 write API)', () => {
       (await vm.exportSeries('climate_temperature{gateway="gw-fault"}')).flatMap((s) => s.timestamps);
     await waitFor(async () => (await written()).length >= N, 'points searchable', 15_000);
     const series = await vm.exportSeries('climate_temperature{gateway="gw-fault"}');
-    expect(series.flatMap((s) => s.timestamps).sort()).toEqual(msgs.map((m) => m.event.origin / 1_000_000).sort());
+    expect(series.flatMap((s) => s.timestamps).sort()).toEqual(msgs.map((m) => originMs(m.event.origin)).sort());
     expect(await metricValue(sink.metrics.registry, 'hvac_sink_write_retries_total')).toBeGreaterThanOrEqual(3);
   });
 

@@ -1,4 +1,12 @@
-import { type AddEventRequest, backoffDelay, retry, uuidv7, WakeableSleep } from '@hvac-edge/shared';
+import {
+  type AddEventRequest,
+  backoffDelay,
+  msToOrigin,
+  retry,
+  stringifyEdgex,
+  uuidv7,
+  WakeableSleep,
+} from '@hvac-edge/shared';
 import type { Logger } from 'pino';
 import type { CoolingController } from './actuation/controller.js';
 import type { AgentConfig } from './config.js';
@@ -88,7 +96,7 @@ export class Agent {
 
   buildEvent(temperatureC: number, humidityPct: number): AddEventRequest {
     const c = this.config;
-    const origin = this.now() * 1_000_000;
+    const origin = msToOrigin(this.now());
     const reading = (resourceName: string, value: number, units: string) => ({
       id: uuidv7(),
       origin,
@@ -133,7 +141,7 @@ export class Agent {
       if (q === 'good') {
         this.controller?.onTemperature(r.temperatureC);
         const req = this.buildEvent(r.temperatureC, r.humidityPct);
-        this.outbox.add(req.event.id, JSON.stringify(req));
+        this.outbox.add(req.event.id, stringifyEdgex(req));
         this.idle.wake();
       } else {
         this.log.debug({ reading: r, quality: q }, 'reading rejected');

@@ -21,9 +21,9 @@ export async function registerDevice(transport: HttpTransport, c: Readonly<Agent
         manufacturer: 'Aosong',
         model: 'DHT22/AM2302',
         deviceResources: [
-          { name: 'temperature', properties: { valueType: 'Float64', units: '°C' } },
-          { name: 'humidity', properties: { valueType: 'Float64', units: '%RH' } },
-          { name: 'setpoint', properties: { valueType: 'Float64', units: '°C' } },
+          { name: 'temperature', properties: { valueType: 'Float64', readWrite: 'R', units: '°C' } },
+          { name: 'humidity', properties: { valueType: 'Float64', readWrite: 'R', units: '%RH' } },
+          { name: 'setpoint', properties: { valueType: 'Float64', readWrite: 'RW', units: '°C' } },
         ],
       },
     ],
@@ -36,6 +36,10 @@ export async function registerDevice(transport: HttpTransport, c: Readonly<Agent
         profileName: c.profileName,
         adminState: 'UNLOCKED',
         operatingState: 'UP',
+        // EdgeX requires at least one protocol: how the agent reaches its sensor and relay.
+        protocols: {
+          gpio: { sensorPin: String(c.sensor.pin), sensorKind: c.sensor.kind, relayPin: String(c.actuator.pin) },
+        },
         ...(c.location ? { labels: [c.location] } : {}),
       },
     ],

@@ -3,7 +3,7 @@
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '@hvac-edge/shared';
+import { createLogger, msToOrigin } from '@hvac-edge/shared';
 import { makeEvent, startKafkaBrokerProcess } from '@hvac-edge/test/support';
 import { createGateway } from '../src/app.js';
 import { loadGatewayConfig } from '../src/config.js';
@@ -14,7 +14,7 @@ const dir = join(tmpdir(), `hvac-bench-drain-${process.pid}`);
 const dbPath = join(dir, 'gateway.db');
 
 const event = (i: number) =>
-  makeEvent({ deviceName: `room-${i % 50}`, originNs: (Date.now() - 3_600_000) * 1_000_000 + i });
+  makeEvent({ deviceName: `room-${i % 50}`, originNs: msToOrigin(Date.now() - 3_600_000) + BigInt(i) });
 
 // The backlog: events accepted while Kafka was away.
 const store = await openSqliteStore(dbPath);

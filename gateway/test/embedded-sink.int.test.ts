@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { msToOrigin, stringifyEdgex } from '@hvac-edge/shared';
 import { makeAddEventRequest, makeTempDir, waitFor } from '@hvac-edge/test/support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadGatewayConfig } from '../src/config.js';
@@ -35,14 +36,14 @@ describe('gateway with the cloud sink embedded (single box, no Kafka)', () => {
       'embeddedSink.closedLoop.intervalSeconds': 1,
     });
     await gw.start();
-    // A start (and with 5 s steps, every reading time) whose origin a double holds a little below the millisecond,
-    // where `floor(origin / 1e6)` lands one early: the command's key must still name the recommendation's time.
+    // A start whose origin in ns a double cannot hold (it would round below the millisecond): the origins are exact
+    // bigints, so the command's key still names the recommendation's time.
     let t0 = Date.now() - 60_000;
     while (Math.floor((t0 * 1_000_000) / 1_000_000) === t0) t0 += 1;
     for (let i = 0; i < 8; i++) {
       const body = makeAddEventRequest({
         deviceName: 'r1',
-        originNs: (t0 + i * 5000) * 1_000_000,
+        originNs: msToOrigin(t0 + i * 5000),
         temperature: 19 + i * 0.1,
       });
       body.event.readings.push({
@@ -50,7 +51,12 @@ describe('gateway with the cloud sink embedded (single box, no Kafka)', () => {
         resourceName: 'setpoint',
         value: '18',
       });
-      const res = await gw.server.inject({ method: 'POST', url: '/api/v3/event/svc/dht22/r1/climate', payload: body });
+      const res = await gw.server.inject({
+        method: 'POST',
+        url: '/api/v3/event/svc/dht22/r1/climate',
+        payload: stringifyEdgex(body),
+        headers: { 'content-type': 'application/json' },
+      });
       expect(res.statusCode).toBe(201);
     }
     const summary = async () =>

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { request as httpsRequest } from 'node:https';
+import { stringifyEdgex } from '@hvac-edge/shared';
 import { makeAddEventRequest } from '@hvac-edge/test/support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore, startTestGateway, type TestGateway } from './helpers.js';
@@ -22,7 +23,7 @@ describe('gateway lifecycle over real sockets', () => {
       fetch(`${base}/api/v3/event/svc/${r.event.profileName}/${r.event.deviceName}/${r.event.sourceName}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(r),
+        body: stringifyEdgex(r),
       }).then(
         (res) => res.status,
         () => 0,

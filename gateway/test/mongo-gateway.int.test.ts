@@ -1,3 +1,4 @@
+import { stringifyEdgex } from '@hvac-edge/shared';
 import { type MongoTestServer, makeAddEventRequest, startMongoForTests, waitFor } from '@hvac-edge/test/support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from './helpers.js';
@@ -20,7 +21,12 @@ describe.skipIf(process.env.MONGO_URL)('gateway on MongoDB: the database goes aw
   });
 
   const post = () =>
-    gw.server.inject({ method: 'POST', url: '/api/v3/event/svc/dht22/room-1/climate', payload: makeAddEventRequest() });
+    gw.server.inject({
+      method: 'POST',
+      url: '/api/v3/event/svc/dht22/room-1/climate',
+      payload: stringifyEdgex(makeAddEventRequest()),
+      headers: { 'content-type': 'application/json' },
+    });
 
   it('readiness false and 503 with Retry-After while it is gone; accepted again after, without a restart', async () => {
     expect((await post()).statusCode).toBe(201);

@@ -1,4 +1,4 @@
-import { createLogger } from '@hvac-edge/shared';
+import { createLogger, stringifyEdgex } from '@hvac-edge/shared';
 import { type MosquittoServer, makeAddEventRequest, startMosquitto, waitFor } from '@hvac-edge/test/support';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,10 +49,10 @@ function scenario(
 
     it('stores QoS 1 events exactly once; malformed messages are counted and do not stop the ones after them', async () => {
       const requests = Array.from({ length: 200 }, (_, i) => makeAddEventRequest({ deviceName: `m-${i % 4}` }));
-      const messages = requests.map((r) => ({ topic: topicOf(r.event.deviceName), payload: JSON.stringify(r) }));
+      const messages = requests.map((r) => ({ topic: topicOf(r.event.deviceName), payload: stringifyEdgex(r) }));
       messages.splice(50, 0, { topic: topicOf('m-0'), payload: '{not json' });
-      messages.splice(100, 0, { topic: topicOf('someone-else'), payload: JSON.stringify(requests[3]) });
-      messages.push({ topic: topicOf(requests[7]?.event.deviceName ?? ''), payload: JSON.stringify(requests[7]) });
+      messages.splice(100, 0, { topic: topicOf('someone-else'), payload: stringifyEdgex(requests[3]) });
+      messages.push({ topic: topicOf(requests[7]?.event.deviceName ?? ''), payload: stringifyEdgex(requests[7]) });
       // An EdgeX MessageEnvelope with the request as base64 payload is taken too.
       const enveloped = makeAddEventRequest({ deviceName: 'm-env' });
       messages.push({
@@ -60,7 +60,7 @@ function scenario(
         payload: JSON.stringify({
           apiVersion: 'v3',
           contentType: 'application/json',
-          payload: Buffer.from(JSON.stringify(enveloped)).toString('base64'),
+          payload: Buffer.from(stringifyEdgex(enveloped)).toString('base64'),
         }),
       });
       await publishAll(env.brokerUrl(gw), messages);
@@ -93,9 +93,11 @@ describe('MQTT ingest with a full buffer', () => {
       const requests = Array.from({ length: 12 }, () => makeAddEventRequest({ deviceName: 'full-0' }));
       await publishAll(
         broker.url,
-        requests.map((r) => ({ topic: topicOf('full-0'), payload: JSON.stringify(r) })),
+        requests.map((r) => ({ topic: topicOf('full-0'), payload: stringifyEdgex(r) })),
       );
       await waitFor(async () => (await metric(gw, 'rejected_full')) >= 2, 'refused above the high-water mark', 10_000);
+      // The five taken before the mark commit; nothing past it is stored.
+      await waitFor(async () => (await gw.store.countEvents()) >= 5, 'the first five stored', 10_000);
       expect(await gw.store.countEvents()).toBe(5);
       // The forwarder's part: the pending events go out, the buffer has room again.
       await gw.store.markForwarded((await gw.store.pending(100)).map((e) => e.seq));
@@ -138,7 +140,7 @@ describe('an MQTT message', () => {
       ok: false,
       problems: [expect.stringMatching(/^payload is not JSON: /)],
     });
-    const parsed = parseMqttMessage(PREFIX, topicOf('b'), Buffer.from(JSON.stringify(r)));
+    const parsed = parseMqttMessage(PREFIX, topicOf('b'), Buffer.from(stringifyEdgex(r)));
     expect(parsed).toEqual({
       ok: true,
       body: r,

@@ -1,5 +1,6 @@
-import { type Static, Type } from '@sinclair/typebox';
-import { EventSchema } from './edgex/dto.js';
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { EventSchema, EventShape } from './edgex/dto.js';
+import { parseEdgexJson, stringifyEvent } from './edgex/json.js';
 import { validateEvent } from './edgex/validate.js';
 import { SchemaValidator, type Validation } from './schema-validation.js';
 
@@ -21,21 +22,24 @@ export const WeatherObservationSchema = Type.Object(
 );
 export type WeatherObservation = Static<typeof WeatherObservationSchema>;
 
-/** The message on the events topic, from gateway to cloud sink. Key = device name. */
-export const EnrichedEventSchema = Type.Object(
-  {
-    schemaVersion: Type.Literal(ENRICHED_EVENT_SCHEMA_VERSION),
-    gatewayId: Type.String({ minLength: 1 }),
-    receivedAt: Type.Integer({ minimum: 0, description: 'Unix ms the gateway made the event durable' }),
-    sequence: Type.Integer({ minimum: 1, description: 'per-device sequence assigned by the gateway, from 1' }),
-    event: EventSchema,
-    weather: Type.Union([WeatherObservationSchema, Type.Null()]),
-  },
-  { $id: 'EnrichedEvent', additionalProperties: false },
-);
+const enrichedEventSchema = <E extends TSchema>(event: E) =>
+  Type.Object(
+    {
+      schemaVersion: Type.Literal(ENRICHED_EVENT_SCHEMA_VERSION),
+      gatewayId: Type.String({ minLength: 1 }),
+      receivedAt: Type.Integer({ minimum: 0, description: 'Unix ms the gateway made the event durable' }),
+      sequence: Type.Integer({ minimum: 1, description: 'per-device sequence assigned by the gateway, from 1' }),
+      event,
+      weather: Type.Union([WeatherObservationSchema, Type.Null()]),
+    },
+    { $id: 'EnrichedEvent', additionalProperties: false },
+  );
+
+/** The message on the events topic, from gateway to cloud sink. Key = device name; origins are exact int64 ns. */
+export const EnrichedEventSchema = enrichedEventSchema(EventSchema);
 export type EnrichedEvent = Static<typeof EnrichedEventSchema>;
 
-const shape = new SchemaValidator<EnrichedEvent>(EnrichedEventSchema);
+const shape = new SchemaValidator<EnrichedEvent>(enrichedEventSchema(EventShape));
 
 /** Validates a decoded message; never throws. */
 export function validateEnrichedEvent(input: unknown): Validation<EnrichedEvent> {
@@ -50,7 +54,8 @@ export function validateEnrichedEvent(input: unknown): Validation<EnrichedEvent>
 }
 
 export function encodeEnrichedEvent(message: EnrichedEvent): Buffer {
-  return Buffer.from(JSON.stringify(message));
+  const { event, ...envelope } = message;
+  return encodeEnrichedEventJson(envelope, stringifyEvent(event));
 }
 
 /**
@@ -68,7 +73,7 @@ export function decodeEnrichedEvent(bytes: Buffer | string | null): Validation<E
   if (bytes === null) return { ok: false, errors: ['message has no value'] };
   let parsed: unknown;
   try {
-    parsed = JSON.parse(typeof bytes === 'string' ? bytes : bytes.toString('utf8'));
+    parsed = parseEdgexJson(typeof bytes === 'string' ? bytes : bytes.toString('utf8'));
   } catch (err) {
     return { ok: false, errors: [`message is not JSON: ${(err as Error).message}`] };
   }

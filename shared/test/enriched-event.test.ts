@@ -1,6 +1,14 @@
 import { makeEvent } from '@hvac-edge/test/support';
 import { describe, expect, it } from 'vitest';
-import { decodeEnrichedEvent, type EnrichedEvent, encodeEnrichedEvent, encodeEnrichedEventJson } from '../src/index.js';
+import {
+  decodeEnrichedEvent,
+  type EnrichedEvent,
+  encodeEnrichedEvent,
+  encodeEnrichedEventJson,
+  parseEdgexJson,
+  stringifyEdgex,
+  stringifyEvent,
+} from '../src/index.js';
 
 const message = (): EnrichedEvent => ({
   schemaVersion: 1,
@@ -30,9 +38,9 @@ describe('enriched-event message', () => {
   it('encodes around an event that is already JSON to the same message', () => {
     const m = message();
     const { event, ...rest } = m;
-    const bytes = encodeEnrichedEventJson(rest, JSON.stringify(event));
+    const bytes = encodeEnrichedEventJson(rest, stringifyEvent(event));
     expect(decodeEnrichedEvent(bytes)).toEqual({ ok: true, value: m });
-    expect(JSON.parse(bytes.toString())).toEqual(JSON.parse(encodeEnrichedEvent(m).toString()));
+    expect(parseEdgexJson(bytes.toString())).toEqual(parseEdgexJson(encodeEnrichedEvent(m).toString()));
   });
 
   it('accepts a message without weather', () => {
@@ -42,15 +50,15 @@ describe('enriched-event message', () => {
   it.each([
     ['not JSON', Buffer.from('{'), /not JSON/],
     ['null value', null, /no value/],
-    ['unknown schema version', Buffer.from(JSON.stringify({ ...message(), schemaVersion: 2 })), /schemaVersion/],
+    ['unknown schema version', Buffer.from(stringifyEdgex({ ...message(), schemaVersion: 2 })), /schemaVersion/],
     [
       'weather code outside 1..9',
-      Buffer.from(JSON.stringify({ ...message(), weather: { ...message().weather, weatherStatus: 10 } })),
+      Buffer.from(stringifyEdgex({ ...message(), weather: { ...message().weather, weatherStatus: 10 } })),
       /weather\.weatherStatus must be <= 9/,
     ],
     [
       'invalid inner event',
-      Buffer.from(JSON.stringify({ ...message(), event: { ...makeEvent(), readings: [] } })),
+      Buffer.from(stringifyEdgex({ ...message(), event: { ...makeEvent(), readings: [] } })),
       /event\.readings/,
     ],
   ])('rejects %s with the reason', (_n, bytes, reason) => {

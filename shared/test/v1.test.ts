@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { convertV1Event, originToNs, valueTypeFromV1Descriptor } from '../src/index.js';
 
-const NOW_NS = 1_800_000_000_000_000_000;
+const NOW_NS = 1_800_000_000_000_000_001n;
 const nowNs = () => NOW_NS;
 
 // Exactly the payload of the source report's figure 9 (values as JSON numbers, a constant ms origin).
@@ -25,7 +25,7 @@ describe('EdgeX v1 -> v3 conversion', () => {
     expect(e.deviceName).toBe('Device1');
     expect(e.profileName).toBe('legacy-v1');
     expect(e.sourceName).toBe('v1-event');
-    expect(e.origin).toBe(1471806386919 * 1_000_000);
+    expect(e.origin).toBe(1471806386919_000_000n);
     expect(e.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(e.readings.map((r) => [r.resourceName, r.valueType, r.value])).toEqual([
       ['device', 'String', 'Device1'],
@@ -68,9 +68,9 @@ describe('EdgeX v1 -> v3 conversion', () => {
   });
 
   it('maps origin magnitudes to nanoseconds', () => {
-    expect(originToNs(1_700_000_000_000, nowNs)).toBe(1_700_000_000_000_000_000);
-    expect(originToNs(1_700_000_000_000_000, nowNs)).toBe(1_700_000_000_000_000_000);
-    expect(originToNs(1_700_000_000_000_000_000, nowNs)).toBe(1_700_000_000_000_000_000);
+    expect(originToNs(1_700_000_000_000, nowNs)).toBe(1_700_000_000_000_000_000n);
+    expect(originToNs(1_700_000_000_000_000, nowNs)).toBe(1_700_000_000_000_000_000n);
+    expect(originToNs(1_700_000_000_000_000_000, nowNs)).toBe(1_700_000_000_000_000_000n);
     expect(originToNs(0, nowNs)).toBe(NOW_NS);
   });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AddEventRequest, EdgexEvent, Reading } from '@hvac-edge/shared';
+import { type AddEventRequest, type EdgexEvent, msToOrigin, parseEdgexJson, type Reading } from '@hvac-edge/shared';
 
 export interface EventOptions {
   /** Event id; a random UUID by default. */
@@ -7,7 +7,8 @@ export interface EventOptions {
   deviceName?: string;
   profileName?: string;
   sourceName?: string;
-  originNs?: number;
+  /** Exact Unix ns; now by default. */
+  originNs?: bigint;
   temperature?: number;
   humidity?: number;
 }
@@ -16,7 +17,7 @@ export interface EventOptions {
 export function makeEvent(o: EventOptions = {}): EdgexEvent {
   const deviceName = o.deviceName ?? 'room-1';
   const profileName = o.profileName ?? 'dht22';
-  const origin = o.originNs ?? Date.now() * 1_000_000;
+  const origin = o.originNs ?? msToOrigin(Date.now());
   const reading = (resourceName: string, value: number, units: string): Reading => ({
     id: randomUUID(),
     origin,
@@ -40,4 +41,9 @@ export function makeEvent(o: EventOptions = {}): EdgexEvent {
 
 export function makeAddEventRequest(o: EventOptions = {}): AddEventRequest {
   return { apiVersion: 'v3', requestId: randomUUID(), event: makeEvent(o) };
+}
+
+/** A response body as the gateway wrote it, EdgeX origins exact (inject's `res.json()` would round them). */
+export function edgexJson<T = any>(res: { body: string }): T {
+  return parseEdgexJson(res.body) as T;
 }

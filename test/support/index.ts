@@ -1,3 +1,4 @@
+export * from './edgex-contract.js';
 export * from './fixtures.js';
 export * from './kafka/index.js';
 export * from './metrics.js';

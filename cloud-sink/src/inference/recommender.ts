@@ -1,4 +1,4 @@
-import { type EnrichedEvent, originMs, originNsString } from '@hvac-edge/shared';
+import { type EnrichedEvent, originMs } from '@hvac-edge/shared';
 import { locationOf, type PointRecord, readingNumber } from '../points.js';
 import type { Recommendation } from './closed-loop.js';
 import type { SetpointModel, Window } from './setpoint-model.js';
@@ -82,7 +82,7 @@ export class Recommender {
         measurement: RECOMMENDATION,
         tags: { device: m.event.deviceName, model: this.model.id, ...(location ? { location } : {}) },
         fields: { recommended_setpoint: setpoint, ...(current === undefined ? {} : { current_setpoint: current }) },
-        time: originNsString(m.event.origin),
+        time: m.event.origin.toString(),
       };
     });
     return { points, recommendations };

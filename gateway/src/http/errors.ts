@@ -3,6 +3,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { DuplicateEventError } from '../store/event-store.js';
 import { envelope } from './envelope.js';
 
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function statusOf(err: unknown): number {
   if (err instanceof HttpError) return err.statusCode;
   if (err instanceof ValidationError) return 400;
@@ -34,10 +36,10 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     const legacy = request.url.startsWith('/api/v1/');
     if (legacy) return reply.code(status).type('text/plain; charset=utf-8').send(message);
+    // The caller's requestId comes back only when it is the UUID EdgeX's contract says it is.
     const requestId = (request.body as { requestId?: unknown } | undefined)?.requestId;
-    return reply
-      .code(status)
-      .send(envelope(status, {}, typeof requestId === 'string' ? requestId : undefined, message));
+    const echo = typeof requestId === 'string' && UUID_RE.test(requestId) ? requestId : undefined;
+    return reply.code(status).send(envelope(status, {}, echo, message));
   });
   app.setNotFoundHandler((request, reply) => {
     const message = `no route ${request.method} ${request.url.split('?')[0]}`;

@@ -2,29 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import { createAjv, formatAjvErrors, ValidationError } from '@hvac-edge/shared';
-import { decode as decodeCbor } from 'cbor-x';
+import { createAjv, formatAjvErrors, stringifyEdgex, ValidationError } from '@hvac-edge/shared';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { monitoringPlugin } from '../monitoring/plugin.js';
 import { installBearerAuth } from './auth.js';
+import { installBodyParsers } from './body-parsers.js';
 import { installErrorHandling } from './errors.js';
 import { commandRoutes } from './routes/command.js';
 import { VALIDATED_IN_HANDLER } from './routes/common.js';
 import { coreDataRoutes } from './routes/core-data.js';
 import { legacyV1Routes } from './routes/legacy-v1.js';
 import { metadataRoutes } from './routes/metadata.js';
+import { metadataQueryRoutes } from './routes/metadata-queries.js';
+import { readingRoutes } from './routes/readings.js';
 import { systemRoutes } from './routes/system.js';
 import { type ServerDeps, VERSION } from './types.js';
-
-/** CBOR bodies carry binaryValue as bytes; the shared validator expects base64 as in JSON. */
-function cborToJsonShape(value: unknown): unknown {
-  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
-  if (Array.isArray(value)) return value.map(cborToJsonShape);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cborToJsonShape(v)]));
-  }
-  return value;
-}
 
 /** The gateway's HTTP API: EdgeX v3 core-data and core-metadata, v1 legacy, commands, operations, monitoring. */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
@@ -59,13 +51,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     (errors, dataVar) =>
       new ValidationError('REQUEST_INVALID', formatAjvErrors(errors as never, dataVar), 'invalid request'),
   );
-  app.addContentTypeParser('application/cbor', { parseAs: 'buffer' }, (_req, body, done) => {
-    try {
-      done(null, cborToJsonShape(decodeCbor(body as Buffer)));
-    } catch (err) {
-      done(new ValidationError('CBOR_INVALID', [`body is not valid CBOR: ${(err as Error).message}`]), undefined);
-    }
-  });
+  installBodyParsers(app);
+  // Replies carry exact int64 origins (bigints): written as JSON integers.
+  app.setReplySerializer((payload) => stringifyEdgex(payload));
   app.addHook('onSend', async (request, reply) => {
     reply.header('X-Correlation-ID', request.id);
   });
@@ -96,7 +84,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(rateLimit, { global: false });
 
   await app.register(coreDataRoutes, deps);
+  await app.register(readingRoutes, deps);
   await app.register(metadataRoutes, deps);
+  await app.register(metadataQueryRoutes, deps);
   await app.register(legacyV1Routes, deps);
   await app.register(systemRoutes, deps);
   await app.register(commandRoutes, deps);

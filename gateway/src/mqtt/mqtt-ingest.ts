@@ -1,4 +1,4 @@
-import { retry, UnavailableError, ValidationError } from '@hvac-edge/shared';
+import { parseEdgexJson, retry, UnavailableError, ValidationError } from '@hvac-edge/shared';
 import type { Logger } from 'pino';
 import type { EventNames, IngestService } from '../ingest.js';
 import { PipelinedSubscriber } from './pipelined-subscriber.js';
@@ -34,10 +34,10 @@ export function parseMqttMessage(
   }
   let body: unknown;
   try {
-    body = JSON.parse(payload.toString('utf8'));
+    body = parseEdgexJson(payload.toString('utf8'));
     const env = body as { payload?: unknown; contentType?: string };
     if (typeof env.payload === 'string' && (env.contentType ?? 'application/json').includes('json')) {
-      body = JSON.parse(Buffer.from(env.payload, 'base64').toString('utf8'));
+      body = parseEdgexJson(Buffer.from(env.payload, 'base64').toString('utf8'));
     }
   } catch (err) {
     return { ok: false, problems: [`payload is not JSON: ${(err as Error).message}`] };

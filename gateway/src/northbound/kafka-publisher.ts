@@ -1,4 +1,4 @@
-import { ENRICHED_EVENT_SCHEMA_VERSION, encodeEnrichedEventJson, originMs } from '@hvac-edge/shared';
+import { ENRICHED_EVENT_SCHEMA_VERSION, encodeEnrichedEventJson, originMs, stringifyEvent } from '@hvac-edge/shared';
 import { CompressionTypes, Kafka, logLevel, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { EventPublisher, OutboundEvent } from './event-publisher.js';
@@ -27,7 +27,7 @@ const KAFKAJS_LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 export function toKafkaMessage(e: OutboundEvent) {
   return {
     key: e.event.deviceName,
-    value: encodeEnrichedEventJson(e.envelope, e.eventJson ?? JSON.stringify(e.event)),
+    value: encodeEnrichedEventJson(e.envelope, e.eventJson ?? stringifyEvent(e.event)),
     headers: {
       'event-id': e.event.id,
       'schema-version': String(ENRICHED_EVENT_SCHEMA_VERSION),

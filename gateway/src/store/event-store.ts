@@ -29,13 +29,26 @@ export interface Page {
 export interface EventQuery extends Page {
   deviceName?: string;
   /** Origin range in Unix ns, inclusive. */
-  start?: number;
-  end?: number;
+  start?: bigint;
+  end?: bigint;
 }
 
-export interface ReadingQuery extends Page {
+export interface ReadingFilter {
   deviceName?: string;
   resourceName?: string;
+  /** Range of the reading's own origin in Unix ns, inclusive. */
+  start?: bigint;
+  end?: bigint;
+}
+
+export interface ReadingQuery extends Page, ReadingFilter {}
+
+/** Which events a delete takes; every given criterion must hold. */
+export interface DeleteCriteria {
+  id?: string;
+  deviceName?: string;
+  /** Origin strictly before this (Unix ns). */
+  originBefore?: bigint;
 }
 
 export interface StoreStats {
@@ -56,7 +69,7 @@ export interface RetentionPolicy {
   maxBytes: number;
 }
 
-export type DropReason = 'forwarded_age' | 'max_cap' | 'disk_budget' | 'api_age';
+export type DropReason = 'forwarded_age' | 'max_cap' | 'disk_budget' | 'api_age' | 'api_id' | 'api_device';
 
 export type PurgeResult = Partial<Record<DropReason, number>> & {
   /** Ids of events dropped for the disk budget (they may never have been forwarded). */
@@ -93,8 +106,9 @@ export interface EventStore {
   listEvents(query: EventQuery): Promise<{ totalCount: number; events: StoredEvent[] }>;
   countEvents(deviceName?: string): Promise<number>;
   listReadings(query: ReadingQuery): Promise<{ totalCount: number; readings: Reading[] }>;
-  /** Removes events whose origin is before `originBeforeNs`; pending ones only when asked. */
-  deleteByOrigin(originBeforeNs: number, includePending: boolean): Promise<number>;
+  countReadings(filter: ReadingFilter): Promise<number>;
+  /** Removes the events that match; pending ones only when asked. Resolves with how many went. */
+  deleteEvents(criteria: DeleteCriteria, includePending: boolean): Promise<number>;
 
   stats(): Promise<StoreStats>;
   purge(policy: RetentionPolicy): Promise<PurgeResult>;

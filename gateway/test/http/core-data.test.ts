@@ -1,5 +1,6 @@
-import { makeAddEventRequest, makeEvent } from '@hvac-edge/test/support';
-import { encode as encodeCbor } from 'cbor-x';
+import { stringifyEdgex } from '@hvac-edge/shared';
+import { edgexJson, makeAddEventRequest, makeEvent } from '@hvac-edge/test/support';
+import { encode as encodeCbor } from 'cborg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers.js';
 
@@ -18,8 +19,8 @@ describe('EdgeX v3 core-data API', () => {
     return gw.server.inject({
       method: 'POST',
       url: url ?? path(req.event ?? makeEvent()),
-      payload: body as object,
-      headers,
+      payload: stringifyEdgex(body),
+      headers: { 'content-type': 'application/json', ...headers },
     });
   };
 
@@ -88,7 +89,7 @@ describe('EdgeX v3 core-data API', () => {
       const res = await gw.server.inject({
         method: 'POST',
         url: path(req.event),
-        payload: encodeCbor(req),
+        payload: Buffer.from(encodeCbor(req)),
         headers: { 'content-type': 'application/cbor' },
       });
       expect(res.statusCode).toBe(201);
@@ -151,11 +152,11 @@ describe('EdgeX v3 core-data API', () => {
   });
 
   describe('queries', () => {
-    const NS = 1_000_000;
-    const base = 1_700_000_000_000 * NS;
+    const NS = 1_000_000n;
+    const base = 1_700_000_000_000n * NS;
     let evs: ReturnType<typeof makeEvent>[];
     beforeEach(async () => {
-      evs = [0, 1, 2].map((i) => makeEvent({ deviceName: i === 2 ? 'b' : 'a', originNs: base + i * NS }));
+      evs = [0n, 1n, 2n].map((i) => makeEvent({ deviceName: i === 2n ? 'b' : 'a', originNs: base + i * NS }));
       for (const e of evs) expect((await post({ apiVersion: 'v3', event: e })).statusCode).toBe(201);
     });
     const get = async (url: string) => gw.server.inject({ method: 'GET', url });
@@ -174,7 +175,7 @@ describe('EdgeX v3 core-data API', () => {
     });
 
     it('GET /event/id/{id}: 200, 404, 400 for a non-UUID', async () => {
-      expect((await get(`/api/v3/event/id/${evs[0]?.id}`)).json().event).toEqual(evs[0]);
+      expect(edgexJson(await get(`/api/v3/event/id/${evs[0]?.id}`)).event).toEqual(evs[0]);
       expect((await get('/api/v3/event/id/00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
       expect((await get('/api/v3/event/id/xyz')).statusCode).toBe(400);
     });
@@ -187,7 +188,7 @@ describe('EdgeX v3 core-data API', () => {
     it('GET /event/device/name/{name} and /event/start/{start}/end/{end}', async () => {
       const a = (await get('/api/v3/event/device/name/a')).json();
       expect(a.totalCount).toBe(2);
-      const range = (await get(`/api/v3/event/start/${base + NS}/end/${base + 2 * NS}`)).json();
+      const range = (await get(`/api/v3/event/start/${base + NS}/end/${base + 2n * NS}`)).json();
       expect(range.events.map((e: { id: string }) => e.id)).toEqual([evs[2]?.id, evs[1]?.id]);
       expect((await get(`/api/v3/event/start/${base}/end/1`)).statusCode).toBe(400);
     });
@@ -249,7 +250,7 @@ describe('EdgeX v3 core-data API', () => {
         '/api/v3/event/{serviceName}/{profileName}/{deviceName}/{sourceName}',
         '/api/v3/event/all',
         '/api/v3/event/age/{age}',
-        '/api/v3/reading/resourceName/{name}',
+        '/api/v3/reading/resourceName/{resourceName}',
         '/api/v3/device/name/{name}',
         '/api/v1/event',
         '/api/v1/valuedescriptor',

@@ -87,7 +87,7 @@ describe('EdgeX v1 client flow of the source report', () => {
     expect(stored?.event).toMatchObject({
       deviceName: 'Device1',
       profileName: 'legacy-v1',
-      origin: 1471806386919 * 1_000_000,
+      origin: 1471806386919_000_000n,
       tags: { 'edgex-api': 'v1' },
     });
     const temp = stored?.event.readings.find((r) => r.resourceName === 'temperature');

@@ -1,3 +1,4 @@
+import { stringifyEdgex } from '@hvac-edge/shared';
 import { type KafkaUnderTest, makeAddEventRequest, startKafkaForTests, uniqueTopic } from '@hvac-edge/test/support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers.js';
@@ -34,7 +35,7 @@ describe('northbound: store-and-forward to Kafka', () => {
       const res = await fetch(`${base}/api/v3/event/svc/dht22/${deviceName}/climate`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(req),
+        body: stringifyEdgex(req),
       });
       return { status: res.status, id: req.event.id };
     };

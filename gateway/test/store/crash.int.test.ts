@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
+import { stringifyEdgex } from '@hvac-edge/shared';
 import { freePort, makeAddEventRequest, makeTempDir, waitFor } from '@hvac-edge/test/support';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStore, spawnGateway } from '../helpers.js';
@@ -34,7 +35,7 @@ describe('durability: SIGKILL right after 201', () => {
           const res = await fetch(`${base}/api/v3/event/svc/dht22/dev-${w}/climate`, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(req),
+            body: stringifyEdgex(req),
           });
           if (res.status === 201) acked.push(req.event.id);
         } catch {

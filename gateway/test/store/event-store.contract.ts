@@ -1,3 +1,4 @@
+import { parseEdgexJson } from '@hvac-edge/shared';
 import { makeEvent } from '@hvac-edge/test/support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DuplicateEventError, type EventStore } from '../../src/store/event-store.js';
@@ -12,7 +13,7 @@ export interface StoreHarness {
   destroy(): Promise<void>;
 }
 
-const NS = 1_000_000;
+const NS = 1_000_000n;
 
 /**
  * The behaviour every EventStore adapter must have. Run with `eventStoreContract('sqlite', harness)`.
@@ -39,7 +40,7 @@ export function eventStoreContract(name: string, harness: () => StoreHarness): v
       const got = await store.getById(e.id);
       const { eventJson, ...rest } = got ?? {};
       expect(rest).toEqual({ seq: r.seq, deviceSeq: 1, receivedAt: 1_000_000, state: 'pending', event: e });
-      if (eventJson !== undefined) expect(JSON.parse(eventJson)).toEqual(e);
+      if (eventJson !== undefined) expect(parseEdgexJson(eventJson)).toEqual(e);
       expect(await store.getById('00000000-0000-4000-8000-000000000000')).toBeUndefined();
     });
 
@@ -105,9 +106,9 @@ export function eventStoreContract(name: string, harness: () => StoreHarness): v
     });
 
     it('lists events newest origin first with device and time filters and paging', async () => {
-      const base = 1_700_000_000_000 * NS;
-      const evs = [0, 1, 2, 3, 4].map((i) =>
-        makeEvent({ deviceName: i % 2 ? 'odd' : 'even', originNs: base + i * NS }),
+      const base = 1_700_000_000_000n * NS;
+      const evs = [0n, 1n, 2n, 3n, 4n].map((i) =>
+        makeEvent({ deviceName: i % 2n ? 'odd' : 'even', originNs: base + i * NS }),
       );
       for (const e of evs) await store.append(e);
       const all = await store.listEvents({ offset: 0, limit: 10 });
@@ -116,7 +117,7 @@ export function eventStoreContract(name: string, harness: () => StoreHarness): v
       const even = await store.listEvents({ deviceName: 'even', offset: 1, limit: 1 });
       expect(even).toMatchObject({ totalCount: 3 });
       expect(even.events.map((s) => s.event.id)).toEqual([evs[2]?.id]);
-      const range = await store.listEvents({ start: base + NS, end: base + 3 * NS, offset: 0, limit: 10 });
+      const range = await store.listEvents({ start: base + NS, end: base + 3n * NS, offset: 0, limit: 10 });
       expect(range.events.map((s) => s.event.id)).toEqual([evs[3]?.id, evs[2]?.id, evs[1]?.id]);
       expect(await store.countEvents()).toBe(5);
       expect(await store.countEvents('odd')).toBe(2);
@@ -138,19 +139,65 @@ export function eventStoreContract(name: string, harness: () => StoreHarness): v
     });
 
     it('deletes by origin age without touching pending events unless asked', async () => {
-      const old = makeEvent({ originNs: 1_000 * NS });
-      const oldPending = makeEvent({ originNs: 1_000 * NS });
-      const young = makeEvent({ originNs: 5_000 * NS });
+      const old = makeEvent({ originNs: 1_000n * NS });
+      const oldPending = makeEvent({ originNs: 1_000n * NS });
+      const young = makeEvent({ originNs: 5_000n * NS });
       const r = await store.append(old);
       await store.append(oldPending);
       await store.append(young);
       await store.markForwarded([r.seq]);
-      expect(await store.deleteByOrigin(2_000 * NS, false)).toBe(1);
+      expect(await store.deleteEvents({ originBefore: 2_000n * NS }, false)).toBe(1);
       expect(await store.getById(old.id)).toBeUndefined();
       expect(await store.getById(oldPending.id)).toBeDefined();
-      expect(await store.deleteByOrigin(2_000 * NS, true)).toBe(1);
+      expect(await store.deleteEvents({ originBefore: 2_000n * NS }, true)).toBe(1);
       expect(await store.stats()).toMatchObject({ total: 1, pending: 1 });
       expect((await store.listReadings({ offset: 0, limit: 10 })).totalCount).toBe(2);
+    });
+
+    it("deletes one event by id and a device's events, pending ones only when asked", async () => {
+      const [a1, a2, b1] = [
+        makeEvent({ deviceName: 'a' }),
+        makeEvent({ deviceName: 'a' }),
+        makeEvent({ deviceName: 'b' }),
+      ];
+      const r1 = await store.append(a1);
+      await store.append(a2);
+      await store.append(b1);
+      await store.markForwarded([r1.seq]);
+      expect(await store.deleteEvents({ id: a2.id }, false)).toBe(0);
+      expect(await store.deleteEvents({ id: a2.id }, true)).toBe(1);
+      expect(await store.deleteEvents({ deviceName: 'a' }, false)).toBe(1);
+      expect(await store.countEvents('a')).toBe(0);
+      expect(await store.deleteEvents({ deviceName: 'b' }, false)).toBe(0);
+      expect(await store.stats()).toMatchObject({ total: 1, pending: 1 });
+    });
+
+    it('filters readings by device and resource together and by their own origin, exactly', async () => {
+      // Origins a nanosecond apart, above 2^53 (where doubles step by 256 ns): they must stay apart.
+      const base = 1_796_035_551_629_090_001n;
+      const evs = [0n, 1n, 2n].map((i) => makeEvent({ deviceName: i === 2n ? 'b' : 'a', originNs: base + i }));
+      for (const e of evs) await store.append(e);
+      const all = await store.listReadings({ offset: 0, limit: 10 });
+      expect(all.readings.map((r) => r.origin)).toEqual([base + 2n, base + 2n, base + 1n, base + 1n, base, base]);
+      expect(await store.countReadings({})).toBe(6);
+      expect(await store.countReadings({ deviceName: 'a' })).toBe(4);
+      expect(await store.countReadings({ deviceName: 'a', resourceName: 'humidity' })).toBe(2);
+      const one = await store.listReadings({ start: base + 1n, end: base + 1n, offset: 0, limit: 10 });
+      expect(one.readings.map((r) => [r.deviceName, r.origin])).toEqual([
+        ['a', base + 1n],
+        ['a', base + 1n],
+      ]);
+      const bTemp = await store.listReadings({
+        deviceName: 'b',
+        resourceName: 'temperature',
+        start: base,
+        end: base + 2n,
+        offset: 0,
+        limit: 10,
+      });
+      expect(bTemp.readings).toEqual([evs[2]?.readings[0]]);
+      const events = await store.listEvents({ start: base + 1n, end: base + 1n, offset: 0, limit: 10 });
+      expect(events.events.map((e) => e.event)).toEqual([evs[1]]);
     });
 
     it('purges forwarded events by age and by cap, never pending ones', async () => {

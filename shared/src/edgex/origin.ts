@@ -1,17 +1,24 @@
-/**
- * EdgeX origins are Unix nanoseconds carried as JS numbers. Near 2^60 a double holds a millisecond-aligned origin only
- * to 256 ns (…785999872), so `Math.floor(origin / 1e6)` lands a millisecond early for about one value in eight, and
- * the same origin written as ns would not be the instant the device meant. Both conversions round to whole
- * microseconds first, which recovers it; the same origin always converts the same way, which keeps replays
- * idempotent downstream.
- */
+/** Largest int64: the latest instant an EdgeX origin can name (2262-04-11). */
+export const MAX_ORIGIN_NS = 9_223_372_036_854_775_807n;
 
-/** The origin in Unix ms. */
-export function originMs(originNs: number): number {
-  return Math.floor(Math.round(originNs / 1000) / 1000);
+/** An origin (exact Unix ns) in Unix ms, floored. */
+export function originMs(originNs: bigint): number {
+  return Number(originNs / 1_000_000n);
 }
 
-/** The origin as a decimal Unix-ns string (for a TSDB timestamp), rounded to whole microseconds. */
-export function originNsString(originNs: number): string {
-  return String(BigInt(Math.round(originNs / 1000)) * 1000n);
+/** Unix ms as an origin in Unix ns. */
+export function msToOrigin(ms: number): bigint {
+  return BigInt(Math.trunc(ms)) * 1_000_000n;
+}
+
+/**
+ * An origin as decoded (a bigint from the exact JSON and CBOR decoders; a safe-integer number from anything
+ * smaller), as an exact bigint; undefined when it is not an int64 of at least 1.
+ */
+export function toOrigin(v: unknown): bigint | undefined {
+  let o: bigint;
+  if (typeof v === 'bigint') o = v;
+  else if (typeof v === 'number' && Number.isSafeInteger(v)) o = BigInt(v);
+  else return undefined;
+  return o >= 1n && o <= MAX_ORIGIN_NS ? o : undefined;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Static, Type } from '@sinclair/typebox';
 import { SchemaValidator, type Validation } from '../schema-validation.js';
 import { API_VERSION, type EdgexEvent, type Reading } from './dto.js';
+import { msToOrigin } from './origin.js';
 import { validateEvent } from './validate.js';
 import type { ValueType } from './value-types.js';
 
@@ -57,11 +58,12 @@ export function valueTypeFromV1Descriptor(type: string | undefined): ValueType |
  * v1 clients sent origins in ms (the report's client even sends a constant), device services in ns.
  * Magnitude decides: modern ns values are ~1.7e18, ms ~1.7e12.
  */
-export function originToNs(origin: number | undefined, nowNs: () => number): number {
-  if (!origin || origin <= 0) return nowNs();
-  if (origin >= 1e17) return origin;
-  if (origin >= 1e14) return origin * 1_000;
-  return origin * 1_000_000;
+export function originToNs(origin: number | undefined, nowNs: () => bigint): bigint {
+  if (!origin || origin <= 0 || !Number.isFinite(origin)) return nowNs();
+  const o = BigInt(Math.trunc(origin));
+  if (origin >= 1e17) return o;
+  if (origin >= 1e14) return o * 1_000n;
+  return o * 1_000_000n;
 }
 
 export interface V1ConvertOptions {
@@ -70,7 +72,7 @@ export interface V1ConvertOptions {
   sourceName?: string;
   /** Value type registered for a reading name (v1 value descriptors); otherwise inferred from the JSON value. */
   valueTypeOf?: (readingName: string) => ValueType | undefined;
-  nowNs?: () => number;
+  nowNs?: () => bigint;
   newId?: () => string;
 }
 
@@ -80,8 +82,10 @@ function inferValueType(value: unknown): ValueType {
   return 'String';
 }
 
-function convertReading(r: V1Reading, event: V1Event, originNs: number, options: V1ConvertOptions): Reading {
-  const nowNs = options.nowNs ?? (() => Date.now() * 1_000_000);
+const wallClockNs = () => msToOrigin(Date.now());
+
+function convertReading(r: V1Reading, event: V1Event, originNs: bigint, options: V1ConvertOptions): Reading {
+  const nowNs = options.nowNs ?? wallClockNs;
   const base = {
     id: options.newId?.() ?? randomUUID(),
     origin: r.origin ? originToNs(r.origin, nowNs) : originNs,
@@ -113,8 +117,7 @@ export function convertV1Event(input: unknown, options: V1ConvertOptions): Valid
     const shape = v1Shape.validate(input);
     if (!shape.ok) return shape;
     const v1 = shape.value;
-    const nowNs = options.nowNs ?? (() => Date.now() * 1_000_000);
-    const origin = originToNs(v1.origin, nowNs);
+    const origin = originToNs(v1.origin, options.nowNs ?? wallClockNs);
     const event: EdgexEvent = {
       apiVersion: API_VERSION,
       id: options.newId?.() ?? randomUUID(),

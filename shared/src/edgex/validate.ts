@@ -1,11 +1,12 @@
 import { SchemaValidator, type Validation } from '../schema-validation.js';
-import { type AddEventRequest, AddEventRequestSchema, type EdgexEvent, EventSchema, type Reading } from './dto.js';
-import { parsesAsValue } from './value-types.js';
+import { type AddEventRequest, AddEventRequestShape, type EdgexEvent, EventShape, type Reading } from './dto.js';
+import { toOrigin } from './origin.js';
+import { normalizeValueType, parsesAsValue } from './value-types.js';
 
 export type { Validation } from '../schema-validation.js';
 
-const eventShape = new SchemaValidator<EdgexEvent>(EventSchema);
-const requestShape = new SchemaValidator<AddEventRequest>(AddEventRequestSchema);
+const eventShape = new SchemaValidator<unknown>(EventShape);
+const requestShape = new SchemaValidator<unknown>(AddEventRequestShape);
 
 const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
@@ -32,33 +33,68 @@ function truncate(s: string): string {
   return s.length > 40 ? `${s.slice(0, 40)}…` : s;
 }
 
+/** Origins as exact bigints (in place), and the problems of those that are not int64 Unix ns. */
+function originRules(e: { origin: unknown; readings: Array<{ origin: unknown }> }, path: string): string[] {
+  const errors: string[] = [];
+  const check = (holder: { origin: unknown }, at: string) => {
+    const o = toOrigin(holder.origin);
+    if (o === undefined) {
+      const lossy = typeof holder.origin === 'number' && Number.isInteger(holder.origin);
+      errors.push(
+        lossy
+          ? `${at}.origin must be an exact int64 (Unix ns); ${holder.origin} came through a lossy decoder`
+          : `${at}.origin must be an integer from 1 to 2^63-1 (Unix ns)`,
+      );
+    } else holder.origin = o;
+  };
+  check(e, path);
+  e.readings.forEach((r, i) => check(r, `${path}.readings[${i}]`));
+  return errors;
+}
+
+/** EdgeX matches valueType case-insensitively and stores the canonical spelling ("float64" -> "Float64"). */
+function normalizeValueTypes(e: unknown): void {
+  const readings = (e as { readings?: unknown } | undefined)?.readings;
+  if (!Array.isArray(readings)) return;
+  for (const r of readings) {
+    if (r && typeof r === 'object' && typeof r.valueType === 'string') {
+      const canonical = normalizeValueType(r.valueType);
+      if (canonical) r.valueType = canonical;
+    }
+  }
+}
+
 function eventRules(e: EdgexEvent, path: string): string[] {
-  return e.readings.flatMap((r, i) => readingRules(r, `${path}.readings[${i}]`));
+  return [...originRules(e, path), ...e.readings.flatMap((r, i) => readingRules(r, `${path}.readings[${i}]`))];
 }
 
 function prefixed(errors: string[], root: string): string[] {
   return root ? errors.map((e) => `${root}.${e}`) : errors;
 }
 
-/** Validates an EdgeX v3 Event; never throws, lists every problem with its field path. */
+/** Validates an EdgeX v3 Event (origins become exact bigints); never throws, lists every problem with its path. */
 export function validateEvent(input: unknown, root = 'event'): Validation<EdgexEvent> {
   try {
+    normalizeValueTypes(input);
     const shape = eventShape.validate(input);
     if (!shape.ok) return { ok: false, errors: prefixed(shape.errors, root) };
-    const errors = eventRules(shape.value, root);
-    return errors.length ? { ok: false, errors } : shape;
+    const event = shape.value as EdgexEvent;
+    const errors = eventRules(event, root || 'event');
+    return errors.length ? { ok: false, errors } : { ok: true, value: event };
   } catch (err) {
     return { ok: false, errors: [`${root || 'event'} could not be read: ${(err as Error).message}`] };
   }
 }
 
-/** Validates an EdgeX v3 AddEventRequest; never throws. */
+/** Validates an EdgeX v3 AddEventRequest (origins become exact bigints); never throws. */
 export function validateAddEventRequest(input: unknown): Validation<AddEventRequest> {
   try {
+    normalizeValueTypes((input as { event?: unknown } | undefined)?.event);
     const shape = requestShape.validate(input);
     if (!shape.ok) return shape;
-    const errors = eventRules(shape.value.event, 'event');
-    return errors.length ? { ok: false, errors } : shape;
+    const request = shape.value as AddEventRequest;
+    const errors = eventRules(request.event, 'event');
+    return errors.length ? { ok: false, errors } : { ok: true, value: request };
   } catch (err) {
     return { ok: false, errors: [`request could not be read: ${(err as Error).message}`] };
   }

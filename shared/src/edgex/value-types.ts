@@ -20,6 +20,13 @@ export const VALUE_TYPES = [...SIMPLE_VALUE_TYPES, ...ARRAY_VALUE_TYPES, 'Binary
 
 export type ValueType = (typeof VALUE_TYPES)[number];
 
+const BY_LOWER = new Map<string, ValueType>(VALUE_TYPES.map((t) => [t.toLowerCase(), t]));
+
+/** The canonical spelling of a value type, matched case-insensitively as EdgeX does; undefined if unknown. */
+export function normalizeValueType(valueType: string): ValueType | undefined {
+  return BY_LOWER.get(valueType.toLowerCase());
+}
+
 const INT_RANGES: Record<string, [bigint, bigint]> = {
   Uint8: [0n, 255n],
   Uint16: [0n, 65_535n],
@@ -45,9 +52,10 @@ export function parsesAsSimple(valueType: string, value: string): boolean {
     if (!FLOAT_RE.test(value)) return false;
     const n = Number(value);
     if (Number.isNaN(n)) return /nan/i.test(value);
-    // Go returns a range error past the type's max, e.g. 1e39 as Float32.
-    const max = valueType === 'Float32' ? 3.4028234663852886e38 : Number.MAX_VALUE;
-    return !Number.isFinite(n) ? /inf/i.test(value) : Math.abs(n) <= max;
+    // Go's ParseFloat rounds to the type and errs only when that overflows: "3.4028235e+38" (Go's own printing of
+    // the Float32 maximum) is valid, 1e39 is not.
+    if (!Number.isFinite(n)) return /inf/i.test(value);
+    return valueType === 'Float64' || Number.isFinite(Math.fround(n));
   }
   const range = INT_RANGES[valueType];
   if (!range) return false;

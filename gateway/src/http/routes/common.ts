@@ -36,3 +36,14 @@ export function checkRange(offset: number, totalCount: number): void {
 }
 
 export const writeRoute = { security: [{ bearer: [] }] };
+
+/** A path parameter that is an int64 (an origin in Unix ns, an age): kept exact as a string until parsed. */
+export const Int64Param = Type.String({ pattern: '^-?[0-9]{1,19}$', description: 'int64' });
+
+/** An int64 parameter as a bigint; 400 when it is outside the int64 range. */
+export function int64(raw: string, name: string): bigint {
+  const v = BigInt(raw);
+  if (v > 9_223_372_036_854_775_807n || v < -9_223_372_036_854_775_808n)
+    throw new HttpError(400, `${name} ${raw} is outside the int64 range`);
+  return v;
+}

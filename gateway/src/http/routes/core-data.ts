@@ -1,11 +1,21 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AddEventRequestSchema, HttpError } from '@hvac-edge/shared';
+import { AddEventRequestSchema, HttpError, msToOrigin } from '@hvac-edge/shared';
 import { Type } from '@sinclair/typebox';
-import type { EventQuery, StoredEvent } from '../../store/event-store.js';
+import type { DeleteCriteria, EventQuery, StoredEvent } from '../../store/event-store.js';
+import { EDGEX_EVENT_BODY } from '../body-parsers.js';
 import { envelope } from '../envelope.js';
 import { perDeviceRateLimit } from '../rate-limit.js';
 import type { RouteDeps } from '../types.js';
-import { checkRange, documentedBody, NameParams, PagingQuery, paging, writeRoute } from './common.js';
+import {
+  checkRange,
+  documentedBody,
+  Int64Param,
+  int64,
+  NameParams,
+  PagingQuery,
+  paging,
+  writeRoute,
+} from './common.js';
 
 const EventPath = Type.Object({
   serviceName: Type.String({ minLength: 1 }),
@@ -40,6 +50,7 @@ export const coreDataRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
         ...writeRoute,
       },
       config: {
+        ...EDGEX_EVENT_BODY,
         rateLimit: perDeviceRateLimit(config, deps.metrics, 'http-v3', (req) =>
           String((req.params as { deviceName?: unknown }).deviceName),
         ),
@@ -84,14 +95,69 @@ export const coreDataRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
       schema: {
         tags,
         summary: 'Events whose origin (Unix ns) is within [start, end]',
-        params: Type.Object({ start: Type.Integer({ minimum: 0 }), end: Type.Integer({ minimum: 0 }) }),
+        params: Type.Object({ start: Int64Param, end: Int64Param }),
         querystring: PagingQuery,
       },
     },
     async (request) => {
-      const { start, end } = request.params;
+      const start = int64(request.params.start, 'start');
+      const end = int64(request.params.end, 'end');
       if (end < start) throw new HttpError(400, `end ${end} is before start ${start}`);
       return listResponse(request.query, { start, end });
+    },
+  );
+
+  const includePending = Type.Object({
+    includePending: Type.Boolean({
+      default: false,
+      description: 'also delete events not forwarded yet (by default only forwarded ones go)',
+    }),
+  });
+  /** Deletes what matches (forwarded only unless asked), counts and logs it: an operator's action, never silent. */
+  const remove = async (criteria: DeleteCriteria, pendingToo: boolean, reason: 'api_age' | 'api_id' | 'api_device') => {
+    const removed = await store.deleteEvents(criteria, pendingToo);
+    deps.metrics.dropped.inc({ reason }, removed);
+    deps.log.warn({ ...criteria, includePending: pendingToo, removed }, 'events deleted on request');
+    return removed;
+  };
+
+  app.delete(
+    '/api/v3/event/id/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete one event; a pending (not yet forwarded) one only with includePending=true (else 409)',
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        querystring: includePending,
+        ...writeRoute,
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const found = await store.getById(id);
+      if (!found) throw new HttpError(404, `event ${id} not found`);
+      if (found.state === 'pending' && !request.query.includePending) {
+        throw new HttpError(409, `event ${id} has not been forwarded yet; add includePending=true to delete it anyway`);
+      }
+      await remove({ id }, request.query.includePending, 'api_id');
+      return envelope(200, {});
+    },
+  );
+
+  app.delete(
+    '/api/v3/event/device/name/:name',
+    {
+      schema: {
+        tags,
+        summary: "Delete a device's events; forwarded ones only unless includePending=true",
+        params: NameParams,
+        querystring: includePending,
+        ...writeRoute,
+      },
+    },
+    async (request, reply) => {
+      const removed = await remove({ deviceName: request.params.name }, request.query.includePending, 'api_device');
+      return reply.code(202).send(envelope(202, {}, undefined, `${removed} events deleted`));
     },
   );
 
@@ -101,41 +167,17 @@ export const coreDataRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
       schema: {
         tags,
         summary: 'Delete events whose origin is older than age ns; forwarded ones only unless includePending=true',
-        params: Type.Object({ age: Type.Integer({ minimum: 0 }) }),
-        querystring: Type.Object({ includePending: Type.Boolean({ default: false }) }),
+        params: Type.Object({ age: Int64Param }),
+        querystring: includePending,
         ...writeRoute,
       },
     },
     async (request, reply) => {
-      const { age } = request.params;
-      const { includePending } = request.query;
-      const removed = await store.deleteByOrigin(Date.now() * 1_000_000 - age, includePending);
-      deps.metrics.dropped.inc({ reason: 'api_age' }, removed);
-      deps.log.warn({ age, includePending, removed }, 'events deleted by age on request');
+      const age = int64(request.params.age, 'age');
+      if (age < 0n) throw new HttpError(400, `age ${age} must not be negative`);
+      const before = msToOrigin(Date.now()) - age;
+      const removed = await remove({ originBefore: before }, request.query.includePending, 'api_age');
       return reply.code(202).send(envelope(202, {}, undefined, `${removed} events deleted`));
     },
-  );
-
-  const readings = async (
-    q: { offset: number; limit: number },
-    filter: { deviceName?: string; resourceName?: string },
-  ) => {
-    const page = paging(q, config);
-    const result = await store.listReadings({ ...page, ...filter });
-    checkRange(page.offset, result.totalCount);
-    return envelope(200, { totalCount: result.totalCount, readings: result.readings });
-  };
-  app.get('/api/v3/reading/all', { schema: { tags, querystring: PagingQuery } }, async (request) =>
-    readings(request.query, {}),
-  );
-  app.get(
-    '/api/v3/reading/device/name/:name',
-    { schema: { tags, params: NameParams, querystring: PagingQuery } },
-    async (request) => readings(request.query, { deviceName: request.params.name }),
-  );
-  app.get(
-    '/api/v3/reading/resourceName/:name',
-    { schema: { tags, params: NameParams, querystring: PagingQuery } },
-    async (request) => readings(request.query, { resourceName: request.params.name }),
   );
 };

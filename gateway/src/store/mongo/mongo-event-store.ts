@@ -1,17 +1,26 @@
-import { type EdgexEvent, type Reading, UnavailableError } from '@hvac-edge/shared';
+import { type EdgexEvent, type Reading, stringifyEvent, UnavailableError } from '@hvac-edge/shared';
 import { type Collection, type Db, MongoClient, MongoServerError, type WriteConcernSettings } from 'mongodb';
 import type {
   AppendResult,
+  DeleteCriteria,
   EventQuery,
   EventStore,
   PurgeResult,
+  ReadingFilter,
   ReadingQuery,
   RetentionPolicy,
   StoredEvent,
   StoreStats,
 } from '../event-store.js';
 import { DuplicateEventError } from '../event-store.js';
-import { type Counter, type EventDoc, toStored, unavailable } from './mongo-documents.js';
+import {
+  type Counter,
+  type EventDoc,
+  eventFilter,
+  readingsPipeline,
+  toStored,
+  unavailable,
+} from './mongo-documents.js';
 
 export interface MongoStoreOptions {
   url: string;
@@ -76,6 +85,8 @@ export class MongoEventStore implements EventStore {
       connectTimeoutMS: timeout,
       writeConcern: this.options.writeConcern ?? { w: 1, journal: true },
       retryWrites: false,
+      // Origins are int64 nanoseconds: kept exact as bigints both ways.
+      useBigInt64: true,
     });
     await this.client.connect();
     this.db = this.client.db(this.options.database);
@@ -109,7 +120,7 @@ export class MongoEventStore implements EventStore {
 
   append(event: EdgexEvent): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ event, json: JSON.stringify(event), resolve, reject });
+      this.queue.push({ event, json: stringifyEvent(event), resolve, reject });
       if (!this.flushing) this.flushing = this.flushLoop();
     });
   }
@@ -242,21 +253,9 @@ export class MongoEventStore implements EventStore {
     });
   }
 
-  private static eventFilter(q: { deviceName?: string; start?: number; end?: number }) {
-    const f: Record<string, unknown> = {};
-    if (q.deviceName !== undefined) f.deviceName = q.deviceName;
-    if (q.start !== undefined || q.end !== undefined) {
-      f.origin = {
-        ...(q.start !== undefined ? { $gte: q.start } : {}),
-        ...(q.end !== undefined ? { $lte: q.end } : {}),
-      };
-    }
-    return f;
-  }
-
   listEvents(query: EventQuery): Promise<{ totalCount: number; events: StoredEvent[] }> {
     return this.run(async () => {
-      const filter = MongoEventStore.eventFilter(query);
+      const filter = eventFilter(query);
       const [totalCount, docs] = await Promise.all([
         this.events.countDocuments(filter),
         this.events.find(filter).sort({ origin: -1, seq: -1 }).skip(query.offset).limit(query.limit).toArray(),
@@ -269,36 +268,36 @@ export class MongoEventStore implements EventStore {
     return this.run(() => this.events.countDocuments(deviceName === undefined ? {} : { deviceName }));
   }
 
+  countReadings(q: ReadingFilter): Promise<number> {
+    return this.run(async () => {
+      const total = await this.events.aggregate<{ n: number }>([...readingsPipeline(q), { $count: 'n' }]).toArray();
+      return Number(total[0]?.n ?? 0);
+    });
+  }
+
   listReadings(query: ReadingQuery): Promise<{ totalCount: number; readings: Reading[] }> {
     return this.run(async () => {
-      const match: Record<string, unknown> = {};
-      if (query.deviceName !== undefined) match.deviceName = query.deviceName;
-      if (query.resourceName !== undefined) match['readings.resourceName'] = query.resourceName;
-      const unwound = [
-        { $match: match },
-        { $sort: { origin: -1, seq: -1 } },
-        { $unwind: '$readings' },
-        ...(query.resourceName !== undefined ? [{ $match: { 'readings.resourceName': query.resourceName } }] : []),
-      ];
-      const [total, page] = await Promise.all([
-        this.events.aggregate<{ n: number }>([...unwound, { $count: 'n' }]).toArray(),
+      const [totalCount, page] = await Promise.all([
+        this.countReadings(query),
         this.events
           .aggregate<{ readings: Reading }>([
-            ...unwound,
+            ...readingsPipeline(query),
             { $skip: query.offset },
             { $limit: query.limit },
             { $project: { _id: 0, readings: 1 } },
           ])
           .toArray(),
       ]);
-      return { totalCount: total[0]?.n ?? 0, readings: page.map((p) => p.readings) };
+      return { totalCount, readings: page.map((p) => p.readings) };
     });
   }
 
-  deleteByOrigin(originBeforeNs: number, includePending: boolean): Promise<number> {
+  deleteEvents(criteria: DeleteCriteria, includePending: boolean): Promise<number> {
     return this.run(async () => {
       const { deletedCount } = await this.events.deleteMany({
-        origin: { $lt: originBeforeNs },
+        ...(criteria.id !== undefined ? { _id: criteria.id } : {}),
+        ...(criteria.deviceName !== undefined ? { deviceName: criteria.deviceName } : {}),
+        ...(criteria.originBefore !== undefined ? { origin: { $lt: criteria.originBefore } } : {}),
         ...(includePending ? {} : { state: 'forwarded' as const }),
       });
       if (includePending) await this.recountPending();

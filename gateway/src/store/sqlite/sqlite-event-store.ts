@@ -1,12 +1,14 @@
 import { Worker } from 'node:worker_threads';
-import { type EdgexEvent, type Reading, UnavailableError } from '@hvac-edge/shared';
+import { type EdgexEvent, parseEdgexJson, type Reading, stringifyEvent, UnavailableError } from '@hvac-edge/shared';
 import type Database from 'better-sqlite3';
 import type { LocalDatabase } from '../../local/local-database.js';
 import type {
   AppendResult,
+  DeleteCriteria,
   EventQuery,
   EventStore,
   PurgeResult,
+  ReadingFilter,
   ReadingQuery,
   RetentionPolicy,
   StoredEvent,
@@ -51,7 +53,7 @@ function toStored(row: EventRow): StoredEvent {
     deviceSeq: row.device_seq,
     receivedAt: row.received_at,
     state: row.state === 0 ? 'pending' : 'forwarded',
-    event: JSON.parse(row.body) as EdgexEvent,
+    event: parseEdgexJson(row.body) as EdgexEvent,
     eventJson: row.body,
   };
 }
@@ -70,7 +72,7 @@ export class SqliteEventStore implements EventStore {
   private readonly calls = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   private queue: Queued[] = [];
   /** The queued appends' rows, flat (id, device, origin, body, ...): the cheapest thing to structured-clone. */
-  private rows: Array<string | number> = [];
+  private rows: Array<string | number | bigint> = [];
   private flushScheduled = false;
   private readonly inFlight = new Set<Promise<void>>();
   private total = 0;
@@ -169,7 +171,7 @@ export class SqliteEventStore implements EventStore {
     if (!this.worker) return this.call<AppendResult>('append');
     // Only the row is kept, not the event: with many appends waiting for a commit, holding each parsed event
     // until then made every young-generation collection copy them all.
-    this.rows.push(event.id, event.deviceName, event.origin, JSON.stringify(event));
+    this.rows.push(event.id, event.deviceName, event.origin, stringifyEvent(event));
     const id = event.id;
     return new Promise((resolve, reject) => {
       this.queue.push({ id, resolve, reject });
@@ -248,27 +250,48 @@ export class SqliteEventStore implements EventStore {
     return (this.database.prepare(`SELECT COUNT(*) AS n FROM events WHERE ${where}`).get(...params) as { n: number }).n;
   }
 
-  async listReadings(q: ReadingQuery): Promise<{ totalCount: number; readings: Reading[] }> {
+  /** FROM and WHERE over the readings in event bodies (json_each), with their parameters. */
+  private readingsFrom(q: ReadingFilter): { from: string; params: unknown[] } {
     const { where, params } = eventFilter({
       offset: 0,
       limit: 0,
       ...(q.deviceName ? { deviceName: q.deviceName } : {}),
     });
-    const resource = q.resourceName === undefined ? '' : "AND json_extract(r.value, '$.resourceName') = ?";
-    const all = q.resourceName === undefined ? params : [...params, q.resourceName];
-    const from = `FROM events e, json_each(e.body, '$.readings') r WHERE ${where.replaceAll('origin', 'e.origin')} ${resource}`;
-    const db = this.database;
-    const totalCount = (db.prepare(`SELECT COUNT(*) AS n ${from}`).get(...all) as { n: number }).n;
-    const rows = db
+    const clauses = [where];
+    if (q.resourceName !== undefined) {
+      clauses.push("json_extract(r.value, '$.resourceName') = ?");
+      params.push(q.resourceName);
+    }
+    // The reading's own origin (it may differ from its event's): read out of the body, not indexed.
+    if (q.start !== undefined) {
+      clauses.push("json_extract(r.value, '$.origin') >= ?");
+      params.push(q.start);
+    }
+    if (q.end !== undefined) {
+      clauses.push("json_extract(r.value, '$.origin') <= ?");
+      params.push(q.end);
+    }
+    return { from: `FROM events e, json_each(e.body, '$.readings') r WHERE ${clauses.join(' AND ')}`, params };
+  }
+
+  async countReadings(q: ReadingFilter): Promise<number> {
+    const { from, params } = this.readingsFrom(q);
+    return (this.database.prepare(`SELECT COUNT(*) AS n ${from}`).get(...params) as { n: number }).n;
+  }
+
+  async listReadings(q: ReadingQuery): Promise<{ totalCount: number; readings: Reading[] }> {
+    const { from, params } = this.readingsFrom(q);
+    const totalCount = await this.countReadings(q);
+    const rows = this.database
       .prepare(
         `SELECT r.value AS reading ${from} ORDER BY json_extract(r.value, '$.origin') DESC, e.seq DESC, r.key LIMIT ? OFFSET ?`,
       )
-      .all(...all, q.limit, q.offset) as { reading: string }[];
-    return { totalCount, readings: rows.map((r) => JSON.parse(r.reading) as Reading) };
+      .all(...params, q.limit, q.offset) as { reading: string }[];
+    return { totalCount, readings: rows.map((r) => parseEdgexJson(r.reading, 'reading') as Reading) };
   }
 
-  async deleteByOrigin(originBeforeNs: number, includePending: boolean): Promise<number> {
-    const d = await this.call<{ deleted: number; pending: number }>('deleteByOrigin', originBeforeNs, includePending);
+  async deleteEvents(criteria: DeleteCriteria, includePending: boolean): Promise<number> {
+    const d = await this.call<{ deleted: number; pending: number }>('deleteEvents', criteria, includePending);
     this.total -= d.deleted;
     this.pendingCount -= d.pending;
     return d.deleted;

@@ -73,11 +73,16 @@ function deleteRows(rows) {
   return { deleted: rows.length, pending: rows.filter((r) => r.state === 0).length };
 }
 
-function deleteByOrigin(originBeforeNs, includePending) {
-  const sql = includePending
-    ? 'SELECT seq, state FROM events WHERE origin < ?'
-    : 'SELECT seq, state FROM events WHERE origin < ? AND state = 1';
-  return deleteRows(db.prepare(sql).all(originBeforeNs));
+/** @param {{ id?: string, deviceName?: string, originBefore?: bigint }} c */
+function deleteEvents(c, includePending) {
+  const where = [];
+  const params = [];
+  if (c.id !== undefined) where.push('id = ?') && params.push(c.id);
+  if (c.deviceName !== undefined) where.push('device = ?') && params.push(c.deviceName);
+  if (c.originBefore !== undefined) where.push('origin < ?') && params.push(c.originBefore);
+  if (!includePending) where.push('state = 1');
+  const sql = `SELECT seq, state FROM events WHERE ${where.length ? where.join(' AND ') : '1 = 1'}`;
+  return deleteRows(db.prepare(sql).all(...params));
 }
 
 function usedBytes() {
@@ -123,7 +128,7 @@ function purge(policy, total) {
   return { result, removed: total - count, removedPending, droppedIds };
 }
 
-const ops = { markForwarded, deleteByOrigin, purge };
+const ops = { markForwarded, deleteEvents, purge };
 
 function reply(id, fn) {
   try {
