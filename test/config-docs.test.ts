@@ -26,8 +26,13 @@ describe('configuration', () => {
     expect(config.auth.tokens).toEqual(['token-for-the-example-0001']);
   });
 
-  it('starts from defaults alone', () => {
-    expect(loadGatewayConfig({}).http.port).toBe(59880);
+  it('starts from defaults alone on loopback; off loopback, not without tokens (or an explicit anonymous opt-in)', () => {
+    expect(loadGatewayConfig({ GATEWAY_HTTP_HOST: '127.0.0.1' }).http.port).toBe(59880);
+    expect(() => loadGatewayConfig({})).toThrow(
+      /http\.host 0\.0\.0\.0 is reachable from the network and no auth\.tokens are set.*auth\.allowAnonymous/,
+    );
+    expect(loadGatewayConfig({ GATEWAY_AUTH_TOKENS: 'device-token-00000001' }).http.host).toBe('0.0.0.0');
+    expect(loadGatewayConfig({ GATEWAY_AUTH_ALLOW_ANONYMOUS: 'true' }).auth.allowAnonymous).toBe(true);
     expect(loadAgentConfig({}).sensor.periodSeconds).toBe(10);
   });
 

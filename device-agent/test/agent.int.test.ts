@@ -70,7 +70,7 @@ describe('device agent against a real gateway process', () => {
     await gw.exited;
 
     // Arrival order in the gateway's store = the order the readings were taken; each exactly once.
-    const storage = await openStorage(loadGatewayConfig({}, { 'store.path': dbPath }));
+    const storage = await openStorage(loadGatewayConfig({}, { 'http.host': '127.0.0.1', 'store.path': dbPath }));
     const stored = await storage.events.pending(1000);
     await storage.close();
     expect(stored.map((s) => s.event.id)).toEqual(taken);

@@ -2,7 +2,7 @@ import { createLogger } from '@hvac-edge/shared';
 import { type KafkaUnderTest, startKafkaForTests, uniqueTopic, waitFor } from '@hvac-edge/test/support';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../../gateway/test/helpers.js';
+import { AS_ADMIN, startTestGateway, type TestGateway } from '../../gateway/test/helpers.js';
 import type { SimulatedActuator } from '../src/actuation/actuator.js';
 import { createAgent } from '../src/app.js';
 import { loadAgentConfig } from '../src/config.js';
@@ -77,7 +77,7 @@ describe('downlink: set-point commands reach the agent', () => {
     const put = (body: object) =>
       fetch(`${base}/api/v3/device/name/pi-downlink/setpoint`, {
         method: 'PUT',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...AS_ADMIN },
         body: JSON.stringify(body),
       });
     // 1. Through the command API.
@@ -98,7 +98,7 @@ describe('downlink: set-point commands reach the agent', () => {
     expect(((await dup.json()) as { message: string }).message).toBe('already queued');
     const unknown = await fetch(`${base}/api/v3/device/name/nobody/setpoint`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...AS_ADMIN },
       body: '{"setpoint":20}',
     });
     expect(unknown.status).toBe(404);

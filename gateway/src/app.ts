@@ -2,7 +2,7 @@ import { type Component, Lifecycle, type Logger, maskSecrets } from '@hvac-edge/
 import type { FastifyInstance } from 'fastify';
 import { CommandQueue } from './commands/command-queue.js';
 import { createCommandRelay } from './commands/kafka-command-relay.js';
-import { type GatewayConfig, GatewayConfigSchema } from './config.js';
+import { eventLimits, type GatewayConfig, GatewayConfigSchema } from './config.js';
 import { Housekeeping } from './housekeeping.js';
 import { createHttpListeners, type HttpListeners } from './http/listeners.js';
 import { IngestService } from './ingest.js';
@@ -60,6 +60,7 @@ export async function createGateway(
   const forwarder = createForwarder(config, store, sink?.publisher, weather, metrics, log);
   const ingest = new IngestService(store, metrics, log.child({ module: 'ingest' }), {
     highWaterMark: config.store.highWaterMark,
+    limits: eventLimits(config.limits),
     retryAfterSeconds: config.store.retryAfterSeconds,
     ...(forwarder ? { onAccepted: () => forwarder.notify() } : {}),
   });

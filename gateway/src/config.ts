@@ -1,4 +1,11 @@
-import { ClosedLoopConfigSection, configSection, InferenceConfigSection, loadConfig, secret } from '@hvac-edge/shared';
+import {
+  ClosedLoopConfigSection,
+  configSection,
+  type EventLimits,
+  InferenceConfigSection,
+  loadConfig,
+  secret,
+} from '@hvac-edge/shared';
 import { type Static, Type } from '@sinclair/typebox';
 import { MonitoringConfigSchema } from './monitoring/config.js';
 
@@ -30,13 +37,62 @@ export const GatewayConfigSchema = Type.Object(
         description: 'graceful shutdown longer than this exits 1',
       }),
     }),
-    auth: configSection({
-      tokens: Type.Array(Type.String({ minLength: 16 }), {
-        default: [],
-        ...secret,
-        description: 'bearer tokens for write endpoints (≥16 chars); empty = no auth, closed networks only',
-      }),
-    }),
+    auth: configSection(
+      {
+        tokens: Type.Array(Type.String({ minLength: 16 }), {
+          default: [],
+          ...secret,
+          description:
+            'bearer tokens of devices and clients (≥16 chars): add events, register metadata, poll commands, read',
+        }),
+        adminTokens: Type.Array(Type.String({ minLength: 16 }), {
+          default: [],
+          ...secret,
+          description:
+            'bearer tokens of operators (≥16 chars): all of the above, plus deletes, set-point commands, /api/v3/config',
+        }),
+        allowAnonymous: Type.Boolean({
+          default: false,
+          description:
+            'let anyone add events and register devices without a token when listening off loopback (closed networks only; warned at every start)',
+        }),
+        anonymousReads: Type.Boolean({
+          default: false,
+          description:
+            'with tokens configured, still let reads (GET of events, readings, metadata, /metrics) through without one',
+        }),
+      },
+      'who may do what: deletes always need an admin token; off loopback every write needs a token unless allowAnonymous',
+    ),
+    limits: configSection(
+      {
+        maxEventBytes: Type.Integer({
+          minimum: 1024,
+          default: 65_536,
+          description: 'decoded size of one event (after JSON or CBOR decoding, not bytes on the wire)',
+        }),
+        maxDepth: Type.Integer({
+          minimum: 4,
+          maximum: 256,
+          default: 32,
+          description: 'nesting of objectValue and tags',
+        }),
+        maxStringLength: Type.Integer({ minimum: 64, default: 16_384, description: 'length of any one string or key' }),
+        maxReadings: Type.Integer({ minimum: 1, default: 256, description: 'readings per event' }),
+        maxTags: Type.Integer({ minimum: 0, default: 64, description: "keys of an event's tags" }),
+        originMin: Type.String({
+          format: 'date-time',
+          default: '2000-01-01T00:00:00Z',
+          description: 'events and readings with an earlier origin are refused (400)',
+        }),
+        originMaxAheadSeconds: Type.Integer({
+          minimum: 0,
+          default: 86_400,
+          description: "origins further than this ahead of the gateway's clock are refused (400)",
+        }),
+      },
+      'bounds on every event, whichever way it arrives (HTTP JSON or CBOR, MQTT, EdgeX v1)',
+    ),
     rateLimit: configSection({
       perDevicePerMinute: Type.Integer({ minimum: 0, default: 600, description: '0 disables the per-device limit' }),
     }),
@@ -223,10 +279,33 @@ export function loadGatewayConfig(
     env,
     rules: [
       (c: GatewayConfig) =>
+        !isLoopback(c.http.host) && c.auth.tokens.length === 0 && !c.auth.allowAnonymous
+          ? `http.host ${c.http.host} is reachable from the network and no auth.tokens are set: anyone could add data. ` +
+            'Set auth.tokens (GATEWAY_AUTH_TOKENS_FILE), or listen on 127.0.0.1, or set auth.allowAnonymous: true on a closed network'
+          : undefined,
+      (c: GatewayConfig) =>
         c.embeddedSink.enabled && c.kafka.brokers.length > 0
           ? 'embeddedSink.enabled and kafka.brokers are exclusive: events go to the embedded sink or to Kafka, not both'
           : undefined,
     ],
     ...(overrides ? { overrides } : {}),
   });
+}
+
+/** The configured event limits in the validators' terms. */
+export function eventLimits(l: Readonly<GatewayConfig['limits']>): EventLimits {
+  return {
+    maxEventBytes: l.maxEventBytes,
+    maxDepth: l.maxDepth,
+    maxStringLength: l.maxStringLength,
+    maxReadings: l.maxReadings,
+    maxTags: l.maxTags,
+    originMinNs: BigInt(Date.parse(l.originMin)) * 1_000_000n,
+    originMaxAheadNs: BigInt(l.originMaxAheadSeconds) * 1_000_000_000n,
+  };
+}
+
+/** Whether an address is only reachable from this machine. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }

@@ -1,6 +1,7 @@
 import {
   type AddEventRequest,
   type EdgexEvent,
+  type EventLimits,
   UnavailableError,
   ValidationError,
   validateAddEventRequest,
@@ -11,6 +12,7 @@ import { type AppendResult, DuplicateEventError, type EventStore } from './store
 
 export interface IngestOptions {
   highWaterMark: number;
+  limits: EventLimits;
   retryAfterSeconds: number;
   /** Called after each durable append (wakes the forwarder). */
   onAccepted?: () => void;
@@ -44,7 +46,7 @@ export class IngestService {
    * listing every problem.
    */
   validate(body: unknown, transport: IngestTransport, names: EventNames, from: 'path' | 'topic'): AddEventRequest {
-    const validation = validateAddEventRequest(body);
+    const validation = validateAddEventRequest(body, { limits: this.options.limits });
     if (!validation.ok) this.refuse(transport, validation.errors);
     const e = validation.value.event;
     const problems: string[] = [];

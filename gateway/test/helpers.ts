@@ -30,6 +30,10 @@ export interface TestGateway extends Gateway {
   dispose(): Promise<void>;
 }
 
+/** The admin token every test gateway accepts (deletes, set-point commands and /api/v3/config need one). */
+export const ADMIN_TOKEN = 'test-admin-token-000000000001';
+export const AS_ADMIN = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
 /**
  * A gateway on a temp-dir store (open, its routes ready for inject) that listens on 127.0.0.1 port 0 once started,
  * configured by dotted overrides (e.g. { 'auth.tokens': [...] }). Background features run only after `start()`.
@@ -41,7 +45,13 @@ export async function startTestGateway(
   const dir = await makeTempDir('gw');
   const config = loadGatewayConfig(
     {},
-    { 'http.host': '127.0.0.1', 'http.port': 0, 'store.path': `${dir}/gateway.db`, ...overrides },
+    {
+      'http.host': '127.0.0.1',
+      'http.port': 0,
+      'store.path': `${dir}/gateway.db`,
+      'auth.adminTokens': [ADMIN_TOKEN],
+      ...overrides,
+    },
   );
   const log = createLogger('gateway', { level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const gw = await createGateway(config, log, { defaultMetrics: false, ...options });

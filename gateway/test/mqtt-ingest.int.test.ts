@@ -1,4 +1,4 @@
-import { createLogger, stringifyEdgex } from '@hvac-edge/shared';
+import { createLogger, DEFAULT_EVENT_LIMITS, stringifyEdgex } from '@hvac-edge/shared';
 import { type MosquittoServer, makeAddEventRequest, startMosquitto, waitFor } from '@hvac-edge/test/support';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -153,6 +153,7 @@ describe('an MQTT message', () => {
       {
         highWaterMark: 1,
         retryAfterSeconds: 1,
+        limits: DEFAULT_EVENT_LIMITS,
       },
     );
     if (!parsed.ok) throw new Error('unreachable');

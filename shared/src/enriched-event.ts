@@ -1,6 +1,8 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { EventSchema, EventShape } from './edgex/dto.js';
 import { parseEdgexJson, stringifyEvent } from './edgex/json.js';
+import type { EventLimits } from './edgex/limits.js';
+import { MAX_ORIGIN_NS } from './edgex/origin.js';
 import { validateEvent } from './edgex/validate.js';
 import { SchemaValidator, type Validation } from './schema-validation.js';
 
@@ -41,12 +43,26 @@ export type EnrichedEvent = Static<typeof EnrichedEventSchema>;
 
 const shape = new SchemaValidator<EnrichedEvent>(enrichedEventSchema(EventShape));
 
+/**
+ * Downstream of a gateway, which already held every event to its configured limits: only what would hurt the
+ * consumer itself is refused (the gateway's own origin window and sizes may be wider than the defaults).
+ */
+const DOWNSTREAM_LIMITS: EventLimits = {
+  maxEventBytes: 4 * 1024 * 1024,
+  maxDepth: 64,
+  maxStringLength: 1024 * 1024,
+  maxReadings: 10_000,
+  maxTags: 1000,
+  originMinNs: 1n,
+  originMaxAheadNs: MAX_ORIGIN_NS,
+};
+
 /** Validates a decoded message; never throws. */
 export function validateEnrichedEvent(input: unknown): Validation<EnrichedEvent> {
   try {
     const result = shape.validate(input);
     if (!result.ok) return result;
-    const event = validateEvent(result.value.event, 'event');
+    const event = validateEvent(result.value.event, 'event', { limits: DOWNSTREAM_LIMITS });
     return event.ok ? result : event;
   } catch (err) {
     return { ok: false, errors: [`message could not be read: ${(err as Error).message}`] };

@@ -2,6 +2,7 @@ export * from './config/load-config.js';
 export * from './config/sink-sections.js';
 export * from './edgex/dto.js';
 export * from './edgex/json.js';
+export * from './edgex/limits.js';
 export * from './edgex/origin.js';
 export * from './edgex/v1.js';
 export * from './edgex/validate.js';

@@ -1,5 +1,6 @@
 import type { Component, Logger } from '@hvac-edge/shared';
 import type { FastifyInstance } from 'fastify';
+import { warnAboutAccess } from './auth.js';
 import { buildServer } from './server.js';
 import type { ServerDeps } from './types.js';
 
@@ -27,6 +28,7 @@ export async function createHttpListeners(deps: ServerDeps, log: Logger): Promis
     legacy,
     addresses,
     async start() {
+      warnAboutAccess(deps.config, log);
       addresses.push(await server.listen({ host: http.host, port: http.port }));
       for (const [i, s] of legacy.entries()) {
         addresses.push(await s.listen({ host: http.host, port: http.legacyPorts[i] as number }));

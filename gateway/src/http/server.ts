@@ -65,7 +65,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   installErrorHandling(app);
-  installBearerAuth(app, config.auth.tokens);
+  installBearerAuth(app, config.auth);
   await app.register(swagger, {
     openapi: {
       info: {

@@ -110,7 +110,7 @@ export function isGoDuration(s: string): boolean {
     const start = i;
     while (i < s.length && /[0-9.]/.test(s[i] as string)) i++;
     const num = s.slice(start, i);
-    if (!/^(?:\d+\.?\d*|\.\d+)$/.test(num)) return false;
+    if (!/^(?:\d+(?:\.\d*)?|\.\d+)$/.test(num)) return false;
     const unit = /^(?:ns|us|µs|μs|ms|s|m|h)/.exec(s.slice(i, i + 2));
     if (!unit) return false;
     i += unit[0].length;

@@ -53,7 +53,7 @@ function fieldValue(raw: string, n: number, key: string): number | string | bool
   if (/^(f|F|false|False|FALSE)$/.test(raw)) return false;
   const int = /^(-?\d+)[iu]$/.exec(raw);
   if (int) return Number(int[1]);
-  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw)) return Number(raw);
+  if (/^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/.test(raw)) return Number(raw);
   throw new LineProtocolError(n, `field ${key}: cannot parse value ${JSON.stringify(raw)}`);
 }
 

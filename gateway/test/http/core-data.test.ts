@@ -2,7 +2,7 @@ import { stringifyEdgex } from '@hvac-edge/shared';
 import { edgexJson, makeAddEventRequest, makeEvent } from '@hvac-edge/test/support';
 import { encode as encodeCbor } from 'cborg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../helpers.js';
+import { AS_ADMIN, startTestGateway, type TestGateway } from '../helpers.js';
 
 const path = (e: { profileName: string; deviceName: string; sourceName: string }) =>
   `/api/v3/event/svc/${e.profileName}/${e.deviceName}/${e.sourceName}`;
@@ -133,21 +133,56 @@ describe('EdgeX v3 core-data API', () => {
       expect((await post(makeAddEventRequest({ deviceName: 'b' }))).statusCode).toBe(201);
     });
 
-    it('requires a bearer token on writes when tokens are configured', async () => {
+    it('with device tokens: writes and reads need a token, deletes and the config an admin token', async () => {
       await gw.dispose();
       const token = 'a-very-long-test-token-0001';
-      gw = await startTestGateway({ 'auth.tokens': [token] });
+      gw = await startTestGateway({
+        'auth.tokens': [token],
+        'mqtt.url': 'mqtts://gateway:s3cret-pass@broker:8883',
+        'monitoring.nodeExporters': [{ name: 'vm1', url: 'http://scraper:hunter2@vm1:9100/metrics' }],
+      });
+      const device = { authorization: `Bearer ${token}` };
       const none = await post(makeAddEventRequest());
       expect(none.statusCode).toBe(401);
       expect(none.headers['www-authenticate']).toBe('Bearer');
       const wrong = await post(makeAddEventRequest(), undefined, { authorization: 'Bearer nope' });
       expect(wrong.statusCode).toBe(401);
       expect(wrong.json().message).toBe('invalid bearer token');
-      expect((await post(makeAddEventRequest(), undefined, { authorization: `Bearer ${token}` })).statusCode).toBe(201);
-      expect((await gw.server.inject({ method: 'GET', url: '/api/v3/event/count' })).statusCode).toBe(200);
-      const cfg = await gw.server.inject({ method: 'GET', url: '/api/v3/config' });
+      expect((await post(makeAddEventRequest(), undefined, device)).statusCode).toBe(201);
+      const get = (url: string, headers: Record<string, string> = {}) =>
+        gw.server.inject({ method: 'GET', url, headers });
+      expect((await get('/api/v3/event/count')).statusCode).toBe(401);
+      expect((await get('/metrics')).statusCode).toBe(401);
+      expect((await get('/api/v3/event/count', device)).statusCode).toBe(200);
+      expect((await get('/healthz')).statusCode).toBe(200);
+      expect((await get('/api/v3/ping')).statusCode).toBe(200);
+      // Deleting and the configuration: admin only.
+      const del = await gw.server.inject({ method: 'DELETE', url: '/api/v3/event/age/0', headers: device });
+      expect(del.statusCode).toBe(403);
+      expect(del.json().message).toMatch(/needs an admin token/);
+      expect((await get('/api/v3/config', device)).statusCode).toBe(403);
+      const cfg = await get('/api/v3/config', AS_ADMIN);
+      expect(cfg.statusCode).toBe(200);
       expect(cfg.json().config.auth.tokens).toEqual(['***']);
-      expect(cfg.body).not.toContain(token);
+      expect(cfg.json().config.auth.adminTokens).toEqual(['***']);
+      // Credentials inside URLs are masked too.
+      expect(cfg.json().config.mqtt.url).toBe('mqtts://gateway:***@broker:8883');
+      expect(cfg.json().config.monitoring.nodeExporters[0].url).toBe('http://scraper:***@vm1:9100/metrics');
+      for (const secret of [token, 's3cret-pass', 'hunter2', 'test-admin-token'])
+        expect(cfg.body).not.toContain(secret);
+    });
+
+    it('with no tokens on loopback: writes and reads are open, deletes still need an admin token', async () => {
+      expect((await post(makeAddEventRequest())).statusCode).toBe(201);
+      expect((await gw.server.inject({ method: 'GET', url: '/api/v3/event/count' })).statusCode).toBe(200);
+      const del = await gw.server.inject({ method: 'DELETE', url: '/api/v3/event/age/0?includePending=true' });
+      expect(del.statusCode).toBe(401);
+      expect(await gw.store.countEvents()).toBe(1);
+      await gw.dispose();
+      gw = await startTestGateway({ 'auth.adminTokens': [] });
+      const noAdmin = await gw.server.inject({ method: 'DELETE', url: '/api/v3/event/age/0?includePending=true' });
+      expect(noAdmin.statusCode).toBe(403);
+      expect(noAdmin.json().message).toMatch(/none is configured \(auth\.adminTokens\)/);
     });
   });
 
@@ -205,11 +240,13 @@ describe('EdgeX v3 core-data API', () => {
     it('DELETE /event/age/{age}: 202, forwarded only unless includePending', async () => {
       const first = await gw.store.getById(evs[0]?.id as string);
       await gw.store.markForwarded([first?.seq as number]);
-      const res = await gw.server.inject({ method: 'DELETE', url: '/api/v3/event/age/0' });
+      const anonymous = await gw.server.inject({ method: 'DELETE', url: '/api/v3/event/age/0' });
+      expect(anonymous.statusCode).toBe(401);
+      const res = await gw.server.inject({ method: 'DELETE', url: '/api/v3/event/age/0', headers: AS_ADMIN });
       expect(res.statusCode).toBe(202);
       expect(res.json().message).toBe('1 events deleted');
       expect(await gw.store.countEvents()).toBe(2);
-      await gw.server.inject({ method: 'DELETE', url: '/api/v3/event/age/0?includePending=true' });
+      await gw.server.inject({ method: 'DELETE', url: '/api/v3/event/age/0?includePending=true', headers: AS_ADMIN });
       expect(await gw.store.countEvents()).toBe(0);
     });
   });
@@ -219,8 +256,9 @@ describe('EdgeX v3 core-data API', () => {
       const ping = (await gw.server.inject({ method: 'GET', url: '/api/v3/ping' })).json();
       expect(ping).toMatchObject({ apiVersion: 'v3', statusCode: 200, serviceName: 'hvac-edge-gateway' });
       expect((await gw.server.inject({ method: 'GET', url: '/api/v3/version' })).json().version).toBe('0.1.0');
-      const cfg = (await gw.server.inject({ method: 'GET', url: '/api/v3/config' })).json();
+      const cfg = (await gw.server.inject({ method: 'GET', url: '/api/v3/config', headers: AS_ADMIN })).json();
       expect(cfg.config.store.synchronous).toBe('full');
+      expect((await gw.server.inject({ method: 'GET', url: '/api/v3/config' })).statusCode).toBe(401);
     });
 
     it('healthz, readyz (503 once the store is gone), metrics', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isGoDuration, isRequestUri } from '../../src/metadata/dto-rules.js';
-import { startTestGateway, type TestGateway } from '../helpers.js';
+import { AS_ADMIN, startTestGateway, type TestGateway } from '../helpers.js';
 
 describe('EdgeX v3 core-metadata', () => {
   let gw: TestGateway;
@@ -17,7 +17,7 @@ describe('EdgeX v3 core-metadata', () => {
     });
   const add = (path: string, key: string, items: object[]) => send('POST', path, key, items);
   const get = (url: string) => gw.server.inject({ method: 'GET', url: `/api/v3/${url}` });
-  const del = (url: string) => gw.server.inject({ method: 'DELETE', url: `/api/v3/${url}` });
+  const del = (url: string) => gw.server.inject({ method: 'DELETE', url: `/api/v3/${url}`, headers: AS_ADMIN });
 
   const service = { name: 'hvac-agent', baseAddress: 'http://pi:59999', adminState: 'UNLOCKED' };
   const profile = {

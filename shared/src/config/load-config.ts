@@ -178,9 +178,24 @@ function readSecret(
   }
 }
 
-/** A copy of `config` with every secret leaf replaced by "***" (for /config endpoints and start-up logs). */
+/** `scheme://user:password@host` with the password masked; other strings unchanged. */
+export function maskUrlPassword(s: string): string {
+  return s.replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^:/?#@\s]*:)[^@/?#\s]+@/, '$1***@');
+}
+
+function maskUrls(v: unknown): unknown {
+  if (typeof v === 'string') return maskUrlPassword(v);
+  if (Array.isArray(v)) return v.map(maskUrls);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, maskUrls(x)]));
+  return v;
+}
+
+/**
+ * A copy of `config` with every secret leaf replaced by "***", and the password of every URL with credentials
+ * (`mqtt://user:pass@host`) masked wherever it stands (for /config endpoints and start-up logs).
+ */
 export function maskSecrets<T>(config: T, schema: TObject): T {
-  const copy = structuredClone(config) as Record<string, unknown>;
+  const copy = maskUrls(structuredClone(config)) as Record<string, unknown>;
   for (const leaf of configLeaves(schema, '')) {
     if (!leaf.schema.secret) continue;
     const v = getPath(copy, leaf.path);

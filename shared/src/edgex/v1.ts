@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Static, Type } from '@sinclair/typebox';
 import { SchemaValidator, type Validation } from '../schema-validation.js';
 import { API_VERSION, type EdgexEvent, type Reading } from './dto.js';
+import type { EventLimits } from './limits.js';
 import { msToOrigin } from './origin.js';
 import { validateEvent } from './validate.js';
 import type { ValueType } from './value-types.js';
@@ -74,6 +75,7 @@ export interface V1ConvertOptions {
   valueTypeOf?: (readingName: string) => ValueType | undefined;
   nowNs?: () => bigint;
   newId?: () => string;
+  limits?: EventLimits;
 }
 
 function inferValueType(value: unknown): ValueType {
@@ -128,7 +130,10 @@ export function convertV1Event(input: unknown, options: V1ConvertOptions): Valid
       readings: v1.readings.map((r) => convertReading(r, v1, origin, options)),
       tags: { 'edgex-api': 'v1' },
     };
-    return validateEvent(event, 'event');
+    return validateEvent(event, 'event', {
+      nowNs: options.nowNs ?? wallClockNs,
+      ...(options.limits ? { limits: options.limits } : {}),
+    });
   } catch (err) {
     return { ok: false, errors: [`v1 event could not be read: ${(err as Error).message}`] };
   }

@@ -1,5 +1,6 @@
 import { SchemaValidator, type Validation } from '../schema-validation.js';
 import { type AddEventRequest, AddEventRequestShape, type EdgexEvent, EventShape, type Reading } from './dto.js';
+import { checkDecodedSize, DEFAULT_EVENT_LIMITS, type EventLimits } from './limits.js';
 import { toOrigin } from './origin.js';
 import { normalizeValueType, parsesAsValue } from './value-types.js';
 
@@ -33,12 +34,30 @@ function truncate(s: string): string {
   return s.length > 40 ? `${s.slice(0, 40)}…` : s;
 }
 
-/** Origins as exact bigints (in place), and the problems of those that are not int64 Unix ns. */
-function originRules(e: { origin: unknown; readings: Array<{ origin: unknown }> }, path: string): string[] {
+const isoOf = (ns: bigint) => {
+  const ms = Number(ns / 1_000_000n);
+  return Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString() : `${ns} ns`;
+};
+
+/**
+ * Origins as exact bigints (in place), and the problems of those that are not int64 Unix ns or fall outside the
+ * plausible window (the limits' earliest origin, and no further ahead of `nowNs` than they allow).
+ */
+function originRules(
+  e: { origin: unknown; readings: Array<{ origin: unknown }> },
+  path: string,
+  limits: EventLimits,
+  nowNs: bigint,
+): string[] {
   const errors: string[] = [];
+  const latest = nowNs + limits.originMaxAheadNs;
   const check = (holder: { origin: unknown }, at: string) => {
     const o = toOrigin(holder.origin);
-    if (o === undefined) {
+    if (o !== undefined && (o < limits.originMinNs || o > latest)) {
+      errors.push(
+        `${at}.origin ${o} (${isoOf(o)}) is outside the accepted window ${isoOf(limits.originMinNs)} .. ${isoOf(latest)}`,
+      );
+    } else if (o === undefined) {
       const lossy = typeof holder.origin === 'number' && Number.isInteger(holder.origin);
       errors.push(
         lossy
@@ -64,8 +83,32 @@ function normalizeValueTypes(e: unknown): void {
   }
 }
 
-function eventRules(e: EdgexEvent, path: string): string[] {
-  return [...originRules(e, path), ...e.readings.flatMap((r, i) => readingRules(r, `${path}.readings[${i}]`))];
+export interface ValidateOptions {
+  limits?: EventLimits;
+  /** The receiving clock, Unix ns (origins are checked against it). */
+  nowNs?: () => bigint;
+}
+
+const wallClockNs = () => BigInt(Date.now()) * 1_000_000n;
+
+/** Counts JSON Schema cannot bound per deployment: readings and tags. */
+function countRules(e: EdgexEvent, path: string, limits: EventLimits): string[] {
+  const errors: string[] = [];
+  if (e.readings.length > limits.maxReadings)
+    errors.push(`${path}.readings has ${e.readings.length} readings; the limit is ${limits.maxReadings}`);
+  const tags = e.tags ? Object.keys(e.tags).length : 0;
+  if (tags > limits.maxTags) errors.push(`${path}.tags has ${tags} keys; the limit is ${limits.maxTags}`);
+  return errors;
+}
+
+function eventRules(e: EdgexEvent, path: string, o: ValidateOptions): string[] {
+  const limits = o.limits ?? DEFAULT_EVENT_LIMITS;
+  const counts = countRules(e, path, limits);
+  if (counts.length) return counts;
+  return [
+    ...originRules(e, path, limits, (o.nowNs ?? wallClockNs)()),
+    ...e.readings.flatMap((r, i) => readingRules(r, `${path}.readings[${i}]`)),
+  ];
 }
 
 function prefixed(errors: string[], root: string): string[] {
@@ -73,13 +116,15 @@ function prefixed(errors: string[], root: string): string[] {
 }
 
 /** Validates an EdgeX v3 Event (origins become exact bigints); never throws, lists every problem with its path. */
-export function validateEvent(input: unknown, root = 'event'): Validation<EdgexEvent> {
+export function validateEvent(input: unknown, root = 'event', o: ValidateOptions = {}): Validation<EdgexEvent> {
   try {
+    const tooBig = checkDecodedSize(input, o.limits ?? DEFAULT_EVENT_LIMITS, root || 'event');
+    if (tooBig) return { ok: false, errors: [tooBig] };
     normalizeValueTypes(input);
     const shape = eventShape.validate(input);
     if (!shape.ok) return { ok: false, errors: prefixed(shape.errors, root) };
     const event = shape.value as EdgexEvent;
-    const errors = eventRules(event, root || 'event');
+    const errors = eventRules(event, root || 'event', o);
     return errors.length ? { ok: false, errors } : { ok: true, value: event };
   } catch (err) {
     return { ok: false, errors: [`${root || 'event'} could not be read: ${(err as Error).message}`] };
@@ -87,13 +132,15 @@ export function validateEvent(input: unknown, root = 'event'): Validation<EdgexE
 }
 
 /** Validates an EdgeX v3 AddEventRequest (origins become exact bigints); never throws. */
-export function validateAddEventRequest(input: unknown): Validation<AddEventRequest> {
+export function validateAddEventRequest(input: unknown, o: ValidateOptions = {}): Validation<AddEventRequest> {
   try {
+    const tooBig = checkDecodedSize(input, o.limits ?? DEFAULT_EVENT_LIMITS, 'request');
+    if (tooBig) return { ok: false, errors: [tooBig] };
     normalizeValueTypes((input as { event?: unknown } | undefined)?.event);
     const shape = requestShape.validate(input);
     if (!shape.ok) return shape;
     const request = shape.value as AddEventRequest;
-    const errors = eventRules(request.event, 'event');
+    const errors = eventRules(request.event, 'event', o);
     return errors.length ? { ok: false, errors } : { ok: true, value: request };
   } catch (err) {
     return { ok: false, errors: [`request could not be read: ${(err as Error).message}`] };

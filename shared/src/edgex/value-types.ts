@@ -39,8 +39,9 @@ const INT_RANGES: Record<string, [bigint, bigint]> = {
 };
 
 // Go's strconv.ParseFloat syntax (decimal and e-notation, inf/nan words); hex floats and underscores are rare
-// enough on the wire that rejecting them is the safer answer.
-const FLOAT_RE = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)$/i;
+// enough on the wire that rejecting them is the safer answer. Written so no input can backtrack: `\d+` is followed
+// only by what a digit cannot be (linear, as test/regex-safety.test.ts checks for every pattern).
+const FLOAT_RE = /^[+-]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)$/i;
 const INT_RE = /^[+-]?\d+$/;
 const BOOL_WORDS = new Set(['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False']);
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { HttpError } from '@hvac-edge/shared';
 import { Type } from '@sinclair/typebox';
+import { access } from '../auth.js';
 import { envelope } from '../envelope.js';
 import type { RouteDeps } from '../types.js';
 import { writeRoute } from './common.js';
@@ -39,6 +40,7 @@ export const commandRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, d
         }),
         ...writeRoute,
       },
+      config: access('admin'),
     },
     async (request) => {
       const { name, command } = request.params;

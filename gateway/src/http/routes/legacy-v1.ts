@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { convertV1Event, HttpError, valueTypeFromV1Descriptor } from '@hvac-edge/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { eventLimits } from '../../config.js';
 import type { MetadataKind } from '../../metadata/metadata-store.js';
+import { access } from '../auth.js';
 import { perDeviceRateLimit } from '../rate-limit.js';
 import type { RouteDeps } from '../types.js';
 import { NameParams, writeRoute } from './common.js';
@@ -43,6 +45,7 @@ export const legacyV1Routes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
     }
     return convertV1Event(body, {
       profileName,
+      limits: eventLimits(config.limits),
       valueTypeOf: (name) => valueTypeFromV1Descriptor(descriptors.get(name)),
     });
   };
@@ -101,5 +104,7 @@ export const legacyV1Routes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
   registry('deviceprofile', 'v1.deviceprofile');
   registry('device', 'v1.device');
 
-  app.get('/api/v1/ping', { schema: { tags } }, async (_request, reply) => text(reply, 200, 'pong'));
+  app.get('/api/v1/ping', { schema: { tags }, config: access('public') }, async (_request, reply) =>
+    text(reply, 200, 'pong'),
+  );
 };

@@ -1,18 +1,21 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { access } from '../auth.js';
 import { envelope } from '../envelope.js';
 import { type RouteDeps, SERVICE_NAME, VERSION } from '../types.js';
 
 /** EdgeX common endpoints and operations: liveness, readiness, metrics, OpenAPI. */
 export const systemRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   const tags = ['system'];
-  app.get('/api/v3/ping', { schema: { tags } }, async () =>
+  app.get('/api/v3/ping', { schema: { tags }, config: access('public') }, async () =>
     envelope(200, { timestamp: new Date().toUTCString(), serviceName: SERVICE_NAME }),
   );
-  app.get('/api/v3/version', { schema: { tags } }, async () =>
+  app.get('/api/v3/version', { schema: { tags }, config: access('public') }, async () =>
     envelope(200, { version: VERSION, serviceName: SERVICE_NAME }),
   );
-  app.get('/api/v3/config', { schema: { tags, summary: 'Resolved configuration, secrets masked' } }, async () =>
-    envelope(200, { config: deps.maskedConfig, serviceName: SERVICE_NAME }),
+  app.get(
+    '/api/v3/config',
+    { schema: { tags, summary: 'Resolved configuration, secrets masked (admin token)' }, config: access('admin') },
+    async () => envelope(200, { config: deps.maskedConfig, serviceName: SERVICE_NAME }),
   );
 
   const sinkSummary = deps.sinkSummary;
@@ -29,10 +32,12 @@ export const systemRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, de
     );
   }
 
-  app.get('/healthz', { schema: { tags, summary: 'Process is alive' } }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { schema: { tags, summary: 'Process is alive' }, config: access('public') }, async () => ({
+    status: 'ok',
+  }));
   app.get(
     '/readyz',
-    { schema: { tags, summary: 'Store reachable (and every other dependency in use)' } },
+    { schema: { tags, summary: 'Store reachable (and every other dependency in use)' }, config: access('public') },
     async (_r, reply) => {
       const checks: Record<string, boolean> = { store: await deps.store.ping() };
       for (const c of deps.readiness) checks[c.name] = await Promise.resolve(c.check()).catch(() => false);
@@ -51,5 +56,5 @@ export const systemRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, de
     return reply.type(m.registry.contentType).send(await m.registry.metrics());
   });
 
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', { schema: { hide: true }, config: access('public') }, async () => app.swagger());
 };
