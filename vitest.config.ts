@@ -13,8 +13,6 @@ export default defineConfig({
   },
   ssr: { resolve: { conditions, externalConditions: ['source'] } },
   test: {
-    include: ['{shared,gateway,device-agent,cloud-sink,test}/**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/dist/**'],
     environment: 'node',
     // Two cores: integration tests start real servers and child processes; keep parallelism modest.
     pool: 'forks',
@@ -22,5 +20,21 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'suite',
+          include: ['{shared,gateway,device-agent,cloud-sink,test}/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**', 'test/fuzz/**'],
+        },
+      },
+      // The fuzz suite measures /healthz latency and RSS of a gateway process: it runs after everything else,
+      // alone, so that other tests' load on two cores is not charged to the gateway.
+      {
+        extends: true,
+        test: { name: 'fuzz', include: ['test/fuzz/**/*.test.ts'], sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Installs the real servers and tools the test suite uses (Mosquitto, VictoriaMetrics, node_exporter, promtool)
+// Installs the real servers and tools the test suite uses (Mosquitto, VictoriaMetrics, node_exporter, promtool,
+// systemd-analyze, openssl)
 // when they are missing.
 // Runs before vitest so that a fresh Debian machine needs nothing done by hand.
 import { execFileSync } from 'node:child_process';
@@ -12,6 +13,7 @@ const PACKAGES = {
   'prometheus-node-exporter': 'prometheus-node-exporter',
   promtool: 'prometheus',
   'systemd-analyze': 'systemd',
+  openssl: 'openssl',
 };
 const DIRS = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin'];
 const missing = Object.entries(PACKAGES)

@@ -3,6 +3,7 @@ import { SinkConfigSchema } from '@hvac-edge/cloud-sink';
 import { configLeaves } from '@hvac-edge/shared';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +17,19 @@ describe('Kubernetes manifests of the cloud sink', () => {
     expect(() => new ConfigMap(read('configmap.yaml')).validate()).not.toThrow();
     expect(() => new HorizontalPodAutoscaler(read('hpa.yaml')).validate()).not.toThrow();
     expect(() => new PodDisruptionBudget(read('pdb.yaml')).validate()).not.toThrow();
+    expect(() => new NetworkPolicy(read('networkpolicy.yaml')).validate()).not.toThrow();
+  });
+
+  it('mount no service-account token, and a NetworkPolicy limits the pods to DNS, Kafka and InfluxDB', () => {
+    const d = read('deployment.yaml');
+    expect(d.spec.template.spec.automountServiceAccountToken).toBe(false);
+    const np = read('networkpolicy.yaml');
+    expect(np.spec.podSelector.matchLabels).toEqual(d.spec.selector.matchLabels);
+    expect(np.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    const egressPorts = np.spec.egress.flatMap((r: { ports: Array<{ port: number }> }) => r.ports.map((p) => p.port));
+    expect(egressPorts.sort((a: number, b: number) => a - b)).toEqual([53, 53, 8086, 9092, 9093]);
+    const ingressPorts = np.spec.ingress.flatMap((r: { ports: Array<{ port: number }> }) => r.ports.map((p) => p.port));
+    expect(ingressPorts).toEqual([8080]);
   });
 
   it('a broken manifest fails validation (the check can fail)', () => {
@@ -33,7 +47,13 @@ describe('Kubernetes manifests of the cloud sink', () => {
     expect(c.livenessProbe.httpGet.path).toBe('/healthz');
     expect(c.env).toContainEqual({ name: 'SINK_INFLUX_TOKEN_FILE', value: '/var/run/secrets/hvac-edge/influx-token' });
     const k = read('kustomization.yaml');
-    expect(k.resources.sort()).toEqual(['configmap.yaml', 'deployment.yaml', 'hpa.yaml', 'pdb.yaml']);
+    expect(k.resources.sort()).toEqual([
+      'configmap.yaml',
+      'deployment.yaml',
+      'hpa.yaml',
+      'networkpolicy.yaml',
+      'pdb.yaml',
+    ]);
   });
 
   it('the ConfigMap sets only variables the sink knows', () => {

@@ -1,5 +1,5 @@
-import type { Logger } from '@hvac-edge/shared';
-import { Kafka, logLevel } from 'kafkajs';
+import { kafkaSecurityOptions, type Logger } from '@hvac-edge/shared';
+import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
 import type { SinkConfig } from './config.js';
 import { buildSinkHttp } from './http.js';
 import { ClosedLoop } from './inference/closed-loop.js';
@@ -42,7 +42,12 @@ export function createSink(
   const { recommender } = options;
   const metrics = options.metrics ?? new SinkMetrics({ defaultMetrics: false });
   const writer = new InfluxPointWriter(c.influx, metrics, log.child({ module: 'influx' }));
-  const kafka = new Kafka({ clientId: c.kafka.clientId, brokers: c.kafka.brokers, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: c.kafka.clientId,
+    brokers: c.kafka.brokers,
+    logLevel: logLevel.NOTHING,
+    ...(kafkaSecurityOptions(c.kafka) as Pick<KafkaConfig, 'ssl' | 'sasl'>),
+  });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   const loop =
     recommender && c.closedLoop.enabled
@@ -68,6 +73,7 @@ export function createSink(
           metrics,
           joined: () => consumer.groupJoined,
           influxReachable: () => writer.ping(),
+          metricsTokens: c.http.metricsTokens,
         });
         await http.listen(listen);
       }

@@ -1,4 +1,11 @@
-import { ClosedLoopConfigSection, configSection, InferenceConfigSection, loadConfig, secret } from '@hvac-edge/shared';
+import {
+  ClosedLoopConfigSection,
+  configSection,
+  InferenceConfigSection,
+  KafkaSecurityProps,
+  loadConfig,
+  secret,
+} from '@hvac-edge/shared';
 import { type Static, Type } from '@sinclair/typebox';
 
 export const SinkConfigSchema = Type.Object(
@@ -7,6 +14,11 @@ export const SinkConfigSchema = Type.Object(
     http: configSection({
       host: Type.String({ default: '0.0.0.0' }),
       port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: '/healthz, /readyz, /metrics' }),
+      metricsTokens: Type.Array(Type.String({ minLength: 16 }), {
+        default: [],
+        ...secret,
+        description: 'bearer tokens for /metrics (≥16 chars); empty = /metrics open (it changes nothing)',
+      }),
     }),
     kafka: configSection({
       brokers: Type.Array(Type.String({ minLength: 1 }), { default: ['127.0.0.1:9092'] }),
@@ -24,6 +36,7 @@ export const SinkConfigSchema = Type.Object(
         default: 30_000,
         description: 'a replica silent this long leaves the group (its partitions move on)',
       }),
+      ...KafkaSecurityProps,
     }),
     inference: InferenceConfigSection,
     closedLoop: ClosedLoopConfigSection,

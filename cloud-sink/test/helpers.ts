@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 
 export interface TsdbProxy {
   url: string;
@@ -7,15 +8,17 @@ export interface TsdbProxy {
   /** Added before each forwarded write. */
   delayMs: number;
   refused: number;
+  /** A write whose body this matches is answered 400 as InfluxDB answers a point it cannot take. */
+  refuse?: (body: string) => boolean;
   close(): Promise<void>;
 }
 
 /** A switchable HTTP proxy in front of the TSDB, standing for outages and slow writes. */
 export async function startTsdbProxy(
   target: string,
-  init: { down?: boolean; delayMs?: number } = {},
+  init: { down?: boolean; delayMs?: number; refuse?: (body: string) => boolean } = {},
 ): Promise<TsdbProxy> {
-  const state = { down: init.down ?? false, delayMs: init.delayMs ?? 0, refused: 0 };
+  const state = { down: init.down ?? false, delayMs: init.delayMs ?? 0, refused: 0, refuse: init.refuse };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -23,6 +26,14 @@ export async function startTsdbProxy(
       if (state.down) {
         state.refused += 1;
         res.writeHead(503).end('down for the test');
+        return;
+      }
+      const body = Buffer.concat(chunks);
+      const text = () => (req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body).toString();
+      if (state.refuse?.(text())) {
+        state.refused += 1;
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end('{"code":"invalid","message":"unable to parse points: refused for the test"}');
         return;
       }
       if (state.delayMs > 0) await new Promise((r) => setTimeout(r, state.delayMs));

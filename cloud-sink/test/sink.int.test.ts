@@ -153,6 +153,60 @@ describe('cloud sink: Kafka -> VictoriaMetrics (InfluxDB v2 write API)', () => {
     expect(dlq.reason).toMatch(/gatewayId is required/);
   });
 
+  it('an event the TSDB refuses for good goes to the DLQ with the reason; the rest of its batch is written', async () => {
+    // Any write holding the poison device's point is refused, as InfluxDB refuses a point it cannot parse or keep.
+    const proxy = await startTsdbProxy(vm.url, { refuse: (body) => body.includes('device=poison') });
+    const topic = uniqueTopic('events');
+    const dlqTopic = uniqueTopic('dlq');
+    const client = new Kafka({ clientId: 't', brokers: kafka.brokers, logLevel: logLevel.NOTHING });
+    const producer = client.producer();
+    await producer.connect();
+    const N = 20;
+    const msgs = Array.from({ length: N }, (_, i) => message(i, i === 7 ? 'poison' : `p-${i % 2}`, 'gw-poison'));
+    // One partition key: the whole set arrives as one batch, the poison event in its middle.
+    await producer.send({ topic, messages: msgs.map((m) => ({ key: 'k', value: encodeEnrichedEvent(m) })) });
+    await producer.disconnect();
+    const sink = createSink(
+      loadSinkConfig(
+        {},
+        {
+          'kafka.brokers': kafka.brokers,
+          'kafka.topic': topic,
+          'kafka.dlqTopic': dlqTopic,
+          'kafka.groupId': uniqueTopic('sink'),
+          ...vm.sinkConfig,
+          'influx.url': proxy.url,
+          'influx.retryMinDelayMs': 20,
+        },
+      ),
+      createLogger('t', { level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    );
+    await sink.start();
+    const m = (name: string) => metricValue(sink.metrics.registry, name);
+    await waitFor(async () => (await m('hvac_sink_dead_lettered_total')) >= 1, 'poison event dead-lettered', 30_000);
+    await waitFor(async () => (await m('hvac_sink_events_total')) >= N - 1, 'the rest written', 30_000);
+    await sink.stop();
+    await proxy.close();
+    expect(await m('hvac_sink_dead_lettered_total')).toBe(1);
+    const reader = client.consumer({ groupId: uniqueTopic('dlq-reader') });
+    await reader.connect();
+    await reader.subscribe({ topic: dlqTopic, fromBeginning: true });
+    const dlq = await new Promise<{ reason: string; value: string }>((resolve) => {
+      void reader.run({
+        eachMessage: async ({ message }) =>
+          resolve({ reason: String(message.headers?.['dlq-reason']), value: String(message.value) }),
+      });
+    });
+    await reader.disconnect();
+    expect(dlq.value).toBe(encodeEnrichedEvent(msgs[7] as EnrichedEvent).toString());
+    expect(dlq.reason).toMatch(/InfluxDB refused the points \(HTTP 400\)/);
+    const written = async () =>
+      (await vm.exportSeries('climate_temperature{gateway="gw-poison"}')).flatMap((s) => s.timestamps);
+    await waitFor(async () => (await written()).length >= N - 1, 'points searchable', 15_000);
+    const expected = msgs.filter((_, i) => i !== 7).map((x) => originMs(x.event.origin));
+    expect((await written()).sort()).toEqual(expected.sort());
+  });
+
   it('TSDB unreachable: nothing is committed meanwhile; after recovery every point lands once', async () => {
     // A switchable proxy in front of VictoriaMetrics stands for the outage.
     const proxy = await startTsdbProxy(vm.url, { down: true });

@@ -1,5 +1,8 @@
 # hvac-edge cloud sink image (amd64 and arm64: docker buildx build --platform linux/amd64,linux/arm64 -f deploy/docker/cloud-sink.Dockerfile .)
-FROM node:20-bookworm-slim AS build
+# The base image: Node 24 (LTS, maintained to 2028-04), an exact release. deploy/docker/pin-base-image.sh adds its
+# digest (sha256) here after resolving it with Docker; no digest is written that was not resolved that way.
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
+FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 RUN corepack disable && npm install -g pnpm@10.34.9
 COPY . .
@@ -9,7 +12,7 @@ RUN pnpm install --frozen-lockfile && pnpm --filter @hvac-edge/shared --filter @
 # it the sink runs on the wasm backend, and says so in its log and in hvac_sink_inference_backend.
 RUN cd /out && (npm rebuild @tensorflow/tfjs-node || echo "tfjs-node not built: the sink will use the wasm backend")
 
-FROM node:20-bookworm-slim
+FROM ${NODE_IMAGE}
 WORKDIR /app
 COPY --from=build /out /app/cloud-sink
 USER 10001:10001

@@ -3,7 +3,10 @@
 # Configuration through GATEWAY_* variables (docs/configuration.md); the embedded store lives on the /data volume.
 # The image forwards to Kafka and carries no TensorFlow.js; for a single box that runs the cloud sink in the gateway
 # (embeddedSink.enabled) build it with --build-arg EMBEDDED_SINK=true.
-FROM node:20-bookworm-slim AS build
+# The base image: Node 24 (LTS, maintained to 2028-04), an exact release. deploy/docker/pin-base-image.sh adds its
+# digest (sha256) here after resolving it with Docker; no digest is written that was not resolved that way.
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
+FROM ${NODE_IMAGE} AS build
 ARG EMBEDDED_SINK=false
 WORKDIR /src
 # Toolchain for native modules (better-sqlite3) when no prebuilt binary matches the platform.
@@ -15,7 +18,7 @@ RUN pnpm install --frozen-lockfile \
  && if [ "$EMBEDDED_SINK" = true ]; then OPTIONAL=""; else OPTIONAL="--no-optional"; fi \
  && pnpm deploy --filter @hvac-edge/gateway --prod ${OPTIONAL} /out
 
-FROM node:20-bookworm-slim
+FROM ${NODE_IMAGE}
 WORKDIR /app
 COPY --from=build /out /app/gateway
 RUN mkdir -p /data && chown 10001:10001 /data

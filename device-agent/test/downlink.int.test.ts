@@ -106,16 +106,20 @@ describe('downlink: set-point commands reach the agent', () => {
     const past = await put({ setpoint: 20, expiresAt: Date.now() - 1000 });
     expect(past.status).toBe(400);
     expect(((await past.json()) as { message: string }).message).toBe('expiresAt is in the past');
-    // An already-expired command in the queue is never handed out.
-    gw.commands.enqueue({
-      id: 'stale-1',
-      device: 'pi-downlink',
-      command: 'setpoint',
-      value: 19,
-      source: 'test',
-      createdAt: Date.now() - 60_000,
-      expiresAt: Date.now() - 1,
-    });
+    // An already-expired command is never queued, so never handed out.
+    const stale = await gw.commands.enqueue(
+      {
+        id: 'stale-1',
+        device: 'pi-downlink',
+        command: 'setpoint',
+        value: 19,
+        source: 'test',
+        createdAt: Date.now() - 60_000,
+        expiresAt: Date.now() - 1,
+      },
+      'reject',
+    );
+    expect(stale.outcome).toBe('expired');
 
     // 3. Through the commands topic (as the cloud sink publishes).
     const producer = new Kafka({ clientId: 't', brokers: kafka.brokers, logLevel: logLevel.NOTHING }).producer();

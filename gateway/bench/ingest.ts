@@ -49,9 +49,10 @@ async function startServer(
   });
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   for await (const line of lines) {
+    // The server's own log lines are JSON too: the announcement is the one with a port.
     if (line.startsWith('{')) {
-      const info = JSON.parse(line) as { port: number };
-      return { child, port: info.port, info };
+      const info = JSON.parse(line) as { port?: unknown };
+      if (typeof info.port === 'number') return { child, port: info.port, info };
     }
   }
   throw new Error(`${mode} server exited before listening`);

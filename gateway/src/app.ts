@@ -54,7 +54,7 @@ export async function createGateway(
   const metrics = new GatewayMetrics({ defaultMetrics: options.defaultMetrics ?? true });
   const storage = await openStorage(config);
   const store = storage.events;
-  const commands = new CommandQueue(storage.local, metrics);
+  const commands = new CommandQueue(storage.local, metrics, config.commands, log.child({ module: 'commands' }));
   const weather = createWeather(config, metrics, log);
   const sink = await createEmbeddedSink(config, commands, metrics, log);
   const forwarder = createForwarder(config, store, sink?.publisher, weather, metrics, log);

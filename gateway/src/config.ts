@@ -3,6 +3,7 @@ import {
   configSection,
   type EventLimits,
   InferenceConfigSection,
+  KafkaSecurityProps,
   loadConfig,
   secret,
 } from '@hvac-edge/shared';
@@ -31,6 +32,22 @@ export const GatewayConfigSchema = Type.Object(
         certFile: Type.String({ default: '', description: 'PEM certificate; TLS is on when set' }),
         keyFile: Type.String({ default: '', description: 'PEM private key' }),
       }),
+      requestTimeoutMs: Type.Integer({
+        minimum: 1000,
+        default: 10_000,
+        description: 'a request must arrive whole (headers and body) within this; slower ones are cut (408)',
+      }),
+      idleTimeoutMs: Type.Integer({
+        minimum: 1000,
+        default: 75_000,
+        description: 'a connection idle this long is closed; must exceed the longest command long-poll',
+      }),
+      keepAliveTimeoutMs: Type.Integer({
+        minimum: 0,
+        default: 5000,
+        description: 'idle keep-alive connections close after this',
+      }),
+      maxConnections: Type.Integer({ minimum: 1, default: 1024, description: 'connections beyond this are refused' }),
       shutdownTimeoutMs: Type.Integer({
         minimum: 0,
         default: 10_000,
@@ -160,6 +177,7 @@ export const GatewayConfigSchema = Type.Object(
       idleMs: Type.Integer({ minimum: 10, default: 1000, description: 'poll interval when nothing is pending' }),
       retryMinDelayMs: Type.Integer({ minimum: 1, default: 500, description: 'first backoff after a failed publish' }),
       retryMaxDelayMs: Type.Integer({ minimum: 1, default: 30_000, description: 'backoff cap (jittered)' }),
+      ...KafkaSecurityProps,
     }),
     weather: configSection({
       provider: Type.Union(
@@ -233,10 +251,27 @@ export const GatewayConfigSchema = Type.Object(
         keepaliveSeconds: Type.Integer({ minimum: 0, maximum: 65535, default: 60, description: '0: none' }),
         retryMinDelayMs: Type.Integer({ minimum: 1, default: 500, description: 'store outage: first backoff' }),
         retryMaxDelayMs: Type.Integer({ minimum: 1, default: 30_000 }),
+        maxPayloadBytes: Type.Integer({
+          minimum: 1024,
+          default: 262_144,
+          description: 'larger messages are dropped (counted as invalid); set the broker limit to match',
+        }),
         embeddedBroker: configSection({
           enabled: Type.Boolean({ default: false, description: 'run an MQTT broker (aedes) in the gateway' }),
-          host: Type.String({ default: '0.0.0.0' }),
+          host: Type.String({ default: '127.0.0.1', description: 'off loopback it needs users' }),
           port: Type.Integer({ minimum: 0, maximum: 65535, default: 1883 }),
+          users: Type.Array(
+            Type.Object(
+              { username: Type.String({ minLength: 1 }), password: Type.String({ minLength: 12 }) },
+              { additionalProperties: false },
+            ),
+            {
+              default: [],
+              ...secret,
+              description:
+                'devices that may connect, e.g. [{"username":"room-1","password":"…"}]; each publishes only its own device topics',
+            },
+          ),
         }),
       },
       'EdgeX message-bus ingest over MQTT (QoS 1, acknowledged once durable)',
@@ -257,6 +292,17 @@ export const GatewayConfigSchema = Type.Object(
     commands: configSection({
       defaultTtlSeconds: Type.Integer({ minimum: 1, default: 900, description: 'expiry of a command that names none' }),
       maxWaitSeconds: Type.Integer({ minimum: 0, default: 30, description: 'longest long-poll of an agent' }),
+      minSetpointC: Type.Number({
+        default: 16,
+        description:
+          'lowest set-point the gateway queues: the API refuses one below (400), recommendations are clamped to it',
+      }),
+      maxSetpointC: Type.Number({ default: 30, description: 'highest set-point the gateway queues (as minSetpointC)' }),
+      maxPerDevicePerMinute: Type.Integer({
+        minimum: 0,
+        default: 6,
+        description: 'commands queued per device per minute from all sources (API: 429 beyond); 0 = no limit',
+      }),
     }),
     monitoring: MonitoringConfigSchema,
     legacy: configSection({
@@ -282,6 +328,24 @@ export function loadGatewayConfig(
         !isLoopback(c.http.host) && c.auth.tokens.length === 0 && !c.auth.allowAnonymous
           ? `http.host ${c.http.host} is reachable from the network and no auth.tokens are set: anyone could add data. ` +
             'Set auth.tokens (GATEWAY_AUTH_TOKENS_FILE), or listen on 127.0.0.1, or set auth.allowAnonymous: true on a closed network'
+          : undefined,
+      (c: GatewayConfig) =>
+        c.mqtt.embeddedBroker.enabled &&
+        !isLoopback(c.mqtt.embeddedBroker.host) &&
+        c.mqtt.embeddedBroker.users.length === 0
+          ? `mqtt.embeddedBroker.host ${c.mqtt.embeddedBroker.host} is reachable from the network and no mqtt.embeddedBroker.users are set; add users or listen on 127.0.0.1`
+          : undefined,
+      (c: GatewayConfig) =>
+        c.store.kind === 'mongodb' && c.limits.maxDepth > 90
+          ? `limits.maxDepth (${c.limits.maxDepth}) must be 90 or less with store.kind mongodb: MongoDB nests a document at most 100 levels, and an event adds a few`
+          : undefined,
+      (c: GatewayConfig) =>
+        c.commands.minSetpointC >= c.commands.maxSetpointC
+          ? `commands.minSetpointC (${c.commands.minSetpointC}) must be below commands.maxSetpointC (${c.commands.maxSetpointC})`
+          : undefined,
+      (c: GatewayConfig) =>
+        c.http.idleTimeoutMs <= c.commands.maxWaitSeconds * 1000
+          ? `http.idleTimeoutMs (${c.http.idleTimeoutMs}) must exceed commands.maxWaitSeconds (${c.commands.maxWaitSeconds} s): long polls would be cut`
           : undefined,
       (c: GatewayConfig) =>
         c.embeddedSink.enabled && c.kafka.brokers.length > 0

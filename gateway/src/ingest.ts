@@ -57,6 +57,11 @@ export class IngestService {
     return validation.value;
   }
 
+  /** Counts an offer that failed to store for a reason of its own (not an outage) and was given up. */
+  countPoison(transport: IngestTransport): void {
+    this.metrics.ingest.inc({ transport, outcome: 'poison' });
+  }
+
   /** Counts an offer that can never be stored as sent, and throws the error that says why. */
   refuse(transport: IngestTransport, problems: string[]): never {
     this.metrics.ingest.inc({ transport, outcome: 'invalid' });

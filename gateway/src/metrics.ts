@@ -1,7 +1,14 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export type IngestTransport = 'http-v3' | 'http-v1' | 'mqtt';
-export type IngestOutcome = 'accepted' | 'duplicate' | 'invalid' | 'rejected_full' | 'rate_limited' | 'error';
+export type IngestOutcome =
+  | 'accepted'
+  | 'duplicate'
+  | 'invalid'
+  | 'rejected_full'
+  | 'rate_limited'
+  | 'error'
+  | 'poison';
 
 /**
  * The gateway's Prometheus metrics, on a registry of its own (no global state). Every component reports through this
@@ -69,6 +76,11 @@ export class GatewayMetrics {
   readonly forwardLastError = new Gauge({
     name: 'hvac_gateway_forward_last_error_timestamp_seconds',
     help: 'Unix time of the last failed publish (0 = none since start); the reason is in the log',
+    registers: [this.registry],
+  });
+  readonly forwardDeadLettered = new Counter({
+    name: 'hvac_gateway_forward_dead_lettered_total',
+    help: 'Events refused downstream for good (too large, invalid) and set aside; the rest went on',
     registers: [this.registry],
   });
   readonly weatherPolls = new Counter({

@@ -73,7 +73,12 @@ export interface GatewayProcess {
 }
 
 /** The gateway as its own process (from sources), configured by GATEWAY_* variables; for crash and restart tests. */
-export function spawnGateway(port: number, dbPath: string, env: Record<string, string> = {}): GatewayProcess {
+export function spawnGateway(
+  port: number,
+  dbPath: string,
+  env: Record<string, string> = {},
+  output: 'inherit' | 'pipe' = 'inherit',
+): GatewayProcess {
   const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN], {
     env: {
       ...process.env,
@@ -83,7 +88,7 @@ export function spawnGateway(port: number, dbPath: string, env: Record<string, s
       GATEWAY_LOG_LEVEL: 'error',
       ...env,
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', output, output],
   });
   return { proc, exited: new Promise((r) => proc.once('exit', (code) => r(code))) };
 }

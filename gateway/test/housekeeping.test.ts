@@ -1,13 +1,22 @@
-import { makeEvent } from '@hvac-edge/test/support';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { makeEvent, makeTempDir } from '@hvac-edge/test/support';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CommandQueue } from '../src/commands/command-queue.js';
 import { Housekeeping } from '../src/housekeeping.js';
+import { LocalDatabase } from '../src/local/local-database.js';
 import { GatewayMetrics } from '../src/metrics.js';
 import { startTestGateway, type TestGateway } from './helpers.js';
 
 describe('Housekeeping', () => {
   let gw: TestGateway | undefined;
-  afterEach(async () => gw?.dispose());
+  let dir: string | undefined;
+  afterEach(async () => {
+    await gw?.dispose();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+  const retention = { schedule: '0 * * * *', forwardedMaxAgeHours: 1, maxCap: 0, minCap: 0, maxDiskBytes: 0 };
 
   it('purges forwarded events past their age and counts drops by reason', async () => {
     gw = await startTestGateway();
@@ -56,15 +65,35 @@ describe('Housekeeping', () => {
   });
 
   it('purges expired set-point commands on the same schedule', async () => {
-    gw = await startTestGateway();
-    const base = { device: 'd', command: 'setpoint' as const, value: 24, source: 'test', createdAt: Date.now() };
-    gw.commands.enqueue({ ...base, id: 'old', expiresAt: Date.now() - 1 });
-    gw.commands.enqueue({ ...base, id: 'live', expiresAt: Date.now() + 60_000 });
-    await gw.housekeeping.runOnce();
+    dir = await makeTempDir('housekeeping-');
+    const local = new LocalDatabase({ path: join(dir, 'gw.db'), synchronous: 'normal', eventTables: false });
+    local.open();
+    let now = Date.now();
+    const metrics = new GatewayMetrics({ defaultMetrics: false });
+    const queue = new CommandQueue(
+      local,
+      metrics,
+      { minSetpointC: 16, maxSetpointC: 30, maxPerDevicePerMinute: 0 },
+      pino({ level: 'silent' }),
+      () => now,
+    );
+    const base = { device: 'd', command: 'setpoint' as const, value: 24, source: 'test', createdAt: now };
+    await queue.enqueue({ ...base, id: 'old', expiresAt: now + 1_000 }, 'reject');
+    await queue.enqueue({ ...base, id: 'live', expiresAt: now + 60_000 }, 'reject');
+    now += 2_000;
+    const job = new Housekeeping(
+      { purge: async () => ({}) } as never,
+      queue,
+      retention,
+      metrics,
+      pino({ level: 'silent' }),
+    );
+    await job.runOnce();
     // An idempotency key is remembered until its command is purged: the expired one's key is free again, the live
     // one's is not.
-    expect(gw.commands.enqueue({ ...base, id: 'old', expiresAt: Date.now() + 60_000 }).created).toBe(true);
-    expect(gw.commands.enqueue({ ...base, id: 'live', expiresAt: Date.now() + 60_000 }).created).toBe(false);
+    expect((await queue.enqueue({ ...base, id: 'old', expiresAt: now + 60_000 }, 'reject')).outcome).toBe('queued');
+    expect((await queue.enqueue({ ...base, id: 'live', expiresAt: now + 60_000 }, 'reject')).outcome).toBe('duplicate');
+    local.close();
   });
 
   it('refuses an invalid cron expression at start', () => {

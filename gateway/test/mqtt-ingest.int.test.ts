@@ -1,4 +1,4 @@
-import { createLogger, DEFAULT_EVENT_LIMITS, stringifyEdgex } from '@hvac-edge/shared';
+import { createLogger, DEFAULT_EVENT_LIMITS, PoisonError, stringifyEdgex } from '@hvac-edge/shared';
 import { type MosquittoServer, makeAddEventRequest, startMosquitto, waitFor } from '@hvac-edge/test/support';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +53,17 @@ function scenario(
       messages.splice(50, 0, { topic: topicOf('m-0'), payload: '{not json' });
       messages.splice(100, 0, { topic: topicOf('someone-else'), payload: stringifyEdgex(requests[3]) });
       messages.push({ topic: topicOf(requests[7]?.event.deviceName ?? ''), payload: stringifyEdgex(requests[7]) });
+      // An objectValue nested 10,000 deep (past limits.maxDepth), and a payload past mqtt.maxPayloadBytes.
+      const deep = makeAddEventRequest({ deviceName: 'm-1' });
+      const text = stringifyEdgex(deep).replace(
+        /"value":"[^"]*","units":"[^"]*"/,
+        `"objectValue":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`,
+      );
+      messages.splice(120, 0, {
+        topic: topicOf('m-1'),
+        payload: text.replace('"valueType":"Float64"', '"valueType":"Object"'),
+      });
+      messages.splice(150, 0, { topic: topicOf('m-2'), payload: `{"pad":"${'x'.repeat(300_000)}"}` });
       // An EdgeX MessageEnvelope with the request as base64 payload is taken too.
       const enveloped = makeAddEventRequest({ deviceName: 'm-env' });
       messages.push({
@@ -67,7 +78,7 @@ function scenario(
       await waitFor(async () => (await gw.store.countEvents()) === 201, 'every valid event stored', 20_000);
       for (const r of [...requests, enveloped]) expect((await gw.store.getById(r.event.id))?.event).toEqual(r.event);
       await waitFor(async () => (await metric(gw, 'duplicate')) === 1, 'the duplicate counted', 5_000);
-      expect(await metric(gw, 'invalid')).toBe(2);
+      expect(await metric(gw, 'invalid')).toBe(4);
       expect(await metric(gw, 'accepted')).toBe(201);
       expect(await gw.store.countEvents()).toBe(201);
       const ready = await gw.server.inject({ method: 'GET', url: '/readyz' });
@@ -75,6 +86,39 @@ function scenario(
     }, 60_000);
   });
 }
+
+describe('MQTT ingest of a message the store can never hold', () => {
+  it('acknowledges, counts and logs it once as poison; the messages behind it are stored', async () => {
+    const broker = await startMosquitto();
+    const gw = await startTestGateway({
+      'mqtt.enabled': true,
+      'mqtt.url': broker.url,
+      'mqtt.connections': 1,
+      'mqtt.retryMinDelayMs': 20,
+      'mqtt.retryMaxDelayMs': 100,
+    });
+    try {
+      const requests = Array.from({ length: 20 }, () => makeAddEventRequest({ deviceName: 'poison-0' }));
+      const poisonId = requests[5]?.event.id;
+      // Fault injection: the store refuses this one event for good, as MongoDB refuses a document it cannot hold.
+      const append = gw.store.append.bind(gw.store);
+      gw.store.append = (e) =>
+        e.id === poisonId ? Promise.reject(new PoisonError('too deep for the store')) : append(e);
+      await gw.start();
+      await waitFor(async () => gw.mqtt?.connected === true, 'MQTT ingest subscribed', 15_000);
+      await publishAll(
+        broker.url,
+        requests.map((r) => ({ topic: topicOf('poison-0'), payload: stringifyEdgex(r) })),
+      );
+      await waitFor(async () => (await gw.store.countEvents()) === 19, 'every other message stored', 10_000);
+      expect(await metric(gw, 'poison')).toBe(1);
+      expect(await gw.store.getById(poisonId as string)).toBeUndefined();
+    } finally {
+      await gw.dispose();
+      await broker.stop();
+    }
+  }, 60_000);
+});
 
 describe('MQTT ingest with a full buffer', () => {
   it('holds messages unacknowledged while the store refuses them, and stores each once when it takes them again', async () => {

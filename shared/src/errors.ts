@@ -44,6 +44,16 @@ export class HttpError extends HvacError {
   }
 }
 
+/**
+ * This item can never be delivered as it is (too large for the broker, refused by the TSDB as malformed): the
+ * one item is set aside (dead-lettered, counted, logged) and the items behind it go on. Never used for outages.
+ */
+export class PoisonError extends HvacError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('POISON', message, { retriable: false, ...options });
+  }
+}
+
 export function isRetriable(err: unknown): boolean {
   if (err instanceof HvacError) return err.retriable;
   // Foreign errors (drivers, sockets) are retriable unless they say otherwise: a wrong "no" loses data, a wrong

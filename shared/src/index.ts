@@ -1,3 +1,4 @@
+export * from './config/kafka-security.js';
 export * from './config/load-config.js';
 export * from './config/sink-sections.js';
 export * from './edgex/dto.js';
@@ -10,7 +11,9 @@ export * from './edgex/value-types.js';
 export * from './enriched-event.js';
 export * from './errors.js';
 export * from './host-metrics.js';
+export * from './kafka-errors.js';
 export * from './lifecycle.js';
+export * from './log-sampler.js';
 export * from './logger.js';
 export * from './retry.js';
 export * from './schema-validation.js';

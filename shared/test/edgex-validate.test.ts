@@ -25,7 +25,8 @@ const invalid: Array<[string, Mutate, RegExp]> = [
   ['origin fits int64', (r) => ((r.event as any).origin = 2n ** 63n), /event\.origin must be an integer from 1/],
   [
     'origin is exact (not a double past 2^53)',
-    (r) => ((r.event as any).origin = 1796035551629090001),
+    // A double past 2^53, as a lossy decoder would hand it over.
+    (r) => ((r.event as any).origin = Number('1796035551629090001')),
     /event\.origin must be an exact int64/,
   ],
   ['readings required', (r) => delete (r.event as any).readings, /event\.readings is required/],

@@ -9,5 +9,6 @@ export * from './process-server.js';
 export * from './promtool.js';
 export * from './service-process.js';
 export * from './system-binaries.js';
+export * from './tls.js';
 export * from './tsdb.js';
 export * from './victoria-metrics.js';

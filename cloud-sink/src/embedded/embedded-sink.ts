@@ -1,6 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ClosedLoopSettings, EnrichedEvent, InferenceSettings, Logger } from '@hvac-edge/shared';
+import {
+  type ClosedLoopSettings,
+  type EnrichedEvent,
+  type InferenceSettings,
+  type Logger,
+  PoisonError,
+  UnavailableError,
+} from '@hvac-edge/shared';
 import { loadRecommender } from '../app.js';
 import { ClosedLoop } from '../inference/closed-loop.js';
 import type { CommandSink } from '../inference/command-sink.js';
@@ -88,9 +95,24 @@ export class EmbeddedSink {
     this.pipeline = new SinkPipeline(this.points, this.metrics, recommender, loop);
   }
 
+  /**
+   * Resolves when the batch's points are durable. A failure of the point store's disk (full, I/O, busy) is an
+   * outage: UnavailableError, and the gateway retries the batch. Anything else is the data's own: PoisonError, and
+   * the gateway halves the batch until the event that fails stands alone and sets it aside.
+   */
   async process(events: EnrichedEvent[]): Promise<void> {
     if (!this.pipeline) await this.start();
-    await this.pipeline?.process(events);
+    try {
+      await this.pipeline?.process(events);
+    } catch (err) {
+      const code = String((err as { code?: unknown }).code ?? '');
+      if (/^SQLITE_(FULL|IOERR|BUSY|LOCKED|CANTOPEN|READONLY|NOMEM|PROTOCOL)/.test(code)) {
+        throw new UnavailableError('POINT_STORE_UNAVAILABLE', `point store unavailable: ${(err as Error).message}`, {
+          cause: err,
+        });
+      }
+      throw new PoisonError(`the embedded sink cannot process this batch: ${(err as Error).message}`, { cause: err });
+    }
   }
 
   async stop(): Promise<void> {

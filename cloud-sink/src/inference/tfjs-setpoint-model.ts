@@ -1,6 +1,7 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs';
+import { readModelFiles } from './model-files.js';
 import { FEATURES, type ModelMetadata, type SetpointModel, WINDOW, type Window } from './setpoint-model.js';
 import type { Tf } from './tfjs-runtime.js';
 
@@ -40,7 +41,7 @@ export class TfjsSetpointModel implements SetpointModel {
 
 /** Loads model.json (+ its weight files, + `userDefinedMetadata.hvacEdge`) from a directory. */
 export async function loadTfjsSetpointModel(tf: Tf, dir: string, backend: string): Promise<TfjsSetpointModel> {
-  const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
+  const { json, weightSpecs, weightData } = await readModelFiles(dir);
   const metadata = json.userDefinedMetadata?.hvacEdge as ModelMetadata | undefined;
   if (!metadata) throw new Error(`${dir}/model.json has no userDefinedMetadata.hvacEdge (features, normalisation)`);
   if (metadata.features.join(',') !== FEATURES.join(',') || metadata.window !== WINDOW) {
@@ -48,14 +49,8 @@ export async function loadTfjsSetpointModel(tf: Tf, dir: string, backend: string
       `model features ${metadata.features.join(',')} x ${metadata.window} do not match ${FEATURES.join(',')} x ${WINDOW}`,
     );
   }
-  const specs = json.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights);
-  const buffers = await Promise.all(
-    json.weightsManifest.flatMap((g: { paths: string[] }) => g.paths.map((p) => readFile(join(dir, p)))),
-  );
-  const all = Buffer.concat(buffers);
-  const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer;
   const model = await tf.loadLayersModel(
-    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData }),
+    tf.io.fromMemory({ modelTopology: json.modelTopology as object, weightSpecs: weightSpecs as never, weightData }),
   );
   return new TfjsSetpointModel(tf, model, metadata, backend);
 }

@@ -1,4 +1,4 @@
-import { HvacError, retry } from '@hvac-edge/shared';
+import { PoisonError, retry } from '@hvac-edge/shared';
 import { InfluxDB, Point, setLogger, type WriteApi } from '@influxdata/influxdb-client';
 import type { Logger } from 'pino';
 import type { SinkMetrics } from '../metrics.js';
@@ -74,13 +74,13 @@ export class InfluxPointWriter implements PointWriter {
           await api.close();
         } catch (err) {
           const status = (err as { statusCode?: number }).statusCode;
-          // 4xx other than 429 will not get better by retrying (bad token, bad bucket): stop and say so.
-          if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
-            throw new HvacError(
-              'INFLUX_REJECTED',
-              `InfluxDB rejected the write (HTTP ${status}): ${(err as Error).message}`,
-              { retriable: false, cause: err },
-            );
+          // 400 (a malformed point), 413 (too large), 422 (outside the bucket's retention, a field-type conflict):
+          // the points themselves are refused, and the caller sets the refused events aside. A 401/403/404 (token,
+          // org, bucket) is a deployment error an operator fixes: retried, loudly, and nothing is lost meanwhile.
+          if (status === 400 || status === 413 || status === 422) {
+            throw new PoisonError(`InfluxDB refused the points (HTTP ${status}): ${(err as Error).message}`, {
+              cause: err,
+            });
           }
           throw err;
         }
@@ -92,7 +92,13 @@ export class InfluxPointWriter implements PointWriter {
         signal: this.abort.signal,
         onRetry: (err, attempt) => {
           this.metrics.writeRetries.inc();
-          if (attempt === 1) this.log.warn({ err }, 'InfluxDB write failed; retrying with backoff');
+          const status = (err as { statusCode?: number }).statusCode;
+          if (attempt === 1 && (status === 401 || status === 403 || status === 404)) {
+            this.log.error(
+              { err, status },
+              'InfluxDB refuses the writes: check influx.token, influx.org and influx.bucket; retrying meanwhile',
+            );
+          } else if (attempt === 1) this.log.warn({ err }, 'InfluxDB write failed; retrying with backoff');
         },
       },
     );

@@ -1,5 +1,5 @@
-import { decodeEnrichedEvent, type EnrichedEvent } from '@hvac-edge/shared';
-import type { Consumer, Kafka, Producer } from 'kafkajs';
+import { decodeEnrichedEvent, type EnrichedEvent, PoisonError } from '@hvac-edge/shared';
+import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { SinkMetrics } from '../metrics.js';
 import type { SinkPipeline } from '../pipeline.js';
@@ -12,9 +12,20 @@ export interface EventsConsumerOptions {
   sessionTimeoutMs: number;
 }
 
+interface Item {
+  event: EnrichedEvent;
+  message: KafkaMessage;
+}
+
+interface Dead {
+  message: KafkaMessage;
+  reason: string;
+}
+
 /**
- * The sink's consumer group: per batch, invalid messages go to the dead-letter topic with the reason, the batch's
- * points are written, and only then is the offset committed. A crash or a rebalance anywhere before the commit
+ * The sink's consumer group: per batch, invalid messages (and events whose points the TSDB refuses for good) go to
+ * the dead-letter topic with the reason, the rest of the batch's points are written, and only then is the offset
+ * committed. A crash or a rebalance anywhere before the commit
  * re-delivers the batch; points carry the event's origin as timestamp, so the rewrite changes nothing.
  */
 export class EventsConsumer {
@@ -63,15 +74,16 @@ export class EventsConsumer {
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         if (batch.messages.length === 0 || !isRunning() || isStale()) return;
-        const valid: EnrichedEvent[] = [];
-        const dead: Array<{ key: Buffer | null; value: Buffer | null; reason: string; offset: string }> = [];
+        const valid: Item[] = [];
+        const dead: Dead[] = [];
         for (const m of batch.messages) {
           const d = decodeEnrichedEvent(m.value);
-          if (d.ok) valid.push(d.value);
-          else dead.push({ key: m.key, value: m.value, reason: d.errors.join('; ').slice(0, 1000), offset: m.offset });
+          if (d.ok) valid.push({ event: d.value, message: m });
+          else dead.push({ message: m, reason: d.errors.join('; ').slice(0, 1000) });
         }
+        const keepAlive = () => void heartbeat().catch(() => {});
+        dead.push(...(await this.processIsolating(valid, keepAlive)));
         if (dead.length > 0) await this.deadLetter(dead, `${batch.topic}/${batch.partition}`);
-        await this.pipeline.process(valid, () => void heartbeat().catch(() => {}));
         const last = batch.messages[batch.messages.length - 1];
         if (!last) return;
         resolveOffset(last.offset);
@@ -86,17 +98,38 @@ export class EventsConsumer {
     });
   }
 
-  private async deadLetter(
-    dead: Array<{ key: Buffer | null; value: Buffer | null; reason: string; offset: string }>,
-    source: string,
-  ): Promise<void> {
+  /**
+   * Writes the batch; when the TSDB refuses points for good (PoisonError), halves it until the refused events stand
+   * alone and returns them for the dead-letter topic, the rest written. Outages throw (the batch is delivered again).
+   */
+  private async processIsolating(items: Item[], keepAlive: () => void): Promise<Dead[]> {
+    if (items.length === 0) return [];
+    try {
+      await this.pipeline.process(
+        items.map((i) => i.event),
+        keepAlive,
+      );
+      return [];
+    } catch (err) {
+      if (!(err instanceof PoisonError)) throw err;
+      const one = items[0];
+      if (items.length === 1 && one) return [{ message: one.message, reason: err.message.slice(0, 1000) }];
+      const mid = Math.ceil(items.length / 2);
+      return [
+        ...(await this.processIsolating(items.slice(0, mid), keepAlive)),
+        ...(await this.processIsolating(items.slice(mid), keepAlive)),
+      ];
+    }
+  }
+
+  private async deadLetter(dead: Dead[], source: string): Promise<void> {
     await this.producer.send({
       topic: this.options.dlqTopic,
       acks: -1,
       messages: dead.map((x) => ({
-        key: x.key,
-        value: x.value,
-        headers: { 'dlq-reason': x.reason, 'dlq-source': `${source}/${x.offset}` },
+        key: x.message.key,
+        value: x.message.value,
+        headers: { 'dlq-reason': x.reason, 'dlq-source': `${source}/${x.message.offset}` },
       })),
     });
     this.metrics.deadLettered.inc(dead.length);

@@ -1,4 +1,6 @@
 import type { SetpointCommand } from '@hvac-edge/shared';
+import type { Logger } from 'pino';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { LocalDatabase } from '../local/local-database.js';
 import type { GatewayMetrics } from '../metrics.js';
 
@@ -23,7 +25,27 @@ export type NewCommand = Omit<Command, 'seq'>;
 /** Where a recommendation came from: the commands topic, or the sink embedded in this gateway. */
 export type RecommendationPath = 'kafka' | 'embedded';
 
-export type EnqueueOutcome = 'queued' | 'duplicate' | 'expired';
+/** What the gateway lets through to a device, whoever asks (commands config section). */
+export interface CommandPolicy {
+  minSetpointC: number;
+  maxSetpointC: number;
+  /** Commands per device per minute, duplicates not counted; 0 = no limit. */
+  maxPerDevicePerMinute: number;
+}
+
+/**
+ * - `reject`: a set-point outside the range is refused (the API: a person can correct it);
+ * - `clamp`: it is clamped into the range and queued (recommendations: the model asked for "as far as allowed").
+ */
+export type RangeMode = 'reject' | 'clamp';
+
+export type EnqueueResult =
+  | { outcome: 'queued' | 'clamped' | 'duplicate'; command: Command }
+  | { outcome: 'expired' }
+  | { outcome: 'out_of_range'; range: readonly [number, number] }
+  | { outcome: 'rate_limited'; retryAfterMs: number; firstInWindow: boolean };
+
+export type EnqueueOutcome = EnqueueResult['outcome'];
 
 /**
  * Durable per-device command queue in the gateway's LocalDatabase. Devices long-poll it; commands past their expiry
@@ -31,48 +53,101 @@ export type EnqueueOutcome = 'queued' | 'duplicate' | 'expired';
  */
 export class CommandQueue {
   private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly limiter: RateLimiterMemory | undefined;
 
   constructor(
     private readonly local: LocalDatabase,
     private readonly metrics: Pick<GatewayMetrics, 'commands'>,
+    private readonly policy: CommandPolicy,
+    private readonly log: Logger,
     private readonly now: () => number = Date.now,
-  ) {}
-
-  enqueue(c: NewCommand): { command: Command; created: boolean } {
-    const db = this.local.connection;
-    const info = db
-      .prepare('INSERT INTO commands (id, device, body, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING')
-      .run(c.id, c.device, JSON.stringify(c), c.expiresAt);
-    const source = c.source.split(':')[0] ?? c.source;
-    if (info.changes === 1) {
-      this.metrics.commands.inc({ source, outcome: 'queued' });
-      for (const wake of this.waiters.get(c.device) ?? []) wake();
-      return { command: { ...c, seq: Number(info.lastInsertRowid) }, created: true };
+  ) {
+    if (policy.maxPerDevicePerMinute > 0) {
+      this.limiter = new RateLimiterMemory({ points: policy.maxPerDevicePerMinute, duration: 60 });
     }
-    this.metrics.commands.inc({ source, outcome: 'duplicate' });
-    const row = db.prepare('SELECT seq, body FROM commands WHERE id = ?').get(c.id) as { seq: number; body: string };
-    return { command: { ...(JSON.parse(row.body) as NewCommand), seq: row.seq }, created: false };
+  }
+
+  /**
+   * Queues a command once per idempotency key, within the policy's set-point range and per-device rate, and wakes
+   * the device's poll. Every outcome is counted by source; a replayed key is a duplicate and costs no rate.
+   */
+  async enqueue(c: NewCommand, range: RangeMode): Promise<EnqueueResult> {
+    const result = await this.admit(c, range);
+    this.metrics.commands.inc({ source: c.source.split(':')[0] ?? c.source, outcome: result.outcome });
+    const about = { device: c.device, id: c.id, source: c.source };
+    if (result.outcome === 'expired') this.log.info(about, 'expired set-point command skipped');
+    if (result.outcome === 'clamped') {
+      this.log.warn({ ...about, setpoint: c.value, queued: result.command.value }, 'set-point clamped to the range');
+    }
+    if (result.outcome === 'out_of_range' && range === 'clamp') {
+      this.log.warn({ ...about, setpoint: String(c.value) }, 'set-point that is not a number dropped');
+    }
+    // Once per device and window, not per command: a runaway producer must not flood the log.
+    if (result.outcome === 'rate_limited' && result.firstInWindow) {
+      this.log.warn(
+        { ...about, retryAfterMs: result.retryAfterMs, limit: this.policy.maxPerDevicePerMinute },
+        'set-point commands over the per-device rate are dropped for the rest of the minute',
+      );
+    }
+    return result;
+  }
+
+  private async admit(c: NewCommand, range: RangeMode): Promise<EnqueueResult> {
+    if (c.expiresAt <= this.now()) return { outcome: 'expired' };
+    const existing = this.byId(c.id);
+    if (existing) return { outcome: 'duplicate', command: existing };
+    const { minSetpointC: min, maxSetpointC: max } = this.policy;
+    let value = c.value;
+    if (!(value >= min && value <= max)) {
+      if (range === 'reject' || !Number.isFinite(value)) return { outcome: 'out_of_range', range: [min, max] };
+      value = Math.min(max, Math.max(min, value));
+    }
+    if (this.limiter) {
+      try {
+        await this.limiter.consume(c.device);
+      } catch (res) {
+        if (!(res instanceof RateLimiterRes)) throw res;
+        const firstInWindow = res.consumedPoints === this.policy.maxPerDevicePerMinute + 1;
+        return { outcome: 'rate_limited', retryAfterMs: res.msBeforeNext, firstInWindow };
+      }
+    }
+    const command = { ...c, value };
+    const info = this.local.connection
+      .prepare('INSERT INTO commands (id, device, body, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING')
+      .run(c.id, c.device, JSON.stringify(command), c.expiresAt);
+    // Another enqueue of the same key between the lookup and here (the limiter's await) won.
+    if (info.changes === 0) return { outcome: 'duplicate', command: this.byId(c.id) as Command };
+    for (const wake of this.waiters.get(c.device) ?? []) wake();
+    return {
+      outcome: value === c.value ? 'queued' : 'clamped',
+      command: { ...command, seq: Number(info.lastInsertRowid) },
+    };
+  }
+
+  private byId(id: string): Command | undefined {
+    const row = this.local.connection.prepare('SELECT seq, body FROM commands WHERE id = ?').get(id) as
+      | { seq: number; body: string }
+      | undefined;
+    return row && { ...(JSON.parse(row.body) as NewCommand), seq: row.seq };
   }
 
   /**
    * A recommendation from the cloud sink (relayed from the commands topic, or from the embedded sink) as a queued
    * command: the one conversion, with the expiry checked whichever way it came.
    */
-  enqueueRecommendation(c: SetpointCommand, path: RecommendationPath): EnqueueOutcome {
-    if (c.expiresAt <= this.now()) {
-      this.metrics.commands.inc({ source: path, outcome: 'expired' });
-      return 'expired';
-    }
-    const { created } = this.enqueue({
-      id: c.idempotencyKey,
-      device: c.device,
-      command: 'setpoint',
-      value: c.setpoint,
-      source: `${path}:${c.model}`,
-      createdAt: c.issuedAt,
-      expiresAt: c.expiresAt,
-    });
-    return created ? 'queued' : 'duplicate';
+  enqueueRecommendation(c: SetpointCommand, path: RecommendationPath): Promise<EnqueueResult> {
+    return this.enqueue(
+      {
+        id: c.idempotencyKey,
+        device: c.device,
+        command: 'setpoint',
+        value: c.setpoint,
+        source: `${path}:${c.model}`,
+        createdAt: c.issuedAt,
+        expiresAt: c.expiresAt,
+      },
+      'clamp',
+    );
   }
 
   /** Unexpired commands for a device after `afterSeq`, oldest first. */

@@ -1,5 +1,5 @@
-import { decodeSetpointCommand } from '@hvac-edge/shared';
-import { type Consumer, Kafka, logLevel } from 'kafkajs';
+import { decodeSetpointCommand, kafkaSecurityOptions, LogSampler } from '@hvac-edge/shared';
+import { type Consumer, Kafka, type KafkaConfig, logLevel } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config.js';
 import type { GatewayMetrics } from '../metrics.js';
@@ -10,6 +10,7 @@ export interface CommandRelayOptions {
   clientId: string;
   groupId: string;
   topic: string;
+  security?: ReturnType<typeof kafkaSecurityOptions>;
 }
 
 /**
@@ -20,6 +21,7 @@ export interface CommandRelayOptions {
 export class KafkaCommandRelay {
   readonly name = 'command-relay';
   private readonly consumer: Consumer;
+  private readonly invalidLog = new LogSampler();
 
   constructor(
     private readonly options: CommandRelayOptions,
@@ -32,6 +34,7 @@ export class KafkaCommandRelay {
       brokers: options.brokers,
       logLevel: logLevel.NOTHING,
       retry: { retries: 10, initialRetryTime: 300 },
+      ...(options.security as Pick<KafkaConfig, 'ssl' | 'sasl'>),
       // Short fetch waits keep shutdown quick: disconnect waits for the fetch in flight.
     }).consumer({ groupId: options.groupId, allowAutoTopicCreation: true, maxWaitTimeInMs: 1000 });
   }
@@ -49,14 +52,15 @@ export class KafkaCommandRelay {
         const decoded = decodeSetpointCommand(message.value);
         if (!decoded.ok) {
           this.metrics.commands.inc({ source: 'kafka', outcome: 'invalid' });
-          this.log.warn({ errors: decoded.errors, offset: message.offset }, 'invalid set-point command skipped');
+          const { log, suppressed } = this.invalidLog.take();
+          if (log)
+            this.log.warn(
+              { errors: decoded.errors, offset: message.offset, suppressed },
+              'invalid set-point command skipped',
+            );
           return;
         }
-        const outcome = this.queue.enqueueRecommendation(decoded.value, 'kafka');
-        if (outcome === 'expired') {
-          const { device, idempotencyKey } = decoded.value;
-          this.log.info({ device, idempotencyKey }, 'expired set-point command skipped');
-        }
+        await this.queue.enqueueRecommendation(decoded.value, 'kafka');
       },
     });
   }
@@ -91,6 +95,7 @@ export function createCommandRelay(
       clientId: `${k.clientId}-commands`,
       groupId: `${config.gatewayId}-commands`,
       topic: k.commandsTopic,
+      security: kafkaSecurityOptions(k),
     },
     queue,
     metrics,

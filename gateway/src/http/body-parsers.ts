@@ -7,15 +7,22 @@ import sjson from 'secure-json-parse';
  * A CBOR AddEventRequest in the shape the JSON one has: byte strings (binaryValue) as base64, integers as numbers,
  * except the origins of the event and its readings, which stay exact bigints.
  */
-function cborToJsonShape(value: unknown, originPath = false): unknown {
+function cborToJsonShape(value: unknown, originPath = false, depth = 0): unknown {
+  // The configured depth limit is checked on the result; this bound only keeps the recursion off the stack's end.
+  if (depth > MAX_PARSE_DEPTH) throw new Error(`nested deeper than ${MAX_PARSE_DEPTH} levels`);
   if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
   if (typeof value === 'bigint') return originPath ? value : Number(value);
-  if (Array.isArray(value)) return value.map((v) => cborToJsonShape(v));
+  if (Array.isArray(value)) return value.map((v) => cborToJsonShape(v, false, depth + 1));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cborToJsonShape(v, k === 'origin')]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, cborToJsonShape(v, k === 'origin', depth + 1)]),
+    );
   }
   return value;
 }
+
+/** Above limits.maxDepth's own maximum (256). */
+const MAX_PARSE_DEPTH = 300;
 
 /** Routes whose body is an EdgeX event (AddEventRequest) say so, and get its origins exact. */
 export const EDGEX_EVENT_BODY = { edgexEventBody: true };

@@ -1,4 +1,4 @@
-import { HttpError, UnavailableError, ValidationError } from '@hvac-edge/shared';
+import { HttpError, PoisonError, UnavailableError, ValidationError } from '@hvac-edge/shared';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DuplicateEventError } from '../store/event-store.js';
 import { envelope } from './envelope.js';
@@ -8,6 +8,8 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 function statusOf(err: unknown): number {
   if (err instanceof HttpError) return err.statusCode;
   if (err instanceof ValidationError) return 400;
+  // Valid, but the store cannot hold it (a limit of its own): the request as sent can never succeed.
+  if (err instanceof PoisonError) return 422;
   if (err instanceof DuplicateEventError) return 409;
   if (err instanceof UnavailableError) return 503;
   const fe = err as FastifyError;

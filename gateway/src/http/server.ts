@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import { createAjv, formatAjvErrors, stringifyEdgex, ValidationError } from '@hvac-edge/shared';
@@ -22,8 +24,15 @@ import { type ServerDeps, VERSION } from './types.js';
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const { config } = deps;
   const tls = config.http.tls.certFile
-    ? { https: { cert: readFileSync(config.http.tls.certFile), key: readFileSync(config.http.tls.keyFile) } }
-    : {};
+    ? { cert: readFileSync(config.http.tls.certFile), key: readFileSync(config.http.tls.keyFile) }
+    : undefined;
+  // Node checks request and header deadlines every connectionsCheckingInterval (30 s by default): checked every
+  // second here, so a slow-body client is cut close to http.requestTimeoutMs.
+  const serverOptions = {
+    requestTimeout: config.http.requestTimeoutMs,
+    headersTimeout: Math.min(config.http.requestTimeoutMs, 60_000),
+    connectionsCheckingInterval: 1000,
+  };
   const app = Fastify({
     loggerInstance: deps.log.child({ module: 'http' }),
     // Per-request lines would cost more than the ingest itself; latency goes to the metrics histogram instead.
@@ -36,7 +45,20 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     requestIdHeader: 'x-correlation-id',
     genReqId: () => randomUUID(),
     return503OnClosing: true,
-    ...tls,
+    // Slow or idle clients cannot hold connections: the whole request within requestTimeoutMs (headers too), idle
+    // sockets closed after idleTimeoutMs (longer than a command long-poll), keep-alive after keepAliveTimeoutMs.
+    connectionTimeout: config.http.idleTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    // Fastify applies connectionTimeout and keepAliveTimeout only to servers it makes itself: set here too.
+    serverFactory: (handler) => {
+      const server = tls
+        ? createHttpsServer({ ...serverOptions, ...tls }, handler)
+        : createHttpServer(serverOptions, handler);
+      server.keepAliveTimeout = config.http.keepAliveTimeoutMs;
+      server.setTimeout(config.http.idleTimeoutMs);
+      server.maxConnections = config.http.maxConnections;
+      return server;
+    },
   }) as unknown as FastifyInstance;
 
   // Params and query strings are coerced; bodies are not. Bodies marked as checked in their handler (the EdgeX

@@ -60,6 +60,11 @@ export const MonitoringConfigSchema = configSection({
     description: 'accepted values of the credential header; none configured = every monitoring call is 401',
   }),
   hostTarget: Type.String({ default: 'host', description: "name of the gateway's own host target" }),
+  maxTargets: Type.Integer({
+    minimum: 1,
+    default: 200,
+    description: 'targets kept at most (each costs its history memory); pushes naming a new one past this are 400',
+  }),
   intervalSeconds: Type.Integer({ minimum: 1, default: 10, description: 'host collection and scrape interval' }),
   staleAfterSeconds: Type.Integer({ minimum: 1, default: 60, description: 'no sample for this long = stale' }),
   mountPoint: Type.String({ default: '/', description: 'filesystem for disk_usage / disk_total' }),

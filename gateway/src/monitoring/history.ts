@@ -128,7 +128,10 @@ class RollupRing {
       Math.floor(start / this.spec.stepMs),
       Math.floor(end / this.spec.stepMs) - this.capacity + 1,
     );
-    for (let b = first; b * this.spec.stepMs <= end; b++) {
+    // At most one pass over the ring, whatever the range asks for (a bucket number past 2^53 would not advance).
+    const last = Math.min(Math.floor(end / this.spec.stepMs), first + this.capacity - 1);
+    if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last)) return out;
+    for (let b = first; b <= last; b++) {
       const i = b % this.capacity;
       if (this.start[i] !== b * this.spec.stepMs) continue;
       out.push({

@@ -9,6 +9,8 @@ export interface Line {
   fields: Record<string, number | string | boolean>;
   /** Timestamp in the request's precision (ns by default); undefined when the line has none. */
   timestamp: bigint | undefined;
+  /** 1-based line number in the body. */
+  lineNumber: number;
 }
 
 export class LineProtocolError extends Error {
@@ -78,10 +80,11 @@ export function parseLine(text: string, n: number): Line {
   }
   let timestamp: bigint | undefined;
   if (ts !== undefined && ts !== '') {
-    if (!/^-?\d+$/.test(ts)) throw new LineProtocolError(n, `bad timestamp ${JSON.stringify(ts)}`);
+    // 19 digits hold any int64; a longer run is refused before the (superlinear) BigInt parse.
+    if (ts.length > 20 || !/^-?\d+$/.test(ts)) throw new LineProtocolError(n, `bad timestamp ${JSON.stringify(ts)}`);
     timestamp = BigInt(ts);
   }
-  return { measurement: unescapeName(measurement), tags, fields, timestamp };
+  return { measurement: unescapeName(measurement), tags, fields, timestamp, lineNumber: n };
 }
 
 /** Parses a body; blank lines and comments are skipped; the first bad line fails the whole body. */

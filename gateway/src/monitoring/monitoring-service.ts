@@ -97,6 +97,23 @@ export class MonitoringService {
     return values;
   }
 
+  /**
+   * Why pushes naming these targets cannot be taken (undefined when they can): the gateway's own host and scraped
+   * node_exporters are not push targets, and no more than `maxTargets` targets are kept.
+   */
+  refusePush(names: readonly string[]): string | undefined {
+    let fresh = 0;
+    for (const name of new Set(names)) {
+      const t = this.targets.get(name);
+      if (t && t.source !== 'push') return `target ${name} is the gateway's ${t.source} target; it cannot be pushed to`;
+      if (!t) fresh += 1;
+    }
+    if (fresh > 0 && this.targets.size + fresh > this.config.maxTargets) {
+      return `${fresh} new target(s) would pass monitoring.maxTargets (${this.config.maxTargets}); ${this.targets.size} are kept`;
+    }
+    return undefined;
+  }
+
   isStale(t: TargetState): boolean {
     return t.lastSampleAt === undefined || this.now() - t.lastSampleAt > this.config.staleAfterSeconds * 1000;
   }

@@ -3,7 +3,7 @@ import { HttpError, secretMatcher } from '@hvac-edge/shared';
 import { Type } from '@sinclair/typebox';
 import type { AlertEngine } from './alerts.js';
 import { isMetricName, METRIC_NAMES, METRICS, type MetricName } from './catalog.js';
-import { LineProtocolError, parseLineProtocol } from './line-protocol.js';
+import { type Line, LineProtocolError, parseLineProtocol, timestampToMs } from './line-protocol.js';
 import { billingView, meterServers } from './metering.js';
 import type { MonitoringService } from './monitoring-service.js';
 import { telegrafSnapshots } from './telegraf.js';
@@ -28,6 +28,8 @@ const LatestValue = Type.Object(
   { additionalProperties: false },
 );
 const security = [{ credential: [] }];
+/** Points one window query may return. */
+const MAX_POINTS = 10_000;
 const CloudParams = Type.Object({ cloud: Type.String() });
 
 function parseTime(raw: string | undefined, name: string): number | undefined {
@@ -38,6 +40,8 @@ function parseTime(raw: string | undefined, name: string): number | undefined {
 }
 
 const iso = (ms: number | undefined | null) => (ms === undefined || ms === null ? null : new Date(ms).toISOString());
+/** For messages about times a client sent: a time past what Date can hold is named as its number. */
+const describeTime = (ms: number) => (Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : `${ms} ms`);
 
 export interface MonitoringPluginOptions {
   monitoring: MonitoringService;
@@ -64,6 +68,21 @@ export const monitoringPlugin: FastifyPluginAsyncTypebox<MonitoringPluginOptions
   });
 
   const cfg = monitoring.config;
+  /** A window must lie within what the history can hold, and a step may not ask for more than MAX_POINTS points. */
+  const checkWindow = (from: number, to: number, step: number | undefined) => {
+    const now = monitoring.now();
+    const oldest = now - cfg.history.hourDays * 86_400_000;
+    const newest = now + 86_400_000;
+    if (from < oldest || to > newest) {
+      throw new HttpError(400, `the window must lie within ${iso(oldest)} .. ${iso(newest)} (the history kept)`);
+    }
+    if (step !== undefined && (to - from) / (step * 1000) > MAX_POINTS) {
+      throw new HttpError(
+        400,
+        `step ${step} s gives more than ${MAX_POINTS} points over this window; use a larger step`,
+      );
+    }
+  };
   const resolveTarget = (name: string) => {
     const t = monitoring.targets.get(name);
     if (!t) {
@@ -134,6 +153,7 @@ export const monitoringPlugin: FastifyPluginAsyncTypebox<MonitoringPluginOptions
       const to = end ?? monitoring.now();
       const from = start ?? to - 3_600_000;
       if (to < from) throw new HttpError(400, 'end is before start');
+      checkWindow(from, to, q.step);
       const points = monitoring.window(t.name, metric, from, to, q.step ? q.step * 1000 : undefined, q.aggregation);
       return points.map((p) => ({
         now: iso(p.at),
@@ -177,6 +197,24 @@ export const monitoringPlugin: FastifyPluginAsyncTypebox<MonitoringPluginOptions
     }),
   );
 
+  /** Every pushed line names its target and carries a time the history can hold (else 400 naming the line). */
+  const checkPushedLines = (lines: Line[], q: { precision: string; target?: string }) => {
+    const now = monitoring.now();
+    const oldest = now - cfg.history.hourDays * 86_400_000;
+    for (const l of lines) {
+      if (!l.tags.host && !q.target) {
+        throw new HttpError(400, `line ${l.lineNumber}: no host tag and no ?target= to name the target`);
+      }
+      const at = timestampToMs(l.timestamp, q.precision, now);
+      if (!(at >= oldest && at <= now + 300_000)) {
+        throw new HttpError(
+          400,
+          `line ${l.lineNumber}: timestamp ${Number.isFinite(at) ? describeTime(at) : String(l.timestamp)} is outside ${iso(oldest)} .. ${iso(now + 300_000)} (check ?precision=)`,
+        );
+      }
+    }
+  };
+
   app.post(
     '/infra/write',
     {
@@ -197,12 +235,15 @@ export const monitoringPlugin: FastifyPluginAsyncTypebox<MonitoringPluginOptions
         if (err instanceof LineProtocolError) throw new HttpError(400, err.message);
         throw err;
       }
+      checkPushedLines(lines, q);
       const snaps = telegrafSnapshots(lines, {
         precision: q.precision,
         now: monitoring.now(),
         mountPoint: cfg.mountPoint,
         ...(q.target ? { defaultTarget: q.target } : {}),
       });
+      const refused = monitoring.refusePush(snaps.map((s) => s.target));
+      if (refused) throw new HttpError(400, refused);
       for (const { target, snapshot } of snaps.sort((a, b) => a.snapshot.at - b.snapshot.at)) {
         monitoring.ingest(target, target, 'push', snapshot);
       }

@@ -1,7 +1,7 @@
 import type { Component, Logger } from '@hvac-edge/shared';
 import type { GatewayConfig } from '../config.js';
 import type { IngestService } from '../ingest.js';
-import { EmbeddedBroker } from './embedded-broker.js';
+import { EmbeddedBroker, INGEST_USER } from './embedded-broker.js';
 import { MqttIngest } from './mqtt-ingest.js';
 
 export interface MqttFeature extends Component {
@@ -24,7 +24,7 @@ export function createMqtt(
   const m = config.mqtt;
   if (!m.enabled) return undefined;
   const broker = m.embeddedBroker.enabled
-    ? new EmbeddedBroker(m.embeddedBroker, log.child({ module: 'mqtt-broker' }))
+    ? new EmbeddedBroker({ ...m.embeddedBroker, topicPrefix: m.topicPrefix }, log.child({ module: 'mqtt-broker' }))
     : undefined;
   let sessions: MqttIngest | undefined;
   return {
@@ -40,8 +40,14 @@ export function createMqtt(
       sessions = new MqttIngest(
         {
           ...m,
-          url: broker ? `mqtt://127.0.0.1:${broker.port}` : m.url,
-          connections: broker ? 1 : m.connections,
+          ...(broker
+            ? {
+                url: `mqtt://127.0.0.1:${broker.port}`,
+                connections: 1,
+                username: INGEST_USER,
+                password: broker.ingestPassword,
+              }
+            : {}),
         },
         ingest,
         log.child({ module: 'mqtt-ingest' }),

@@ -1,4 +1,4 @@
-import { parseEdgexJson, retry, UnavailableError, ValidationError } from '@hvac-edge/shared';
+import { LogSampler, PoisonError, parseEdgexJson, retry, UnavailableError, ValidationError } from '@hvac-edge/shared';
 import type { Logger } from 'pino';
 import type { EventNames, IngestService } from '../ingest.js';
 import { PipelinedSubscriber } from './pipelined-subscriber.js';
@@ -16,6 +16,8 @@ export interface MqttIngestOptions {
   keepaliveSeconds: number;
   retryMinDelayMs: number;
   retryMaxDelayMs: number;
+  /** Larger messages are dropped as invalid. */
+  maxPayloadBytes: number;
 }
 
 /**
@@ -51,13 +53,13 @@ export function parseMqttMessage(
  * after its event is durable, so a gateway crash before that means the broker delivers it again; a duplicate then
  * answers as already stored and is acknowledged. A store outage holds the message (retried with backoff) instead of
  * acknowledging it. Malformed messages are counted (`hvac_gateway_ingest_total{transport="mqtt",outcome="invalid"}`),
- * logged once per distinct reason, and acknowledged (dropped): they would never become valid, and they must not
+ * logged (at most ten lines a minute), and acknowledged (dropped): they would never become valid, and they must not
  * block the ones behind them.
  */
 export class MqttIngest {
   readonly name = 'mqtt-ingest';
   private readonly sessions: PipelinedSubscriber[] = [];
-  private readonly reasonsLogged = new Set<string>();
+  private readonly dropLog = new LogSampler();
   private readonly abort = new AbortController();
 
   constructor(
@@ -83,19 +85,30 @@ export class MqttIngest {
         minDelayMs: this.options.retryMinDelayMs,
         maxDelayMs: this.options.retryMaxDelayMs,
         signal: this.abort.signal,
-        // Unavailable store: wait for it. Anything else is a bug, logged; the message stays unacknowledged
-        // (and holds the acknowledgements behind it) rather than being dropped.
-        shouldRetry: () => true,
+        // Anything but a refusal of this very item (an outage, the buffer full, an error not understood) is waited
+        // out, however long: nothing acknowledged is lost. An item the store can never hold (PoisonError) is
+        // dropped (acknowledged, counted, logged once) so that it cannot hold the acknowledgements behind it.
+        shouldRetry: (e) => !(e instanceof PoisonError),
         onRetry: (e, attempt) => {
-          if (!(e instanceof UnavailableError) || attempt === 1)
+          // Once per outage; an error not understood every tenth attempt too (the backoff bounds the rate).
+          if (attempt === 1 || (!(e instanceof UnavailableError) && attempt % 10 === 0))
             this.log.warn({ err: e, topic }, 'MQTT event not stored yet; retrying');
         },
+      }).catch((e: unknown) => {
+        if (this.abort.signal.aborted) throw e;
+        this.ingest.countPoison('mqtt');
+        this.dropMalformed(topic, [`the store cannot hold it: ${(e as Error).message}`]);
       });
     }
   }
 
   /** Stores the message's event; a duplicate counts as stored. Throws ValidationError for a malformed message. */
   private async store(topic: string, payload: Buffer): Promise<void> {
+    if (payload.length > this.options.maxPayloadBytes) {
+      this.ingest.refuse('mqtt', [
+        `payload of ${payload.length} bytes is over mqtt.maxPayloadBytes (${this.options.maxPayloadBytes})`,
+      ]);
+    }
     const parsed = parseMqttMessage(this.options.topicPrefix, topic, payload);
     if (!parsed.ok) this.ingest.refuse('mqtt', parsed.problems);
     const request = this.ingest.validate(parsed.body, 'mqtt', parsed.names, 'topic');
@@ -107,11 +120,12 @@ export class MqttIngest {
   }
 
   private dropMalformed(topic: string, problems: readonly string[]): void {
-    const reason = problems[0] ?? 'invalid';
-    if (!this.reasonsLogged.has(reason) && this.reasonsLogged.size < 1000) {
-      this.reasonsLogged.add(reason);
-      this.log.warn({ topic, problems }, 'malformed MQTT event dropped (reason logged once)');
-    }
+    const { log, suppressed } = this.dropLog.take();
+    if (log)
+      this.log.warn(
+        { topic: topic.slice(0, 200), problems: problems.slice(0, 5).map((p) => p.slice(0, 300)), suppressed },
+        'malformed MQTT event dropped',
+      );
   }
 
   /** Connects in the background; `connected` tells when it is subscribed. */

@@ -1,4 +1,4 @@
-import type { Logger } from '@hvac-edge/shared';
+import { kafkaSecurityOptions, type Logger } from '@hvac-edge/shared';
 import type { GatewayConfig } from '../config.js';
 import type { GatewayMetrics } from '../metrics.js';
 import type { EventStore } from '../store/event-store.js';
@@ -24,7 +24,13 @@ export function createForwarder(
     embeddedSink ??
     (k.brokers.length > 0
       ? new KafkaEventPublisher(
-          { brokers: k.brokers, clientId: k.clientId, topic: k.topic, compression: k.compression },
+          {
+            brokers: k.brokers,
+            clientId: k.clientId,
+            topic: k.topic,
+            compression: k.compression,
+            security: kafkaSecurityOptions(k),
+          },
           log.child({ module: 'kafka' }),
         )
       : undefined);

@@ -38,7 +38,7 @@ export async function createEmbeddedSink(
     e,
     {
       deliver: async (cmds) => {
-        for (const c of cmds) commands.enqueueRecommendation(c, 'embedded');
+        for (const c of cmds) await commands.enqueueRecommendation(c, 'embedded');
       },
     },
     new module.SinkMetrics({ registry: metrics.registry }),

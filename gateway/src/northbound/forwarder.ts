@@ -1,4 +1,4 @@
-import { backoffDelay, ENRICHED_EVENT_SCHEMA_VERSION, originMs, WakeableSleep } from '@hvac-edge/shared';
+import { backoffDelay, ENRICHED_EVENT_SCHEMA_VERSION, originMs, PoisonError, WakeableSleep } from '@hvac-edge/shared';
 import type { Logger } from 'pino';
 import type { GatewayMetrics } from '../metrics.js';
 import type { EventStore, StoredEvent } from '../store/event-store.js';
@@ -16,7 +16,7 @@ export interface ForwarderOptions {
 
 export type ForwarderMetrics = Pick<
   GatewayMetrics,
-  'forwardPublished' | 'forwardLatency' | 'forwardRetries' | 'forwardLastError' | 'enriched'
+  'forwardPublished' | 'forwardLatency' | 'forwardRetries' | 'forwardLastError' | 'enriched' | 'forwardDeadLettered'
 >;
 
 type WeatherState = 'fresh' | 'stale' | 'none';
@@ -103,23 +103,50 @@ export class Forwarder {
     let marking: Promise<void> = Promise.resolve();
     while (current.batch.length > 0 && this.running !== false) {
       const t0 = performance.now();
-      const sending = this.publisher.publish(current.events);
+      const sending = this.publishOrIsolate(current.batch, current.events);
       const full = current.batch.length === this.options.batchSize;
       const lastSeq = current.batch[current.batch.length - 1]?.seq ?? 0;
       const next = full ? this.prepare(lastSeq) : undefined;
       next?.catch(() => {}); // a failed read surfaces when awaited below
-      await sending;
+      const done = await sending;
       this.metrics.forwardPublished.inc(current.batch.length);
       this.metrics.forwardLatency.observe((performance.now() - t0) / 1000);
       for (const [weather, n] of Object.entries(current.counts)) if (n) this.metrics.enriched.inc({ weather }, n);
       await marking;
-      marking = this.store.markForwarded(current.batch.map((s) => s.seq));
+      marking = this.store.markForwarded(done);
       total += current.batch.length;
       if (!next) break;
       current = await next;
     }
     await marking;
     return total;
+  }
+
+  /**
+   * Publishes a batch; when the publisher refuses records for good (PoisonError: too large, invalid), halves it
+   * until the refused events stand alone, sets each aside (marked forwarded so it leaves the backlog, counted, its
+   * id logged; it stays readable in the store) and publishes the rest in order. Resolves with the seqs done.
+   */
+  private async publishOrIsolate(batch: StoredEvent[], events: OutboundEvent[]): Promise<number[]> {
+    try {
+      await this.publisher.publish(events);
+      return batch.map((s) => s.seq);
+    } catch (err) {
+      if (!(err instanceof PoisonError)) throw err;
+      const one = batch[0];
+      if (batch.length === 1 && one) {
+        this.metrics.forwardDeadLettered.inc();
+        this.log.error(
+          { eventId: one.event.id, device: one.event.deviceName, seq: one.seq, err },
+          'event refused downstream for good; set aside (marked forwarded, still in the store)',
+        );
+        return [one.seq];
+      }
+      const mid = Math.ceil(batch.length / 2);
+      const first = await this.publishOrIsolate(batch.slice(0, mid), events.slice(0, mid));
+      const rest = await this.publishOrIsolate(batch.slice(mid), events.slice(mid));
+      return [...first, ...rest];
+    }
   }
 
   private async run(): Promise<void> {

@@ -1,5 +1,13 @@
-import { ENRICHED_EVENT_SCHEMA_VERSION, encodeEnrichedEventJson, originMs, stringifyEvent } from '@hvac-edge/shared';
-import { CompressionTypes, Kafka, logLevel, type Producer } from 'kafkajs';
+import {
+  classifyKafkaError,
+  ENRICHED_EVENT_SCHEMA_VERSION,
+  encodeEnrichedEventJson,
+  type kafkaSecurityOptions,
+  originMs,
+  PoisonError,
+  stringifyEvent,
+} from '@hvac-edge/shared';
+import { CompressionTypes, Kafka, type KafkaConfig, logLevel, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { EventPublisher, OutboundEvent } from './event-publisher.js';
 
@@ -8,6 +16,8 @@ export interface KafkaPublisherOptions {
   clientId: string;
   topic: string;
   compression: 'none' | 'gzip';
+  /** TLS and SASL options for kafkajs. */
+  security?: ReturnType<typeof kafkaSecurityOptions>;
   /** kafkajs request timeout per attempt. */
   requestTimeoutMs?: number;
   connectionTimeoutMs?: number;
@@ -57,6 +67,7 @@ export class KafkaEventPublisher implements EventPublisher {
       requestTimeout: options.requestTimeoutMs ?? 10_000,
       connectionTimeout: options.connectionTimeoutMs ?? 3_000,
       retry: { initialRetryTime: 100, retries: 3 },
+      ...(options.security as Pick<KafkaConfig, 'ssl' | 'sasl'>),
       logLevel: logLevel.WARN,
       logCreator:
         () =>
@@ -75,12 +86,19 @@ export class KafkaEventPublisher implements EventPublisher {
 
   async publish(events: OutboundEvent[]): Promise<void> {
     if (!this.connected) await this.connect();
-    await this.producer.send({
-      topic: this.options.topic,
-      acks: -1,
-      compression: this.options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
-      messages: events.map(toKafkaMessage),
-    });
+    try {
+      await this.producer.send({
+        topic: this.options.topic,
+        acks: -1,
+        compression: this.options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+        messages: events.map(toKafkaMessage),
+      });
+    } catch (err) {
+      if (classifyKafkaError(err) === 'poison') {
+        throw new PoisonError(`Kafka refused the records: ${(err as Error).message}`, { cause: err });
+      }
+      throw err;
+    }
   }
 
   async disconnect(): Promise<void> {

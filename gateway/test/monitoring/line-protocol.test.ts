@@ -11,6 +11,7 @@ describe('line protocol', () => {
       tags: { host: 'vm 1', path: '/', device: 'sda1' },
       fields: { total: 1000, free: 400, used_percent: 60.5, ro: false, label: 'a "b"' },
       timestamp: 1700000000000000000n,
+      lineNumber: 1,
     });
   });
 

@@ -1,5 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { stringifyEdgex } from '@hvac-edge/shared';
-import { type KafkaUnderTest, makeAddEventRequest, startKafkaForTests, uniqueTopic } from '@hvac-edge/test/support';
+import {
+  type KafkaUnderTest,
+  makeAddEventRequest,
+  metricValue,
+  startKafkaForTests,
+  uniqueTopic,
+} from '@hvac-edge/test/support';
+import { Kafka, logLevel } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers.js';
 import { consumeEvents, sequencesByDevice } from './helpers.js';
@@ -14,9 +22,16 @@ describe('northbound: store-and-forward to Kafka', () => {
     await kafka?.stop();
   });
 
-  async function setup() {
+  async function setup(topicConfig?: Record<string, string>) {
     kafka = await startKafkaForTests({ defaultPartitions: 3 });
     const topic = uniqueTopic('events');
+    if (topicConfig) {
+      const admin = new Kafka({ clientId: 't', brokers: kafka.brokers, logLevel: logLevel.NOTHING }).admin();
+      await admin.connect();
+      const configEntries = Object.entries(topicConfig).map(([name, value]) => ({ name, value }));
+      await admin.createTopics({ topics: [{ topic, numPartitions: 3, configEntries }], waitForLeaders: true });
+      await admin.disconnect();
+    }
     gw = await startTestGateway({
       'kafka.brokers': kafka.brokers,
       'kafka.topic': topic,
@@ -30,8 +45,9 @@ describe('northbound: store-and-forward to Kafka', () => {
     await gw.start();
     const a = gw.server.server.address();
     const base = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
-    const post = async (deviceName: string) => {
+    const post = async (deviceName: string, edit?: (r: ReturnType<typeof makeAddEventRequest>) => void) => {
       const req = makeAddEventRequest({ deviceName });
+      edit?.(req);
       const res = await fetch(`${base}/api/v3/event/svc/dht22/${deviceName}/climate`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -67,6 +83,32 @@ describe('northbound: store-and-forward to Kafka', () => {
     const metrics = (await gw?.server.inject({ method: 'GET', url: '/metrics' }))?.body ?? '';
     expect(metrics).toMatch(/hvac_gateway_forward_published_total 200/);
     expect(metrics).toMatch(/hvac_gateway_enriched_events_total\{weather="fresh"\} 200/);
+  });
+
+  it('an event the broker refuses for good (too large for the topic) is set aside; the ones around it go on', async () => {
+    // The topic takes record batches up to 20 kB (Kafka's max.message.bytes); one event of ~30 kB cannot ever fit.
+    const { topic, post, brokers } = await setup({ 'max.message.bytes': '20000' });
+    const accepted: string[] = [];
+    let big = '';
+    for (let i = 0; i < 31; i++) {
+      const r = await post('room-1', (req) => {
+        if (i !== 15) return;
+        for (const reading of req.event.readings) {
+          (reading as { valueType: string; value: string }).valueType = 'String';
+          (reading as { value: string }).value = randomBytes(11_250).toString('base64');
+        }
+      });
+      expect(r.status).toBe(201);
+      if (i === 15) big = r.id;
+      else accepted.push(r.id);
+    }
+    const received = await consumeEvents(brokers, topic, (got) => got.length >= accepted.length);
+    expect(received.map((r) => r.message.event.id)).toEqual(accepted);
+    await expect.poll(async () => (await gw?.store.stats())?.pending).toBe(0);
+    expect(await metricValue(gw?.metrics.registry as never, 'hvac_gateway_forward_dead_lettered_total')).toBe(1);
+    // Set aside, not deleted: the event is still readable at the gateway.
+    const kept = await gw?.server.inject({ method: 'GET', url: `/api/v3/event/id/${big}` });
+    expect(kept?.statusCode).toBe(200);
   });
 
   it.skipIf(Boolean(process.env.KAFKA_BROKERS))(

@@ -58,7 +58,13 @@ function originRules(
         `${at}.origin ${o} (${isoOf(o)}) is outside the accepted window ${isoOf(limits.originMinNs)} .. ${isoOf(latest)}`,
       );
     } else if (o === undefined) {
-      const lossy = typeof holder.origin === 'number' && Number.isInteger(holder.origin);
+      // A JSON number in int64's range but past 2^53 means the client's decoder rounded it; anything else is simply
+      // not an origin.
+      const lossy =
+        typeof holder.origin === 'number' &&
+        Number.isInteger(holder.origin) &&
+        holder.origin > Number.MAX_SAFE_INTEGER &&
+        holder.origin < 2 ** 63;
       errors.push(
         lossy
           ? `${at}.origin must be an exact int64 (Unix ns); ${holder.origin} came through a lossy decoder`
@@ -67,7 +73,7 @@ function originRules(
     } else holder.origin = o;
   };
   check(e, path);
-  e.readings.forEach((r, i) => check(r, `${path}.readings[${i}]`));
+  for (const [i, r] of e.readings.entries()) check(r, `${path}.readings[${i}]`);
   return errors;
 }
 

@@ -62,6 +62,8 @@ export function parsesAsSimple(valueType: string, value: string): boolean {
   if (!range) return false;
   if (!INT_RE.test(value)) return false;
   if (valueType.startsWith('Uint') && value.startsWith('-')) return false;
+  // No 64-bit integer has more than 20 digits: a longer one is out of range without the (superlinear) BigInt parse.
+  if (value.replace(/^[+-]?0*/, '').length > 20) return false;
   const n = BigInt(value);
   return n >= range[0] && n <= range[1];
 }

@@ -2,6 +2,7 @@
 // partitions per topic, idempotent-producer de-duplication, consumer groups, long-poll fetch, and fault injection.
 // Test infrastructure only: never a production path.
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { ApiKey, ErrorCode, Reader, Writer } from './codec.js';
 import { GroupCoordinator } from './group.js';
 import { PartitionLog, splitBatches } from './log.js';
@@ -21,18 +22,28 @@ const SUPPORTED: Record<number, [number, number]> = {
   [ApiKey.ApiVersions]: [0, 2],
   [ApiKey.CreateTopics]: [0, 0],
   [ApiKey.InitProducerId]: [0, 0],
+  [ApiKey.SaslHandshake]: [1, 1],
+  [ApiKey.SaslAuthenticate]: [0, 1],
 };
+
+/** What a client may send before it authenticated, when the broker asks for SASL. */
+const BEFORE_AUTH = new Set<number>([ApiKey.ApiVersions, ApiKey.SaslHandshake, ApiKey.SaslAuthenticate]);
 
 export interface KafkaTestBrokerOptions {
   /** Partitions of auto-created topics. */
   defaultPartitions?: number;
   autoCreateTopics?: boolean;
   port?: number;
+  /** Listen with TLS (PEM certificate and key) instead of plain TCP. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Require SASL/PLAIN with this user before any other request. */
+  sasl?: { username: string; password: string };
 }
 
 interface Ctx {
   clientId: string;
   apiVersion: number;
+  socket: Socket;
 }
 
 type Handler = (r: Reader, ctx: Ctx) => Promise<Buffer | null> | Buffer | null;
@@ -49,6 +60,8 @@ export class KafkaTestBroker {
   private readonly drops = new Map<number, number>();
   private readonly responseDrops = new Map<number, number>();
   private readonly failures = new Map<number, { code: number; count: number }>();
+  private readonly maxMessageBytes = new Map<string, number>();
+  private readonly authenticated = new WeakSet<Socket>();
   private delayMs = 0;
   readonly requestCounts = new Map<number, number>();
   private readonly handlers: Record<number, Handler>;
@@ -69,6 +82,8 @@ export class KafkaTestBroker {
       [ApiKey.LeaveGroup]: (r) => this.leaveGroup(r),
       [ApiKey.OffsetCommit]: (r) => this.offsetCommit(r),
       [ApiKey.OffsetFetch]: (r) => this.offsetFetch(r),
+      [ApiKey.SaslHandshake]: (r) => this.saslHandshake(r),
+      [ApiKey.SaslAuthenticate]: (r, ctx) => this.saslAuthenticate(r, ctx),
     };
   }
 
@@ -81,7 +96,10 @@ export class KafkaTestBroker {
   }
 
   private listen(port: number): Promise<number> {
-    const server = createServer((socket) => this.onConnection(socket));
+    const tls = this.options.tls;
+    const server = tls
+      ? createTlsServer({ cert: tls.cert, key: tls.key }, (socket) => this.onConnection(socket))
+      : createServer((socket) => this.onConnection(socket));
     this.server = server;
     return new Promise((resolve, reject) => {
       server.once('error', reject);
@@ -185,13 +203,18 @@ export class KafkaTestBroker {
       socket.destroy();
       return;
     }
+    // As Kafka does: a connection that has not authenticated gets nothing but the handshake.
+    if (this.options.sasl && !this.authenticated.has(socket) && !BEFORE_AUTH.has(apiKey)) {
+      socket.destroy();
+      return;
+    }
     const [min, max] = SUPPORTED[apiKey] ?? [-1, -2];
     let body: Buffer | null;
     if (apiVersion < min || apiVersion > max) {
       // kafkajs probes ApiVersions from its newest version down and needs UNSUPPORTED_VERSION to step down.
       body = new Writer().int16(ErrorCode.UNSUPPORTED_VERSION).int32(0).toBuffer();
     } else {
-      body = await (this.handlers[apiKey] as Handler)(r, { clientId, apiVersion });
+      body = await (this.handlers[apiKey] as Handler)(r, { clientId, apiVersion, socket });
     }
     if (body === null || socket.destroyed) return;
     if (this.takeCount(this.responseDrops, apiKey)) {
@@ -207,8 +230,14 @@ export class KafkaTestBroker {
 
   // ---- topics ----------------------------------------------------------------------------------------------
 
-  createTopic(name: string, partitions = this.options.defaultPartitions ?? 3): boolean {
+  /** A topic; `max.message.bytes` (from CreateTopics configs) bounds each record batch as Kafka's does. */
+  createTopic(
+    name: string,
+    partitions = this.options.defaultPartitions ?? 3,
+    config: { maxMessageBytes?: number } = {},
+  ): boolean {
     if (this.topics.has(name)) return false;
+    if (config.maxMessageBytes !== undefined) this.maxMessageBytes.set(name, config.maxMessageBytes);
     this.topics.set(
       name,
       Array.from({ length: partitions }, () => new PartitionLog()),
@@ -269,22 +298,47 @@ export class KafkaTestBroker {
           y.int32();
           y.array((z) => z.int32());
         });
-        x.array((y) => {
-          y.string();
-          y.nullableString();
-        });
-        return { name, partitions };
+        const configs =
+          x.array((y) => {
+            const key = y.string();
+            return [key, y.nullableString()] as const;
+          }) ?? [];
+        return { name, partitions, configs: new Map(configs) };
       }) ?? [];
     r.int32();
     return new Writer()
       .array(topics, (w, t) =>
-        w
-          .string(t.name)
-          .int16(
-            this.createTopic(t.name, t.partitions > 0 ? t.partitions : undefined) ? 0 : ErrorCode.TOPIC_ALREADY_EXISTS,
-          ),
+        w.string(t.name).int16(
+          this.createTopic(t.name, t.partitions > 0 ? t.partitions : undefined, {
+            maxMessageBytes: Number(t.configs.get('max.message.bytes') ?? Number.POSITIVE_INFINITY),
+          })
+            ? 0
+            : ErrorCode.TOPIC_ALREADY_EXISTS,
+        ),
       )
       .toBuffer();
+  }
+
+  private saslHandshake(r: Reader): Buffer {
+    const mechanism = r.string();
+    const code = mechanism === 'PLAIN' ? ErrorCode.NONE : ErrorCode.UNSUPPORTED_SASL_MECHANISM;
+    return new Writer()
+      .int16(code)
+      .array(['PLAIN'], (w, m) => w.string(m))
+      .toBuffer();
+  }
+
+  /** SASL/PLAIN: "authzid NUL user NUL password". */
+  private saslAuthenticate(r: Reader, ctx: Ctx): Buffer {
+    const [, user, password] = (r.bytes() ?? Buffer.alloc(0)).toString('utf8').split('\0');
+    const ok = user === this.options.sasl?.username && password === this.options.sasl?.password;
+    if (ok) this.authenticated.add(ctx.socket);
+    const w = new Writer()
+      .int16(ok ? ErrorCode.NONE : ErrorCode.SASL_AUTHENTICATION_FAILED)
+      .string(ok ? null : 'Authentication failed: invalid credentials')
+      .bytes(Buffer.alloc(0));
+    if (ctx.apiVersion >= 1) w.int64(0n);
+    return w.toBuffer();
   }
 
   private initProducerId(): Buffer {
@@ -311,6 +365,10 @@ export class KafkaTestBroker {
         const log = this.partition(t.topic, p.partition);
         if (!log) return { partition: p.partition, error: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, baseOffset: -1n };
         let first: bigint | undefined;
+        const max = this.maxMessageBytes.get(t.topic) ?? Number.POSITIVE_INFINITY;
+        if (splitBatches(p.records).some((b) => b.length > max)) {
+          return { partition: p.partition, error: ErrorCode.MESSAGE_TOO_LARGE, baseOffset: -1n };
+        }
         for (const batch of splitBatches(p.records)) {
           const res = log.append(batch);
           if ('error' in res)

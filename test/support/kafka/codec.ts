@@ -111,6 +111,7 @@ export const ErrorCode = {
   LEADER_NOT_AVAILABLE: 5,
   NOT_LEADER_FOR_PARTITION: 6,
   REQUEST_TIMED_OUT: 7,
+  MESSAGE_TOO_LARGE: 10,
   NETWORK_EXCEPTION: 13,
   COORDINATOR_LOAD_IN_PROGRESS: 14,
   COORDINATOR_NOT_AVAILABLE: 15,
@@ -121,6 +122,8 @@ export const ErrorCode = {
   REBALANCE_IN_PROGRESS: 27,
   UNSUPPORTED_VERSION: 35,
   TOPIC_ALREADY_EXISTS: 36,
+  UNSUPPORTED_SASL_MECHANISM: 33,
+  SASL_AUTHENTICATION_FAILED: 58,
   OUT_OF_ORDER_SEQUENCE_NUMBER: 45,
   DUPLICATE_SEQUENCE_NUMBER: 46,
 } as const;
@@ -137,7 +140,9 @@ export const ApiKey = {
   Heartbeat: 12,
   LeaveGroup: 13,
   SyncGroup: 14,
+  SaslHandshake: 17,
   ApiVersions: 18,
   CreateTopics: 19,
   InitProducerId: 22,
+  SaslAuthenticate: 36,
 } as const;

@@ -42,7 +42,7 @@ export const commandRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, d
       },
       config: access('admin'),
     },
-    async (request) => {
+    async (request, reply) => {
       const { name, command } = request.params;
       if (!(COMMANDS as readonly string[]).includes(command)) {
         throw new HttpError(404, `unknown command ${command}; valid: ${COMMANDS.join(', ')}`);
@@ -53,16 +53,37 @@ export const commandRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, d
       const value = typeof body.setpoint === 'string' ? Number(body.setpoint) : body.setpoint;
       if (!Number.isFinite(value)) throw new HttpError(400, 'setpoint must be a number');
       const now = Date.now();
-      const { command: queued, created } = queue.enqueue({
-        id: body.idempotencyKey ?? randomUUID(),
-        device: name,
-        command: 'setpoint',
-        value,
-        source: 'api',
-        createdAt: now,
-        expiresAt: parseExpiry(body.expiresAt, now, defaultTtlSeconds),
-      });
-      return envelope(200, { id: queued.id, seq: queued.seq }, undefined, created ? 'queued' : 'already queued');
+      const result = await queue.enqueue(
+        {
+          id: body.idempotencyKey ?? randomUUID(),
+          device: name,
+          command: 'setpoint',
+          value,
+          source: 'api',
+          createdAt: now,
+          expiresAt: parseExpiry(body.expiresAt, now, defaultTtlSeconds),
+        },
+        'reject',
+      );
+      switch (result.outcome) {
+        case 'out_of_range':
+          throw new HttpError(
+            400,
+            `setpoint ${value} is outside [${result.range[0]}, ${result.range[1]}] °C (commands.minSetpointC, commands.maxSetpointC)`,
+          );
+        case 'rate_limited':
+          reply.header('retry-after', Math.ceil(result.retryAfterMs / 1000));
+          throw new HttpError(
+            429,
+            `device ${name} already had ${deps.config.commands.maxPerDevicePerMinute} commands this minute (commands.maxPerDevicePerMinute)`,
+          );
+        case 'expired':
+          throw new HttpError(400, 'expiresAt is in the past');
+        default: {
+          const { id, seq } = result.command;
+          return envelope(200, { id, seq }, undefined, result.outcome === 'duplicate' ? 'already queued' : 'queued');
+        }
+      }
     },
   );
 
@@ -74,8 +95,8 @@ export const commandRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, d
         summary: 'Long poll: unexpired commands after `after`, waiting up to waitSeconds for one',
         params: Type.Object({ name: Type.String({ minLength: 1 }) }),
         querystring: Type.Object({
-          after: Type.Integer({ minimum: 0, default: 0 }),
-          waitSeconds: Type.Integer({ minimum: 0, default: 0 }),
+          after: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0 }),
+          waitSeconds: Type.Integer({ minimum: 0, maximum: 3600, default: 0 }),
         }),
       },
     },

@@ -4,7 +4,8 @@ import type { GatewayConfig } from '../../config.js';
 import type { Paging } from '../envelope.js';
 
 export const PagingQuery = Type.Object({
-  offset: Type.Integer({ minimum: 0, default: 0, description: 'items to skip' }),
+  // Bounded: a store cannot skip past 2^31 items anyway, and a larger number would not even bind as an integer.
+  offset: Type.Integer({ minimum: 0, maximum: 2_147_483_647, default: 0, description: 'items to skip' }),
   limit: Type.Integer({ minimum: -1, default: 20, description: 'items to return; -1 = up to the maximum' }),
 });
 

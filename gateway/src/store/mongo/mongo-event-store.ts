@@ -1,4 +1,4 @@
-import { type EdgexEvent, type Reading, stringifyEvent, UnavailableError } from '@hvac-edge/shared';
+import { type EdgexEvent, PoisonError, type Reading, stringifyEvent, UnavailableError } from '@hvac-edge/shared';
 import { type Collection, type Db, MongoClient, MongoServerError, type WriteConcernSettings } from 'mongodb';
 import type {
   AppendResult,
@@ -41,6 +41,18 @@ interface Queued {
 }
 
 const BATCH = 1000;
+
+/**
+ * MongoDB's per-document write errors that the document itself causes (too large, nested too deep, invalid BSON,
+ * failed validation): the same document can never be written. Any other code may pass, and is retried.
+ */
+const DOCUMENT_ERRORS = new Set([2, 15, 22, 121, 10334, 17419, 17420]);
+
+function writeError(code: number, id: string): Error {
+  if (code === 11000) return new DuplicateEventError(id);
+  if (DOCUMENT_ERRORS.has(code)) return new PoisonError(`MongoDB cannot store event ${id} (error code ${code})`);
+  return new Error(`MongoDB write error ${code} for event ${id}`);
+}
 
 /**
  * EventStore on MongoDB through the official driver. Appends are group-committed: the appends that arrive while a
@@ -197,12 +209,7 @@ export class MongoEventStore implements EventStore {
       // A concurrent writer stored one of these ids after our check: that append is a duplicate, the rest landed.
       if (!(err instanceof MongoServerError) || !('writeErrors' in err)) throw err;
       const errors = ([] as Array<{ index: number; code: number }>).concat(err.writeErrors as never);
-      failed = new Map(
-        errors.map((e) => [
-          e.index,
-          e.code === 11000 ? new DuplicateEventError(docs[e.index]?._id ?? '') : new Error(`write error ${e.code}`),
-        ]),
-      );
+      failed = new Map(errors.map((e) => [e.index, writeError(e.code, docs[e.index]?._id ?? '')]));
     }
     fresh.forEach((q, i) => {
       const d = docs[i] as EventDoc;
