@@ -1,75 +1,31 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { stringifyEdgex } from '@hvac-edge/shared';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../gateway/test/helpers.js';
 import {
-  findSystemBinary,
-  freePort,
   makeAddEventRequest,
-  makeTempDir,
-  makeTestCertificates,
-  type ProcessServer,
-  startProcessServer,
+  type ShippedMosquitto,
+  startShippedMosquitto,
   type TestCertificates,
-  tcpReachable,
   waitFor,
 } from './support/index.js';
 
-const SETUP = new URL('../deploy/mosquitto/setup.sh', import.meta.url).pathname;
 const topicOf = (device: string) => `edgex/events/device/hvac-edge-agent/dht22/${device}/climate`;
-const PASSWORDS = {
-  'hvac-edge-gateway': 'gateway-password-0001',
-  'room-1': 'room-1-password-0001',
-  'room-2': 'room-2-password-0001',
-};
-
 /**
  * The shipped Mosquitto configuration, its users and ACLs as deploy/mosquitto/setup.sh makes them (dynamic-security
  * plugin), on a real Mosquitto with throwaway certificates: only the ports and certificate paths change for the test.
  */
 describe('deploy/mosquitto on a real Mosquitto', () => {
-  let broker: ProcessServer;
+  let broker: ShippedMosquitto;
   let certs: TestCertificates;
   let plain: string;
   let tls: string;
   let gw: TestGateway | undefined;
 
   beforeAll(async () => {
-    const dir = await makeTempDir('mosquitto-deploy');
-    certs = makeTestCertificates(dir);
-    const [plainPort, tlsPort] = await Promise.all([freePort(), freePort()]);
-    const env = { ...process.env, CONF_DIR: dir, STATE_DIR: dir, MQTT_PORT: String(plainPort) };
-    const setup = (...args: string[]) =>
-      execFileSync(SETUP, args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    setup('init');
-    // Only the ports and the certificate paths change for the test.
-    const conf = readFileSync(join(dir, 'hvac-edge.conf'), 'utf8')
-      .replace(/^listener 1883 127\.0\.0\.1$/m, `listener ${plainPort} 127.0.0.1`)
-      .replace(/^listener 8883$/m, `listener ${tlsPort} 127.0.0.1`)
-      .replace(/^certfile .*$/m, `certfile ${certs.cert}`)
-      .replace(/^keyfile .*$/m, `keyfile ${certs.key}`);
-    expect(conf.split('\n').filter((l) => !l.startsWith('#') && /\/etc\/|\/var\/lib/.test(l))).toEqual([]);
-    // Run as whoever runs the tests (as root, Mosquitto would switch to its own user, who cannot read the temp dir).
-    writeFileSync(join(dir, 'hvac-edge.conf'), `${conf}\nlog_dest stdout\nuser ${userInfo().username}\n`);
-    broker = await startProcessServer({
-      name: 'mosquitto',
-      command: findSystemBinary('mosquitto'),
-      args: ['-c', join(dir, 'hvac-edge.conf')],
-      port: plainPort,
-      dir,
-      ready: async () => (await tcpReachable(plainPort)) && tcpReachable(tlsPort),
-    });
-    for (const [user, password] of Object.entries(PASSWORDS)) {
-      writeFileSync(join(dir, `${user}.pw`), `${password}\n`, { mode: 0o600 });
-      if (user === 'hvac-edge-gateway') setup('gateway', join(dir, `${user}.pw`));
-      else setup('device', user, join(dir, `${user}.pw`));
-    }
-    plain = `mqtt://127.0.0.1:${plainPort}`;
-    tls = `mqtts://127.0.0.1:${tlsPort}`;
+    broker = await startShippedMosquitto(['room-1', 'room-2']);
+    ({ certs, plain, tls } = broker);
   });
   afterAll(async () => {
     await gw?.dispose();
@@ -83,7 +39,7 @@ describe('deploy/mosquitto on a real Mosquitto', () => {
       ...(url.startsWith('mqtts') ? { ca: readFileSync(certs.ca) } : {}),
       ...options,
     });
-  const as = (user: keyof typeof PASSWORDS) => ({ username: user, password: PASSWORDS[user] });
+  const as = (user: string) => ({ username: user, password: broker.passwords[user] as string });
 
   it('refuses anonymous clients and wrong passwords on both listeners', async () => {
     for (const url of [plain, tls]) {
@@ -106,7 +62,7 @@ describe('deploy/mosquitto on a real Mosquitto', () => {
       'mqtt.url': plain,
       'mqtt.connections': 2,
       'mqtt.username': 'hvac-edge-gateway',
-      'mqtt.password': PASSWORDS['hvac-edge-gateway'],
+      'mqtt.password': broker.passwords['hvac-edge-gateway'],
     });
     await gw.start();
     await waitFor(async () => gw?.mqtt?.connected === true, 'gateway subscribed', 15_000);

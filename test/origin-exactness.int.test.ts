@@ -59,6 +59,8 @@ describe('exact int64 origins end to end (property over origins above 2^53)', ()
       // The whole int64 range is the point here: the plausibility window (2000 .. now + 1 day) is widened.
       'limits.originMin': '1970-01-01T00:00:00Z',
       'limits.originMaxAheadSeconds': 9_300_000_000,
+      'limits.clockSkewAheadSeconds': 9_300_000_000,
+      'limits.clockSkewBehindSeconds': 9_300_000_000,
       'mqtt.enabled': true,
       'mqtt.embeddedBroker.enabled': true,
       'mqtt.embeddedBroker.host': '127.0.0.1',

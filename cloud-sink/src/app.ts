@@ -1,5 +1,5 @@
 import { kafkaSecurityOptions, type Logger } from '@hvac-edge/shared';
-import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
+import { Kafka, type KafkaConfig, logLevel, Partitioners } from 'kafkajs';
 import type { SinkConfig } from './config.js';
 import { buildSinkHttp } from './http.js';
 import { ClosedLoop } from './inference/closed-loop.js';
@@ -48,7 +48,11 @@ export function createSink(
     logLevel: logLevel.NOTHING,
     ...(kafkaSecurityOptions(c.kafka) as Pick<KafkaConfig, 'ssl' | 'sasl'>),
   });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   const loop =
     recommender && c.closedLoop.enabled
       ? new ClosedLoop(

@@ -2,6 +2,7 @@ import {
   type AddEventRequest,
   backoffDelay,
   msToOrigin,
+  parseEdgexJson,
   retry,
   stringifyEdgex,
   uuidv7,
@@ -9,8 +10,9 @@ import {
 } from '@hvac-edge/shared';
 import type { Logger } from 'pino';
 import type { CoolingController } from './actuation/controller.js';
+import type { AgentClock } from './clock.js';
 import type { AgentConfig } from './config.js';
-import type { Outbox } from './outbox/outbox.js';
+import type { Outbox, OutboxItem } from './outbox/outbox.js';
 import { type Quality, QualityFilter } from './quality.js';
 import { registerDevice } from './registration.js';
 import type { Sensor } from './sensor/sensor.js';
@@ -22,6 +24,10 @@ export interface AgentStats {
   rejected: number;
   dropped: number;
   retries: number;
+  /** Readings taken before the clock was synchronised and stamped once it was. */
+  stampedLate: number;
+  /** Readings taken before the clock was synchronised in a boot that ended before it was: they cannot be placed. */
+  untimed: number;
 }
 
 /**
@@ -35,7 +41,13 @@ export class Agent {
     rejected: 0,
     dropped: 0,
     retries: 0,
+    stampedLate: 0,
+    untimed: 0,
   };
+  private waitingForClock = false;
+  /** Paces a backlog's drain; only stop() cuts it short. */
+  private readonly pace = new WakeableSleep();
+  private lastSentAt = 0;
   private readonly quality: QualityFilter;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
@@ -52,7 +64,7 @@ export class Agent {
     private readonly outbox: Outbox,
     private readonly transport: HttpTransport,
     private readonly log: Logger,
-    private readonly now: () => number = Date.now,
+    private readonly clock: AgentClock,
     private readonly controller?: CoolingController,
   ) {
     this.quality = new QualityFilter(config.quality);
@@ -90,13 +102,18 @@ export class Agent {
     if (this.timer) clearInterval(this.timer);
     this.idle.wake();
     this.backoff.wake();
+    this.pace.wake();
     await this.draining;
     this.log.info({ ...this.stats, outbox: this.outbox.size.count }, 'agent stopped');
   }
 
-  buildEvent(temperatureC: number, humidityPct: number): AddEventRequest {
+  /** The event of one reading; `origin` 0 for a reading whose wall time is not known yet (stamped later). */
+  buildEvent(
+    temperatureC: number,
+    humidityPct: number,
+    origin: bigint = msToOrigin(this.clock.now()),
+  ): AddEventRequest {
     const c = this.config;
-    const origin = msToOrigin(this.now());
     const reading = (resourceName: string, value: number, units: string) => ({
       id: uuidv7(),
       origin,
@@ -140,8 +157,15 @@ export class Agent {
       q = this.quality.assess(r);
       if (q === 'good') {
         this.controller?.onTemperature(r.temperatureC);
-        const req = this.buildEvent(r.temperatureC, r.humidityPct);
-        this.outbox.add(req.event.id, stringifyEdgex(req));
+        if (this.clock.synchronized()) {
+          const req = this.buildEvent(r.temperatureC, r.humidityPct);
+          this.outbox.add(req.event.id, stringifyEdgex(req));
+        } else {
+          // No wall time to trust: kept with a monotonic stamp, and stamped once the clock is synchronised.
+          const req = this.buildEvent(r.temperatureC, r.humidityPct, 0n);
+          const untimed = { monoNs: this.clock.monotonicNs(), bootId: this.clock.bootId() };
+          this.outbox.add(req.event.id, stringifyEdgex(req), untimed);
+        }
         this.idle.wake();
       } else {
         this.log.debug({ reading: r, quality: q }, 'reading rejected');
@@ -154,11 +178,21 @@ export class Agent {
     return q;
   }
 
-  /** Sends the outbox oldest first; stops at the first failure and backs off, so order is kept. */
+  /**
+   * Sends the outbox oldest first, at most `outbox.drainPerSecond` a second; stops at the first failure and backs
+   * off, so order is kept.
+   */
   async drainOnce(): Promise<{ sent: number; retryInMs?: number }> {
     let sent = 0;
+    const gapMs = 1000 / this.config.outbox.drainPerSecond;
     for (const item of this.outbox.peek(100)) {
-      const r = await this.transport.sendEvent(this.eventPath, item.body);
+      if (sent > 0) await this.pace.sleep(gapMs - (performance.now() - this.lastSentAt));
+      if (this.abort.signal.aborted) break;
+      const body = this.timed(item);
+      if (body === 'wait') return { sent, retryInMs: 1_000 };
+      if (body === 'drop') continue;
+      const r = await this.transport.sendEvent(this.eventPath, body);
+      this.lastSentAt = performance.now();
       if (r.outcome === 'acked') {
         this.outbox.remove(item.seq);
         this.stats.sent += 1;
@@ -185,6 +219,36 @@ export class Agent {
       }
     }
     return { sent };
+  }
+
+  /**
+   * The body to send: as stored, or for an untimed reading its wall time worked out from the monotonic clock once
+   * the system clock is synchronised (stored before it is sent). 'wait' while the clock is not synchronised (order
+   * is kept: nothing behind it goes first); 'drop' for a reading of an earlier boot, which cannot be placed.
+   */
+  private timed(item: OutboxItem): string | 'wait' | 'drop' {
+    if (!item.untimed) return item.body;
+    if (!this.clock.synchronized()) {
+      if (!this.waitingForClock) this.log.warn('clock not synchronised yet: readings are kept, and sent once it is');
+      this.waitingForClock = true;
+      return 'wait';
+    }
+    this.waitingForClock = false;
+    if (item.untimed.bootId !== this.clock.bootId()) {
+      this.outbox.remove(item.seq);
+      this.stats.untimed += 1;
+      this.log.error({ eventId: item.id }, 'reading from a boot that ended before its clock was set: dropped');
+      return 'drop';
+    }
+    const ageNs = this.clock.monotonicNs() - item.untimed.monoNs;
+    const origin = msToOrigin(this.clock.now()) - ageNs;
+    const req = parseEdgexJson(item.body) as AddEventRequest;
+    req.event.origin = origin;
+    for (const r of req.event.readings) r.origin = origin;
+    const body = stringifyEdgex(req);
+    this.outbox.stamp(item.seq, body);
+    this.stats.stampedLate += 1;
+    return body;
   }
 
   private async drainLoop(): Promise<void> {

@@ -4,6 +4,7 @@ import { CommandLedger } from './actuation/command-ledger.js';
 import { CommandPoller } from './actuation/command-poller.js';
 import { CoolingController } from './actuation/controller.js';
 import { Agent } from './agent.js';
+import { type AgentClock, SystemClock } from './clock.js';
 import type { AgentConfig } from './config.js';
 import { openAgentDatabase } from './local/agent-database.js';
 import { Outbox } from './outbox/outbox.js';
@@ -56,6 +57,10 @@ export function createAgent(
   log: Logger,
   sensorOverride?: Sensor,
   actuator = createActuator(c, log),
+  clock: AgentClock & Partial<Pick<SystemClock, 'start' | 'stop'>> = new SystemClock(
+    c.clock.trust,
+    c.clock.checkSeconds * 1000,
+  ),
 ) {
   // A simulated room is cooled to the set-point this agent applied, so the closed loop shows in its readings.
   const sensor = sensorOverride ?? createSensor(c, log, gpioAvailable(), () => controller?.setpoint);
@@ -85,7 +90,7 @@ export function createAgent(
           { minMs: c.gateway.retryMinDelayMs, maxMs: c.gateway.retryMaxDelayMs },
         )
       : undefined;
-  agent = new Agent(c, sensor, outbox, transport, log.child({ module: 'agent' }), Date.now, controller);
+  agent = new Agent(c, sensor, outbox, transport, log.child({ module: 'agent' }), clock, controller);
   const health = c.selfMetrics.credential
     ? new SelfMetricsReporter(
         transport,
@@ -103,11 +108,13 @@ export function createAgent(
     controller,
     health,
     start() {
+      void clock.start?.();
       agent?.start();
       poller?.start();
       health?.start();
     },
     async stop() {
+      clock.stop?.();
       health?.stop();
       await poller?.stop();
       await agent?.stop();

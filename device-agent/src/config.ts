@@ -49,6 +49,17 @@ export const AgentConfigSchema = Type.Object(
       enabled: Type.Boolean({ default: true, description: 'long-poll the gateway for set-point commands' }),
       waitSeconds: Type.Integer({ minimum: 1, maximum: 60, default: 25 }),
     }),
+    clock: configSection(
+      {
+        trust: Type.Union([Type.Literal('auto'), Type.Literal('always'), Type.Literal('systemd')], {
+          default: 'auto',
+          description:
+            'when readings get wall time: systemd = once timedatectl says NTP synchronised; auto = that when systemd runs; always = at once',
+        }),
+        checkSeconds: Type.Integer({ minimum: 1, default: 30, description: 'how often to ask until synchronised' }),
+      },
+      'a Pi has no real-time clock: readings taken before NTP set the clock are stamped once it has',
+    ),
     selfMetrics: configSection({
       credential: Type.String({
         default: '',
@@ -64,6 +75,11 @@ export const AgentConfigSchema = Type.Object(
         minimum: 65_536,
         default: 104_857_600,
         description: 'disk budget; oldest dropped past it',
+      }),
+      drainPerSecond: Type.Number({
+        exclusiveMinimum: 0,
+        default: 50,
+        description: 'readings sent per second at most when a backlog drains (a fleet back online must not stampede)',
       }),
     }),
   },

@@ -47,9 +47,9 @@ describe('device agent against a real gateway process', () => {
     const { agent, outbox, stop } = createAgent(config, silent);
     const taken: string[] = [];
     const add = outbox.add.bind(outbox);
-    outbox.add = (id, body) => {
+    outbox.add = (id, body, untimed) => {
       taken.push(id);
-      add(id, body);
+      add(id, body, untimed);
     };
     agent.start();
     await waitFor(async () => (await fetch(`${base}/api/v3/device/name/pi-test`)).ok, 'registration');

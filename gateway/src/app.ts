@@ -1,8 +1,10 @@
 import { type Component, Lifecycle, type Logger, maskSecrets } from '@hvac-edge/shared';
 import type { FastifyInstance } from 'fastify';
+import { ClockSkewFlagger } from './clock-skew.js';
 import { CommandQueue } from './commands/command-queue.js';
 import { createCommandRelay } from './commands/kafka-command-relay.js';
-import { eventLimits, type GatewayConfig, GatewayConfigSchema } from './config.js';
+import { clockSkewLimits, eventLimits, type GatewayConfig, GatewayConfigSchema } from './config.js';
+import { degradationChecks } from './health.js';
 import { Housekeeping } from './housekeeping.js';
 import { createHttpListeners, type HttpListeners } from './http/listeners.js';
 import { IngestService } from './ingest.js';
@@ -62,6 +64,7 @@ export async function createGateway(
     highWaterMark: config.store.highWaterMark,
     limits: eventLimits(config.limits),
     retryAfterSeconds: config.store.retryAfterSeconds,
+    clockSkew: new ClockSkewFlagger(clockSkewLimits(config.limits), metrics),
     ...(forwarder ? { onAccepted: () => forwarder.notify() } : {}),
   });
   const relay = createCommandRelay(config, commands, metrics, log);
@@ -79,6 +82,7 @@ export async function createGateway(
       log,
       maskedConfig: maskSecrets(config, GatewayConfigSchema),
       readiness: mqtt ? [{ name: 'mqtt', check: () => mqtt.connected }] : [],
+      degradation: degradationChecks(config, store, forwarder),
       ...(sink ? { sinkSummary: () => sink.summary() } : {}),
       ...(monitoring ? { monitoring: monitoring.plugin } : {}),
     },

@@ -8,6 +8,7 @@ import {
   secret,
 } from '@hvac-edge/shared';
 import { type Static, Type } from '@sinclair/typebox';
+import { CommandsConfigSection, HealthConfigSection, LimitsConfigSection } from './config-sections.js';
 import { MonitoringConfigSchema } from './monitoring/config.js';
 
 export const GatewayConfigSchema = Type.Object(
@@ -81,35 +82,7 @@ export const GatewayConfigSchema = Type.Object(
       },
       'who may do what: deletes always need an admin token; off loopback every write needs a token unless allowAnonymous',
     ),
-    limits: configSection(
-      {
-        maxEventBytes: Type.Integer({
-          minimum: 1024,
-          default: 65_536,
-          description: 'decoded size of one event (after JSON or CBOR decoding, not bytes on the wire)',
-        }),
-        maxDepth: Type.Integer({
-          minimum: 4,
-          maximum: 256,
-          default: 32,
-          description: 'nesting of objectValue and tags',
-        }),
-        maxStringLength: Type.Integer({ minimum: 64, default: 16_384, description: 'length of any one string or key' }),
-        maxReadings: Type.Integer({ minimum: 1, default: 256, description: 'readings per event' }),
-        maxTags: Type.Integer({ minimum: 0, default: 64, description: "keys of an event's tags" }),
-        originMin: Type.String({
-          format: 'date-time',
-          default: '2000-01-01T00:00:00Z',
-          description: 'events and readings with an earlier origin are refused (400)',
-        }),
-        originMaxAheadSeconds: Type.Integer({
-          minimum: 0,
-          default: 86_400,
-          description: "origins further than this ahead of the gateway's clock are refused (400)",
-        }),
-      },
-      'bounds on every event, whichever way it arrives (HTTP JSON or CBOR, MQTT, EdgeX v1)',
-    ),
+    limits: LimitsConfigSection,
     rateLimit: configSection({
       perDevicePerMinute: Type.Integer({ minimum: 0, default: 600, description: '0 disables the per-device limit' }),
     }),
@@ -145,6 +118,7 @@ export const GatewayConfigSchema = Type.Object(
       }),
       retryAfterSeconds: Type.Integer({ minimum: 1, default: 5, description: 'Retry-After on 503' }),
     }),
+    health: HealthConfigSection,
     retention: configSection({
       schedule: Type.String({ default: '*/5 * * * *', description: 'node-cron expression' }),
       forwardedMaxAgeHours: Type.Number({ minimum: 0, default: 24, description: 'forwarded events kept this long' }),
@@ -289,21 +263,7 @@ export const GatewayConfigSchema = Type.Object(
       },
       'the cloud sink embedded in the gateway: points to a local store, inference, closed loop (the same inference and closedLoop settings as the cloud sink)',
     ),
-    commands: configSection({
-      defaultTtlSeconds: Type.Integer({ minimum: 1, default: 900, description: 'expiry of a command that names none' }),
-      maxWaitSeconds: Type.Integer({ minimum: 0, default: 30, description: 'longest long-poll of an agent' }),
-      minSetpointC: Type.Number({
-        default: 16,
-        description:
-          'lowest set-point the gateway queues: the API refuses one below (400), recommendations are clamped to it',
-      }),
-      maxSetpointC: Type.Number({ default: 30, description: 'highest set-point the gateway queues (as minSetpointC)' }),
-      maxPerDevicePerMinute: Type.Integer({
-        minimum: 0,
-        default: 6,
-        description: 'commands queued per device per minute from all sources (API: 429 beyond); 0 = no limit',
-      }),
-    }),
+    commands: CommandsConfigSection,
     monitoring: MonitoringConfigSchema,
     legacy: configSection({
       profileName: Type.String({ minLength: 1, default: 'legacy-v1', description: 'profile for v1 events' }),
@@ -354,6 +314,11 @@ export function loadGatewayConfig(
     ],
     ...(overrides ? { overrides } : {}),
   });
+}
+
+/** The configured clock-skew flags in the flagger's terms. */
+export function clockSkewLimits(l: Readonly<GatewayConfig['limits']>) {
+  return { aheadSeconds: l.clockSkewAheadSeconds, behindSeconds: l.clockSkewBehindSeconds };
 }
 
 /** The configured event limits in the validators' terms. */

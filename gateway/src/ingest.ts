@@ -2,11 +2,13 @@ import {
   type AddEventRequest,
   type EdgexEvent,
   type EventLimits,
+  LogSampler,
   UnavailableError,
   ValidationError,
   validateAddEventRequest,
 } from '@hvac-edge/shared';
 import type { Logger } from 'pino';
+import type { ClockSkewFlagger } from './clock-skew.js';
 import type { GatewayMetrics, IngestTransport } from './metrics.js';
 import { type AppendResult, DuplicateEventError, type EventStore } from './store/event-store.js';
 
@@ -16,6 +18,8 @@ export interface IngestOptions {
   retryAfterSeconds: number;
   /** Called after each durable append (wakes the forwarder). */
   onAccepted?: () => void;
+  /** Tags and counts events whose origin is far from their receive time. */
+  clockSkew?: ClockSkewFlagger;
 }
 
 /** The names an event's path (HTTP) or topic (MQTT) gives; the event must carry the same. */
@@ -32,6 +36,7 @@ export interface EventNames {
 export class IngestService {
   /** Appends not yet committed: they count against the high-water mark, which is otherwise passed by a burst. */
   private appending = 0;
+  private readonly failureLog = new LogSampler();
 
   constructor(
     private readonly store: EventStore,
@@ -77,6 +82,7 @@ export class IngestService {
         { retryAfterSeconds: this.options.retryAfterSeconds },
       );
     }
+    this.options.clockSkew?.flag(event);
     // Not `event` after the await: it would stay reachable until the commit (see SqliteEventStore.append).
     const eventId = event.id;
     this.appending += 1;
@@ -90,7 +96,9 @@ export class IngestService {
         this.metrics.ingest.inc({ transport, outcome: 'duplicate' });
       } else {
         this.metrics.ingest.inc({ transport, outcome: 'error' });
-        this.log.error({ err, eventId, transport }, 'store append failed');
+        // Every append fails while the store is down: ten lines a minute say so, the metric counts them all.
+        const { log, suppressed } = this.failureLog.take();
+        if (log) this.log.error({ err, eventId, transport, suppressed }, 'store append failed');
         if (err instanceof UnavailableError && err.retryAfterSeconds === undefined) {
           throw new UnavailableError(err.code, err.message, {
             retryAfterSeconds: this.options.retryAfterSeconds,

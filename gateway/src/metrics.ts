@@ -78,6 +78,34 @@ export class GatewayMetrics {
     help: 'Unix time of the last failed publish (0 = none since start); the reason is in the log',
     registers: [this.registry],
   });
+  readonly clockSkew = new Counter({
+    name: 'hvac_gateway_clock_skew_events_total',
+    help: 'Events stored with an origin implausibly far from their receive time, by device and direction (ahead, behind)',
+    labelNames: ['device', 'direction'] as const,
+    registers: [this.registry],
+  });
+
+  readonly healthState = new Gauge({
+    name: 'hvac_gateway_health_state',
+    help: 'The gateway health /readyz reports: 1 for the current state (ok, degraded, not_ready), 0 for the others',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
+
+  readonly degraded = new Gauge({
+    name: 'hvac_gateway_degraded',
+    help: 'Why the gateway is degraded: 1 per reason that holds now (forwarder, backlog, buffer)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly kafkaRebuilds = new Counter({
+    name: 'hvac_gateway_kafka_client_rebuilds_total',
+    help: 'Kafka clients replaced because the cluster lost or fenced their state (by client: producer)',
+    labelNames: ['client'] as const,
+    registers: [this.registry],
+  });
+
   readonly forwardDeadLettered = new Counter({
     name: 'hvac_gateway_forward_dead_lettered_total',
     help: 'Events refused downstream for good (too large, invalid) and set aside; the rest went on',

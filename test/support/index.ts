@@ -8,6 +8,7 @@ export * from './node-exporter.js';
 export * from './process-server.js';
 export * from './promtool.js';
 export * from './service-process.js';
+export * from './shipped-mosquitto.js';
 export * from './system-binaries.js';
 export * from './tls.js';
 export * from './tsdb.js';

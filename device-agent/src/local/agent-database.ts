@@ -15,5 +15,9 @@ export function openAgentDatabase(path: string): Database.Database {
     CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, body TEXT NOT NULL, bytes INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS applied_commands (id TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID;`);
+  // Readings taken before the clock was synchronised: a monotonic stamp and the boot it belongs to (added in 0.2).
+  const columns = (db.prepare('PRAGMA table_info(outbox)').all() as Array<{ name: string }>).map((c) => c.name);
+  if (!columns.includes('mono_ns'))
+    db.exec('ALTER TABLE outbox ADD COLUMN mono_ns TEXT; ALTER TABLE outbox ADD COLUMN boot_id TEXT;');
   return db;
 }

@@ -4,6 +4,8 @@ export interface OutboxItem {
   seq: number;
   id: string;
   body: string;
+  /** Set for a reading taken before the clock was synchronised: its body has no wall time yet. */
+  untimed?: { monoNs: bigint; bootId: string };
 }
 
 /**
@@ -31,9 +33,11 @@ export class Outbox {
     return { count: this.count, bytes: this.bytes };
   }
 
-  add(id: string, body: string): void {
+  add(id: string, body: string, untimed?: OutboxItem['untimed']): void {
     const bytes = Buffer.byteLength(body);
-    this.db.prepare('INSERT INTO outbox (id, body, bytes) VALUES (?, ?, ?)').run(id, body, bytes);
+    this.db
+      .prepare('INSERT INTO outbox (id, body, bytes, mono_ns, boot_id) VALUES (?, ?, ?, ?, ?)')
+      .run(id, body, bytes, untimed ? String(untimed.monoNs) : null, untimed?.bootId ?? null);
     this.count += 1;
     this.bytes += bytes;
     if (this.bytes > this.maxBytes) this.dropOldest();
@@ -58,7 +62,26 @@ export class Outbox {
 
   /** Oldest first. */
   peek(limit: number): OutboxItem[] {
-    return this.db.prepare('SELECT seq, id, body FROM outbox ORDER BY seq LIMIT ?').all(limit) as OutboxItem[];
+    const rows = this.db
+      .prepare('SELECT seq, id, body, mono_ns, boot_id FROM outbox ORDER BY seq LIMIT ?')
+      .all(limit) as Array<{ seq: number; id: string; body: string; mono_ns: string | null; boot_id: string | null }>;
+    return rows.map((r) => ({
+      seq: r.seq,
+      id: r.id,
+      body: r.body,
+      ...(r.mono_ns !== null ? { untimed: { monoNs: BigInt(r.mono_ns), bootId: r.boot_id ?? '' } } : {}),
+    }));
+  }
+
+  /** Gives an untimed reading its wall time (a new body), durably, before it is sent. */
+  stamp(seq: number, body: string): void {
+    const bytes = Buffer.byteLength(body);
+    const prev = this.db.prepare('SELECT bytes FROM outbox WHERE seq = ?').get(seq) as { bytes: number } | undefined;
+    if (!prev) return;
+    this.db
+      .prepare('UPDATE outbox SET body = ?, bytes = ?, mono_ns = NULL, boot_id = NULL WHERE seq = ?')
+      .run(body, bytes, seq);
+    this.bytes += bytes - prev.bytes;
   }
 
   remove(seq: number): void {

@@ -1,4 +1,4 @@
-import { HttpError, PoisonError, UnavailableError, ValidationError } from '@hvac-edge/shared';
+import { HttpError, LogSampler, PoisonError, UnavailableError, ValidationError } from '@hvac-edge/shared';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DuplicateEventError } from '../store/event-store.js';
 import { envelope } from './envelope.js';
@@ -23,14 +23,28 @@ function statusOf(err: unknown): number {
  * that says what is wrong; 5xx internals are logged, not echoed.
  */
 export function installErrorHandling(app: FastifyInstance): void {
+  // Per reason, at most ten lines a minute: a client hammering a full buffer or a broken route must not fill the
+  // disk (an SD card, often). The metrics count every request.
+  const samplers = new Map<string, LogSampler>();
+  const sampled = (reason: string) => {
+    let s = samplers.get(reason);
+    if (!s) {
+      s = new LogSampler();
+      samplers.set(reason, s);
+    }
+    return s.take();
+  };
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const status = statusOf(err);
     let message = err instanceof Error ? err.message : String(err);
     if (status >= 500 && !(err instanceof UnavailableError)) {
-      request.log.error({ err, reqId: request.id }, 'request failed');
+      const { log, suppressed } = sampled('internal');
+      if (log) request.log.error({ err, reqId: request.id, suppressed }, 'request failed');
       message = 'internal error; see the gateway log';
-    } else if (status >= 500) {
-      request.log.warn({ err, reqId: request.id }, 'request refused: dependency unavailable');
+    } else if (err instanceof UnavailableError) {
+      // Expected back-pressure (buffer full, store down): one line without a stack, naming the reason.
+      const { log, suppressed } = sampled(err.code);
+      if (log) request.log.warn({ code: err.code, reason: err.message, suppressed }, 'requests refused: 503');
     }
     if (err instanceof UnavailableError || status === 503 || status === 429) {
       const after = err instanceof UnavailableError ? err.retryAfterSeconds : undefined;

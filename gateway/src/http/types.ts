@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { CommandQueue } from '../commands/command-queue.js';
 import type { GatewayConfig } from '../config.js';
+import type { DegradationCheck } from '../health.js';
 import type { IngestService } from '../ingest.js';
 import type { MetadataStore } from '../metadata/metadata-store.js';
 import type { GatewayMetrics } from '../metrics.js';
@@ -30,6 +31,8 @@ export interface RouteDeps {
   maskedConfig: unknown;
   /** Checks beyond the store's that must all pass for /readyz. */
   readiness: ReadinessCheck[];
+  /** Ways of being degraded (still ready): /readyz names the ones that hold. */
+  degradation: DegradationCheck[];
   /** The embedded cloud sink's summary, when it runs in this process (GET /api/v3/sink/summary). */
   sinkSummary?: () => Promise<unknown>;
 }

@@ -32,6 +32,7 @@ export function createForwarder(
             security: kafkaSecurityOptions(k),
           },
           log.child({ module: 'kafka' }),
+          () => metrics.kafkaRebuilds.inc({ client: 'producer' }),
         )
       : undefined);
   if (!publisher) return undefined;
@@ -45,6 +46,8 @@ export function createForwarder(
       idleMs: k.idleMs,
       retryMinDelayMs: k.retryMinDelayMs,
       retryMaxDelayMs: k.retryMaxDelayMs,
+      degradedAfterFailures: config.health.forwarderFailures,
+      stallSeconds: config.health.forwarderStallSeconds,
     },
     metrics,
     log.child({ module: 'forwarder' }),

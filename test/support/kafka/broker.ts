@@ -132,6 +132,15 @@ export class KafkaTestBroker {
     }
   }
 
+  /**
+   * Forgets every topic, record and producer state, as a broker that comes back with an empty log directory: an
+   * idempotent producer's next batch is then out of sequence for it.
+   */
+  loseData(): void {
+    this.topics.clear();
+    this.maxMessageBytes.clear();
+  }
+
   /** Cuts the connection when the next `count` requests of `apiKey` arrive (no response). */
   dropNext(apiKey: number, count = 1): void {
     this.drops.set(apiKey, count);

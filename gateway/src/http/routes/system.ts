@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { assessHealth } from '../../health.js';
 import { access } from '../auth.js';
 import { envelope } from '../envelope.js';
 import { type RouteDeps, SERVICE_NAME, VERSION } from '../types.js';
@@ -6,6 +7,8 @@ import { type RouteDeps, SERVICE_NAME, VERSION } from '../types.js';
 /** EdgeX common endpoints and operations: liveness, readiness, metrics, OpenAPI. */
 export const systemRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   const tags = ['system'];
+  const readiness = [{ name: 'store', check: () => deps.store.ping() }, ...deps.readiness];
+  const health = () => assessHealth(readiness, deps.degradation, deps.metrics);
   app.get('/api/v3/ping', { schema: { tags }, config: access('public') }, async () =>
     envelope(200, { timestamp: new Date().toUTCString(), serviceName: SERVICE_NAME }),
   );
@@ -37,16 +40,23 @@ export const systemRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, de
   }));
   app.get(
     '/readyz',
-    { schema: { tags, summary: 'Store reachable (and every other dependency in use)' }, config: access('public') },
+    {
+      schema: {
+        tags,
+        summary:
+          'ready (200), degraded (200: accepting, not delivering as it should; reasons in `degraded`), not ready (503)',
+      },
+      config: access('public'),
+    },
     async (_r, reply) => {
-      const checks: Record<string, boolean> = { store: await deps.store.ping() };
-      for (const c of deps.readiness) checks[c.name] = await Promise.resolve(c.check()).catch(() => false);
-      const ready = Object.values(checks).every(Boolean);
-      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
+      const report = await health();
+      const status = { ok: 'ready', degraded: 'degraded', not_ready: 'not ready' }[report.state];
+      return reply.code(report.state === 'not_ready' ? 503 : 200).send({ status, ...report });
     },
   );
 
   app.get('/metrics', { schema: { tags, summary: 'Prometheus metrics' } }, async (_request, reply) => {
+    await health();
     const stats = await deps.store.stats();
     const m = deps.metrics;
     m.bufferPending.set(stats.pending);
