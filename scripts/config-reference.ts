@@ -8,9 +8,29 @@ import { ENV_PREFIX, GatewayConfigSchema } from '@hvac-edge/gateway';
 import { configLeaves } from '@hvac-edge/shared';
 import type { TObject, TSchema } from '@sinclair/typebox';
 
+/** A schema's type in one cell: unions, ranges, and the shape of nested objects (`{ name: string, url?: string }[]`). */
 function typeOf(s: TSchema): string {
-  if (s.anyOf) return (s.anyOf as TSchema[]).map((x) => JSON.stringify(x.const)).join(' \\| ');
-  if (s.type === 'array') return `${typeOf(s.items as TSchema)}[]`;
+  if (s.anyOf)
+    return (s.anyOf as TSchema[])
+      .map((x) => (x.const !== undefined ? JSON.stringify(x.const) : typeOf(x)))
+      .join(' \\| ');
+  if (s.const !== undefined) return JSON.stringify(s.const);
+  if (s.type === 'array') {
+    const item = typeOf(s.items as TSchema);
+    return `${item.includes(' ') && !item.startsWith('{') ? `(${item})` : item}[]`;
+  }
+  if (s.type === 'object' && s.properties) {
+    const required = new Set((s.required as string[] | undefined) ?? []);
+    const fields = Object.entries(s.properties as Record<string, TSchema>).map(
+      ([k, v]) => `${k}${required.has(k) ? '' : '?'}: ${typeOf(v)}`,
+    );
+    return `{ ${fields.join(', ')} }`;
+  }
+  if (s.type === 'object' && s.patternProperties) {
+    return `map of ${Object.values(s.patternProperties as Record<string, TSchema>)
+      .map(typeOf)
+      .join(' \\| ')}`;
+  }
   const range = [s.minimum !== undefined ? `≥${s.minimum}` : '', s.maximum !== undefined ? `≤${s.maximum}` : '']
     .filter(Boolean)
     .join(', ');

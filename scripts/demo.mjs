@@ -92,14 +92,24 @@ Ctrl-C to stop.
 `);
 
 const f = (v, unit = '', digits = 1) => (typeof v === 'number' ? `${v.toFixed(digits)}${unit}` : '-');
+const startedAt = Date.now();
+console.log(
+  `${new Date().toISOString().slice(11, 19)}  waiting for the first readings (every 5 s) and the first recommendation (after about 30 s); a status line every 10 s`,
+);
 const status = setInterval(async () => {
   try {
     const s = await (await fetch(`${base}/api/v3/sink/summary`)).json();
     const d = s.devices.find((x) => x.device === device) ?? {};
+    // .data/ keeps earlier runs: figures older than this run say so.
+    const old = (at) => (at && Date.parse(at) < startedAt ? ' (from an earlier run)' : '');
+    if (!d.at) {
+      console.log(`${new Date().toISOString().slice(11, 19)}  waiting for the first reading of ${device}`);
+      return;
+    }
     console.log(
-      `${new Date().toISOString().slice(11, 19)}  room ${f(d.temperature, ' °C')} ${f(d.humidity, ' %RH', 0)}` +
+      `${new Date().toISOString().slice(11, 19)}  room ${f(d.temperature, ' °C')} ${f(d.humidity, ' %RH', 0)}${old(d.at)}` +
         ` | outdoor ${f(d.ext_temperature, ' °C')} ${f(d.ext_humidity, ' %', 0)} status ${d.weather_stat ?? '-'}` +
-        ` | set-point ${f(d.aircon_setpoint, ' °C')} -> recommended ${f(d.recommended_setpoint, ' °C', 2)}` +
+        ` | set-point ${f(d.aircon_setpoint, ' °C')} -> recommended ${d.recommended_setpoint === undefined ? '(waiting for the first)' : f(d.recommended_setpoint, ' °C', 2)}${old(d.recommendedAt)}` +
         ` (${s.model ?? 'no model'}, ${s.backend ?? '-'})` +
         ` | this run: ${s.events} events, ${s.commandsSent} commands | stored: ${s.climatePoints} climate + ${s.recommendationPoints} recommendation points`,
     );

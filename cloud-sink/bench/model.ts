@@ -20,6 +20,7 @@ await runClosedLoop(createScenario({ days: 2, seed: 9, startDayOfYear: 180 }), {
   },
 });
 
+process.stderr.write('[bench] warm-up, then 2000 predictions\n');
 for (let i = 0; i < 20; i++) await model.predict(windows); // warm-up: kernels compiled, memory pooled
 let batches = 0;
 const start = performance.now();
@@ -37,7 +38,7 @@ for (let i = 0; i < 2000; i++) {
 }
 latencies.sort((a, b) => a - b);
 const q = (p: number) => Math.round((latencies[Math.floor(p * (latencies.length - 1))] as number) * 1000) / 1000;
-console.log(
+console.error(
   `${model.id} on ${backend}: ${Math.round(windowsPerSec)} windows/s in batches of ${BATCH}; single window p50 ${q(0.5)} ms, p99 ${q(0.99)} ms`,
 );
 console.log(

@@ -43,6 +43,7 @@ const influxUrl = process.env.INFLUX_URL ?? vm?.url ?? '';
 const broker = await startKafkaBrokerProcess(4);
 const topic = `bench-sink-${Date.now()}`;
 const producer = new Kafka({ clientId: 'bench', brokers: broker.brokers, logLevel: logLevel.NOTHING }).producer();
+process.stderr.write(`[bench] producing ${N} events\n`);
 await producer.connect();
 for (let i = 0; i < N; i += 2000) {
   const batch = Array.from({ length: Math.min(2000, N - i) }, (_, j) => message(i + j));
@@ -69,6 +70,7 @@ const metrics = new SinkMetrics({ defaultMetrics: false });
 const recommender = await loadRecommender(config.inference, metrics, log);
 const sink = createSink(config, log, { metrics, ...(recommender ? { recommender } : {}) });
 const t0 = performance.now();
+process.stderr.write('[bench] the sink consuming them\n');
 await sink.start();
 const events = () => metricValue(metrics.registry, 'hvac_sink_events_total');
 while ((await events()) < N) await new Promise((r) => setTimeout(r, 20));

@@ -1,4 +1,6 @@
-import { kafkaSecurityOptions, type Logger } from '@hvac-edge/shared';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ExitError, kafkaSecurityOptions, type Logger } from '@hvac-edge/shared';
 import { Kafka, type KafkaConfig, logLevel, Partitioners } from 'kafkajs';
 import type { SinkConfig } from './config.js';
 import { buildSinkHttp } from './http.js';
@@ -24,6 +26,12 @@ export async function loadRecommender(
 ): Promise<Recommender | undefined> {
   if (!options.modelDir) return undefined;
   const dir = options.modelDir === 'builtin' ? SHIPPED_MODEL_DIR : options.modelDir;
+  if (!existsSync(join(dir, 'model.json'))) {
+    throw new ExitError(
+      3,
+      `hvac-sink: no model at ${dir} (model.json missing); set inference.modelDir (SINK_INFERENCE_MODEL_DIR) to a trained model, "builtin", or "" for none`,
+    );
+  }
   const { tf, backend } = await loadTf();
   const model = await loadTfjsSetpointModel(tf, dir, backend);
   log.info({ backend, model: model.id, dir }, 'set-point model loaded');
@@ -81,7 +89,7 @@ export function createSink(
         });
         await http.listen(listen);
       }
-      await consumer.start();
+      consumer.start();
     },
     async stop() {
       await writer.close();

@@ -1,13 +1,30 @@
 #!/usr/bin/env node
-import { createLogger, handleSignals, Lifecycle, loadConfigOrExit, SdNotify } from '@hvac-edge/shared';
+import { createRequire } from 'node:module';
+import {
+  createLogger,
+  handleSignals,
+  Lifecycle,
+  loadConfigOrExit,
+  runCli,
+  SdNotify,
+  unknownVariables,
+} from '@hvac-edge/shared';
 import { createSink, loadRecommender } from './app.js';
-import { loadSinkConfig } from './config.js';
+import { loadSinkConfig, SINK_ENV_PREFIX, SinkConfigSchema } from './config.js';
 import { SinkMetrics } from './metrics.js';
 
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+const USAGE = `usage: hvac-sink [--help] [--version]
+The hvac-edge cloud sink: consumes the events topic, writes InfluxDB, recommends set-points. Waits for Kafka when it
+is not there yet (saying so), serving /healthz, /readyz and /metrics meanwhile. Configuration: SINK_CONFIG=<file.yaml>
+and SINK_* variables (docs/configuration.md). Exit codes: 0 stopped, 1 unexpected error, 2 usage or configuration,
+3 environment (port in use, missing model directory), 4 a dependency refused.`;
+
 /** The sink process: config, logger, signals. SIGTERM stops fetching, lets the batch finish, and disconnects. */
-async function main(): Promise<void> {
+runCli({ program: 'hvac-sink', version, usage: USAGE }, async () => {
   const config = loadConfigOrExit('hvac-sink', () => loadSinkConfig());
   const log = createLogger('cloud-sink', { level: config.log.level });
+  for (const warning of unknownVariables(SinkConfigSchema, SINK_ENV_PREFIX)) log.warn(warning);
   const sd = new SdNotify({ onError: (err) => log.warn({ err }, 'sd_notify failed') });
   const metrics = new SinkMetrics({ defaultMetrics: true });
   const recommender = await loadRecommender(config.inference, metrics, log);
@@ -22,11 +39,7 @@ async function main(): Promise<void> {
     await lifecycle.stop();
   });
   await lifecycle.start();
-  log.info({ topic: config.kafka.topic, group: config.kafka.groupId, influx: config.influx.url }, 'sink consuming');
+  log.info({ topic: config.kafka.topic, group: config.kafka.groupId, influx: config.influx.url }, 'sink started');
   await sd.ready('consuming');
-}
-
-main().catch((err: unknown) => {
-  process.stderr.write(`hvac-sink: fatal: ${(err as Error)?.stack ?? String(err)}\n`);
-  process.exit(1);
+  return undefined;
 });

@@ -1,3 +1,4 @@
+import { dropGaugesNamedTotal } from '@hvac-edge/shared';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface SinkMetricsOptions {
@@ -83,7 +84,9 @@ export class SinkMetrics {
       help: 'Set-point commands the closed loop sent to devices',
       registers,
     });
-    if (options.defaultMetrics ?? !options.registry)
+    if (options.defaultMetrics ?? !options.registry) {
       collectDefaultMetrics({ register: registry, prefix: 'hvac_sink_' });
+      dropGaugesNamedTotal(registry, 'hvac_sink_');
+    }
   }
 }

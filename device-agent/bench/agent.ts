@@ -21,6 +21,7 @@ const gw = await createGateway(
   createLogger('bench', { level: 'warn' }),
   { defaultMetrics: false },
 );
+process.stderr.write('[bench] the built agent against a gateway for a minute\n');
 await gw.start();
 const a = gw.server.server.address();
 const port = typeof a === 'object' && a ? a.port : 0;

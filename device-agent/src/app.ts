@@ -18,9 +18,9 @@ export class NoGpioError extends Error {
   constructor(what: 'sensor' | 'actuator', kind: string) {
     const env = what === 'sensor' ? 'AGENT_SENSOR_KIND' : 'AGENT_ACTUATOR_KIND';
     super(
-      `${what}.kind is ${kind} but this machine has no GPIO (onoff reports Gpio.accessible = false).\n` +
-        '  On a Raspberry Pi: check that /dev/gpiomem exists and that the agent user is in the gpio group.\n' +
-        `  Without hardware: set ${what}.kind: simulated in the config file (or ${env}=simulated).`,
+      `${what}.kind is ${kind} but this machine has no GPIO (onoff: Gpio.accessible = false); on a Raspberry Pi ` +
+        `check that /dev/gpiomem exists and the agent user is in the gpio group; without hardware set ${what}.kind: ` +
+        `simulated (${env}=simulated)`,
     );
   }
 }

@@ -1,23 +1,35 @@
 #!/usr/bin/env -S node --max-semi-space-size=1 --lite-mode --no-expose-wasm
-import { createLogger, handleSignals, loadConfigOrExit, SdNotify } from '@hvac-edge/shared';
+import { createRequire } from 'node:module';
+import {
+  createLogger,
+  ExitError,
+  handleSignals,
+  loadConfigOrExit,
+  runCli,
+  SdNotify,
+  unknownVariables,
+} from '@hvac-edge/shared';
 import { createAgent, createSensor, NoGpioError } from './app.js';
-import { loadAgentConfig } from './config.js';
+import { AGENT_ENV_PREFIX, AgentConfigSchema, loadAgentConfig } from './config.js';
 import { QualityFilter } from './quality.js';
 import { HttpTransport } from './transport/http-transport.js';
 
-const USAGE = `usage: hvac-agent <command>
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+const USAGE = `usage: hvac-agent [run | read-once | check] [--help] [--version]
   run        read the sensor and send readings to the gateway (default)
   read-once  take one reading and print it (wiring check)
-  check      validate the configuration and reach the gateway`;
+  check      validate the configuration and reach the gateway
+Configuration: AGENT_CONFIG=<file.yaml> and AGENT_* variables (docs/configuration.md). Exit codes: 0 done,
+1 unexpected error, 2 usage or configuration, 3 environment (no GPIO for a DHT sensor), 4 the gateway refused.`;
 
-async function main(): Promise<number> {
-  const command = process.argv[2] ?? 'run';
-  if (!['run', 'read-once', 'check'].includes(command)) {
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
+runCli({ program: 'hvac-agent', version, usage: USAGE, positionals: true }, async ({ positionals }) => {
+  const command = positionals[0] ?? 'run';
+  if (!['run', 'read-once', 'check'].includes(command) || positionals.length > 1) {
+    throw new ExitError(2, `hvac-agent: unknown command "${positionals.join(' ')}"; see hvac-agent --help`);
   }
   const config = loadConfigOrExit('hvac-agent', () => loadAgentConfig());
   const log = createLogger('device-agent', { level: config.log.level });
+  for (const warning of unknownVariables(AgentConfigSchema, AGENT_ENV_PREFIX)) log.warn(warning);
   try {
     if (command === 'read-once') {
       const sensor = createSensor(config, log);
@@ -34,10 +46,10 @@ async function main(): Promise<number> {
       });
       const res = await t.request('GET', '/api/v3/ping').catch((err: Error) => err);
       if (res instanceof Error || !res.ok) {
-        process.stderr.write(
-          `gateway ${config.gateway.url}: ${res instanceof Error ? res.message : `HTTP ${res.status}`}\n`,
+        throw new ExitError(
+          4,
+          `hvac-agent: gateway ${config.gateway.url}: ${res instanceof Error ? res.message : `HTTP ${res.status}`}; check gateway.url (AGENT_GATEWAY_URL)`,
         );
-        return 1;
       }
       process.stdout.write(`configuration valid; gateway ${config.gateway.url} answers\n`);
       return 0;
@@ -54,22 +66,9 @@ async function main(): Promise<number> {
       'agent running',
     );
     await sd.ready('reading');
-    return -1;
+    return undefined;
   } catch (err) {
-    if (err instanceof NoGpioError) {
-      process.stderr.write(`hvac-agent: ${err.message}\n`);
-      return 3;
-    }
+    if (err instanceof NoGpioError) throw new ExitError(3, `hvac-agent: ${err.message}`);
     throw err;
   }
-}
-
-main().then(
-  (code) => {
-    if (code >= 0) process.exit(code);
-  },
-  (err: unknown) => {
-    process.stderr.write(`hvac-agent: fatal: ${(err as Error)?.stack ?? String(err)}\n`);
-    process.exit(1);
-  },
-);
+});

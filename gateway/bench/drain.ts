@@ -17,6 +17,7 @@ const event = (i: number) =>
   makeEvent({ deviceName: `room-${i % 50}`, originNs: msToOrigin(Date.now() - 3_600_000) + BigInt(i) });
 
 // The backlog: events accepted while Kafka was away.
+process.stderr.write(`[bench] writing a backlog of ${BACKLOG} events\n`);
 const store = await openSqliteStore(dbPath);
 for (let i = 0; i < BACKLOG; i += 1000) {
   await Promise.all(Array.from({ length: Math.min(1000, BACKLOG - i) }, (_, j) => store.append(event(i + j))));
@@ -35,6 +36,7 @@ const config = loadGatewayConfig(process.env, {
 });
 const gw = await createGateway(config, createLogger('bench', { level: 'warn' }), { defaultMetrics: false });
 const t0 = performance.now();
+process.stderr.write('[bench] draining to the Kafka test broker\n');
 await gw.start();
 while ((await gw.store.stats()).pending > 0) await new Promise((r) => setTimeout(r, 20));
 const seconds = (performance.now() - t0) / 1000;

@@ -97,8 +97,10 @@ async function measure(mode: string) {
   }
 }
 
+process.stderr.write(`[bench] no-op route: ${CONNECTIONS} connections, 2 s warm-up, ${DURATION_S} s measured\n`);
 const noop = await measure('noop');
 console.error(`no-op route:     ${noop.rps} req/s, p50 ${noop.p50Ms} ms, p99 ${noop.p99Ms} ms`);
+process.stderr.write(`[bench] durable ingest: ${CONNECTIONS} connections, 2 s warm-up, ${DURATION_S} s measured\n`);
 const durable = await measure('gateway');
 console.error(`durable ingest:  ${durable.rps} req/s, p50 ${durable.p50Ms} ms, p99 ${durable.p99Ms} ms`);
 console.log(

@@ -35,6 +35,7 @@ if (!m) throw new Error('monitoring disabled');
 const SAMPLES = 2000;
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
+process.stderr.write(`[bench] ${SAMPLES} host collections\n`);
 for (let i = 0; i < SAMPLES; i++) await m.collectHost().catch(() => undefined);
 const cpu = process.cpuUsage(cpu0);
 const collectCpuUs = (cpu.user + cpu.system) / SAMPLES;
@@ -43,6 +44,7 @@ const collectWallUs = ((performance.now() - t0) * 1000) / SAMPLES;
 // 24 h of 10 s samples for 100 targets (all 13 metrics: counters advance so rates are defined).
 const heap0 = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
 const loadStart = performance.now();
+process.stderr.write(`[bench] loading ${TARGETS} targets, then ${QUERIES} window queries\n`);
 for (let t = 0; t < TARGETS; t++) {
   const name = `vm${t}`;
   for (let s = 0; s < DAY_S; s += INTERVAL_S) {

@@ -65,12 +65,14 @@ const ceilingSessions = Array.from(
       log,
     ),
 );
+process.stderr.write('[bench] broker ceiling: publishing to bare subscriber sessions\n');
 for (const s of ceilingSessions) s.start();
 while (!ceilingSessions.every((s) => s.ready)) await new Promise((r) => setTimeout(r, 20));
 const ceiling = await publishAndWait(async () => received);
 await Promise.all(ceilingSessions.map((s) => s.stop()));
 
 const gw = await createGateway(config, log, { defaultMetrics: false });
+process.stderr.write('[bench] the gateway ingesting the same load\n');
 await gw.start();
 while (!gw.mqtt?.connected) await new Promise((r) => setTimeout(r, 20));
 // Progress from the store's count of durable events (the embedded store keeps it in memory: no query per poll).

@@ -1,12 +1,28 @@
 #!/usr/bin/env node
-import { createLogger, handleSignals, Lifecycle, loadConfigOrExit, SdNotify } from '@hvac-edge/shared';
+import {
+  createLogger,
+  handleSignals,
+  Lifecycle,
+  loadConfigOrExit,
+  runCli,
+  SdNotify,
+  unknownVariables,
+} from '@hvac-edge/shared';
 import { createGateway } from './app.js';
-import { loadGatewayConfig } from './config.js';
+import { ENV_PREFIX, GatewayConfigSchema, loadGatewayConfig } from './config.js';
+import { VERSION } from './http/types.js';
+
+const USAGE = `usage: hvac-gateway [--help] [--version]
+The hvac-edge gateway: EdgeX v3 ingest (HTTP, MQTT), a durable buffer, forwarding to Kafka or the embedded sink,
+set-point commands to devices, the monitoring API. Configuration: GATEWAY_CONFIG=<file.yaml> and GATEWAY_*
+variables (docs/configuration.md). Exit codes: 0 stopped, 1 unexpected error, 2 usage or configuration,
+3 environment (port in use, missing file), 4 a dependency refused.`;
 
 /** The gateway process: config, logger, signals, systemd notification. Everything else is wired in app.ts. */
-async function main(): Promise<void> {
+runCli({ program: 'hvac-gateway', version: VERSION, usage: USAGE }, async () => {
   const config = loadConfigOrExit('hvac-gateway', () => loadGatewayConfig());
   const log = createLogger('gateway', { level: config.log.level });
+  for (const warning of unknownVariables(GatewayConfigSchema, ENV_PREFIX)) log.warn(warning);
   const sd = new SdNotify({ onError: (err) => log.warn({ err }, 'sd_notify failed') });
   const gateway = await createGateway(config, log);
   const lifecycle = new Lifecycle(log).add({
@@ -27,9 +43,5 @@ async function main(): Promise<void> {
   );
   await lifecycle.start();
   await sd.ready('accepting events');
-}
-
-main().catch((err: unknown) => {
-  process.stderr.write(`hvac-gateway: fatal: ${(err as Error)?.stack ?? String(err)}\n`);
-  process.exit(1);
+  return undefined;
 });

@@ -1,3 +1,4 @@
+import { dropGaugesNamedTotal } from '@hvac-edge/shared';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export type IngestTransport = 'http-v3' | 'http-v1' | 'mqtt';
@@ -155,6 +156,9 @@ export class GatewayMetrics {
   });
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
-    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'hvac_gateway_' });
+    if (options.defaultMetrics ?? true) {
+      collectDefaultMetrics({ register: this.registry, prefix: 'hvac_gateway_' });
+      dropGaugesNamedTotal(this.registry, 'hvac_gateway_');
+    }
   }
 }

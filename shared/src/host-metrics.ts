@@ -18,6 +18,9 @@ export interface Snapshot {
   memTotalBytes?: number;
   memAvailableBytes?: number;
   diskTotalBytes?: number;
+  /** Free blocks, the reserved ones included (statfs f_bfree): df's Used is total minus this. */
+  diskFreeBytes?: number;
+  /** Blocks available to unprivileged users (statfs f_bavail): df's Avail. */
   diskAvailBytes?: number;
   diskReadBytes?: number;
   diskWrittenBytes?: number;
@@ -114,7 +117,8 @@ export class ProcHostCollector {
       memTotalBytes: mem.total,
       memAvailableBytes: mem.available,
       diskTotalBytes: fs.blocks * fs.bsize,
-      // bavail, not bfree: what df reports as available, and what node_exporter calls avail_bytes.
+      // As df: Used = blocks - bfree, Avail = bavail (node_exporter's free_bytes and avail_bytes).
+      diskFreeBytes: fs.bfree * fs.bsize,
       diskAvailBytes: fs.bavail * fs.bsize,
       diskReadBytes: disk.read,
       diskWrittenBytes: disk.written,

@@ -1,3 +1,4 @@
+export * from './cli.js';
 export * from './config/kafka-security.js';
 export * from './config/load-config.js';
 export * from './config/sink-sections.js';
@@ -15,6 +16,7 @@ export * from './kafka-errors.js';
 export * from './lifecycle.js';
 export * from './log-sampler.js';
 export * from './logger.js';
+export * from './process-metrics.js';
 export * from './retry.js';
 export * from './schema-validation.js';
 export * from './sd-notify.js';

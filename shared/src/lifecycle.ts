@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { expectedFailure } from './cli.js';
 
 export interface Component {
   name: string;
@@ -30,7 +31,14 @@ export class Lifecycle {
       try {
         await c.start?.();
       } catch (err) {
-        this.log.error({ err, component: c.name }, 'start failed; stopping what already started');
+        // An expected failure (a port in use, a missing file) is one line for the operator, not a stack.
+        const expected = expectedFailure(err, c.name);
+        if (expected)
+          this.log.error(
+            { component: c.name, reason: expected.message },
+            'start failed; stopping what already started',
+          );
+        else this.log.error({ err, component: c.name }, 'start failed; stopping what already started');
         await this.stop();
         throw err;
       }

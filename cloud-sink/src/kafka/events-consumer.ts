@@ -1,10 +1,12 @@
-import { decodeEnrichedEvent, type EnrichedEvent, PoisonError } from '@hvac-edge/shared';
+import { decodeEnrichedEvent, type EnrichedEvent, PoisonError, retry } from '@hvac-edge/shared';
 import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { SinkMetrics } from '../metrics.js';
 import type { SinkPipeline } from '../pipeline.js';
 
 export interface EventsConsumerOptions {
+  /** For the "waiting for Kafka" line. */
+  brokers: string[];
   groupId: string;
   topic: string;
   dlqTopic: string;
@@ -31,6 +33,8 @@ interface Dead {
 export class EventsConsumer {
   private readonly consumer: Consumer;
   private joined = false;
+  private running: Promise<void> | undefined;
+  private readonly abort = new AbortController();
 
   /**
    * `producer` (shared with the closed loop's command sink) carries the dead letters; the consumer connects and
@@ -65,7 +69,42 @@ export class EventsConsumer {
     return this.joined;
   }
 
-  async start(): Promise<void> {
+  /**
+   * Connects and joins in the background, retrying until Kafka is there: a sink started before its cluster waits,
+   * saying so every 30 s (with the reason), and serves its probes meanwhile (/readyz: group not joined).
+   */
+  start(): void {
+    let lastError = 'connecting';
+    let connected = false;
+    // Said at 10 s, then every 30 s, until connected: an operator sees what the sink waits for, and why.
+    let nextNotice = Date.now() + 10_000;
+    const notice = setInterval(() => {
+      if (connected || Date.now() < nextNotice) return;
+      nextNotice = Date.now() + 30_000;
+      this.log.warn({ brokers: this.options.brokers, reason: lastError }, 'waiting for Kafka');
+    }, 1000);
+    notice.unref();
+    this.running = retry(() => this.connectAndRun(), {
+      forever: true,
+      minDelayMs: 1000,
+      maxDelayMs: 10_000,
+      signal: this.abort.signal,
+      // kafkajs gives up on a cluster that is not there yet; the sink does not.
+      shouldRetry: () => true,
+      onRetry: (err) => {
+        lastError = (err as Error).message;
+      },
+    })
+      .then(() => {
+        connected = true;
+      })
+      .catch((err: unknown) => {
+        if (!this.abort.signal.aborted) this.log.error({ err }, 'the consumer gave up');
+      })
+      .finally(() => clearInterval(notice));
+  }
+
+  private async connectAndRun(): Promise<void> {
     await this.producer.connect();
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: this.options.fromBeginning });
@@ -137,6 +176,8 @@ export class EventsConsumer {
   }
 
   async stop(): Promise<void> {
+    this.abort.abort();
+    await this.running;
     await this.consumer.disconnect();
     await this.producer.disconnect();
   }

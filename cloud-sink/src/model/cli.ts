@@ -1,7 +1,8 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { ExitError, runCli } from '@hvac-edge/shared';
 import { ruleBasedSetpoint } from '@hvac-edge/shared/sim';
 import { FEATURES } from '../inference/setpoint-model.js';
 import { loadTf } from '../inference/tfjs-runtime.js';
@@ -13,8 +14,14 @@ import { SHIPPED_MODEL_DIR } from './shipped-model.js';
 import { DEFAULT_TRAIN, mae, modelMetadata, predictAll, trainSetpointModel } from './train.js';
 
 const USAGE = `usage:
-  hvac-model train    [--days 365] [--seed 1] [--start-day 0] [--csv file] [--epochs 40] [--out dir] [--version v]
-  hvac-model evaluate [--model dir] [--days 365] [--seed 2] [--start-day 0]`;
+  hvac-model train    [--days 365] [--seed 1] [--start-day 0] [--csv file] [--epochs 40] [--out dir]
+                      [--model-version v]
+  hvac-model evaluate [--model dir] [--days 365] [--seed 2] [--start-day 0]
+  hvac-model --help | --version
+train: fits the set-point model on simulated days (or a CSV), one progress line per epoch on stderr, writes it to
+--out (default: the shipped model). evaluate: runs it in the closed loop against the simulator and the baselines.
+The last line on stdout is one JSON object. Exit codes: 0 done, 1 unexpected error, 2 usage, 3 a missing file or
+directory.`;
 
 /** A numeric option, or a clear error naming it. */
 function num(args: Record<string, string | undefined>, name: string, fallback: number): number {
@@ -22,10 +29,25 @@ function num(args: Record<string, string | undefined>, name: string, fallback: n
   if (raw === undefined) return fallback;
   const v = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(v)) {
-    console.error(`--${name} must be a number, got "${raw}"\n${USAGE}`);
-    process.exit(2);
+    throw new ExitError(2, `hvac-model: --${name} must be a number, got "${raw}"`);
   }
   return v;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/**
+ * The shipped model's options give version "1" (what `pnpm train` reproduces bit for bit); any other data or options
+ * are named in the version, so a model trained otherwise never passes for the shipped one.
+ */
+function versionOf(args: Record<string, string | undefined>, data: Dataset, seed: number, epochs: number): string {
+  const shipped =
+    !args.csv &&
+    num(args, 'days', 365) === 365 &&
+    seed === 1 &&
+    num(args, 'start-day', 0) === 0 &&
+    epochs === DEFAULT_TRAIN.epochs;
+  return shipped ? '1' : `1+${datasetHash(data).slice(0, 8)}-s${seed}-e${epochs}`;
 }
 
 function baselines(d: Dataset) {
@@ -47,15 +69,21 @@ async function train(args: Record<string, string | undefined>) {
   const data = args.csv
     ? csvDataset(await readFile(args.csv, 'utf8'), args.csv)
     : await simulateDataset({ days, seed, startDayOfYear: num(args, 'start-day', 0) });
-  console.log(`dataset: ${data.size} windows (${data.description}), ${Date.now() - started} ms`);
+  console.error(`dataset: ${data.size} windows (${data.description}), ${Date.now() - started} ms`);
   const split = splitByTime(data);
   const { tf, backend } = await loadTf();
   const t0 = Date.now();
-  const result = await trainSetpointModel(tf, split.train, split.validation, {
-    seed: DEFAULT_TRAIN.seed + seed,
-    epochs,
-  });
-  console.log(`trained on ${backend}: best epoch ${result.bestEpoch + 1}/${epochs}, ${Date.now() - t0} ms`);
+  const result = await trainSetpointModel(
+    tf,
+    split.train,
+    split.validation,
+    { seed: DEFAULT_TRAIN.seed + seed, epochs },
+    (p) =>
+      process.stderr.write(
+        `epoch ${String(p.epoch).padStart(3)}/${p.epochs}  loss ${p.loss.toFixed(4)}  validation MAE ${p.validationMaeC.toFixed(3)} °C  elapsed ${seconds(p.elapsedMs)}  ETA ${seconds(p.etaMs)}\n`,
+      ),
+  );
+  console.error(`trained on ${backend}: best epoch ${result.bestEpoch + 1}/${epochs}, ${Date.now() - t0} ms`);
   const predicted = await predictAll(tf, result.model, split.test, result.mean, result.std);
   const { fixed, rule } = baselines(split.test);
   const metrics = {
@@ -66,35 +94,47 @@ async function train(args: Record<string, string | undefined>) {
     testExamples: split.test.size,
   };
   const rounded = Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, Math.round(v * 10_000) / 10_000]));
-  console.log(
+  console.error(
     `MAE against the oracle label on the test split (°C): model ${rounded.testMaeC}, fixed 18 °C ${rounded.fixed18MaeC}, rule-based ${rounded.ruleBasedMaeC}`,
   );
   await saveTfjsSetpointModel(
     tf,
     result.model,
     out,
-    modelMetadata('hvac-setpoint', args.version ?? '1', result.mean, result.std, {
-      sampleSpacingSeconds: 60,
-      label:
-        'highest set-point (0.25 °C grid, 18-27 °C) that keeps simulated room air <= 27 - 0.25 °C for the next 60 min (oracle)',
-      training: {
-        source: args.csv ? `csv:${args.csv}` : 'simulator',
-        description: data.description,
-        ...(args.csv ? {} : { days }),
-        examples: data.size,
-        sha256: datasetHash(data),
-        seed,
-        epochs,
+    modelMetadata(
+      'hvac-setpoint',
+      args['model-version'] ?? versionOf(args, data, seed, epochs),
+      result.mean,
+      result.std,
+      {
+        sampleSpacingSeconds: 60,
+        label:
+          'highest set-point (0.25 °C grid, 18-27 °C) that keeps simulated room air <= 27 - 0.25 °C for the next 60 min (oracle)',
+        training: {
+          source: args.csv ? `csv:${args.csv}` : 'simulator',
+          description: data.description,
+          ...(args.csv ? {} : { days }),
+          examples: data.size,
+          sha256: datasetHash(data),
+          seed,
+          epochs,
+        },
+        metrics: rounded,
       },
-      metrics: rounded,
-    }),
+    ),
   );
-  console.log(`model written to ${out}`);
+  console.error(`model written to ${out}`);
   console.log(JSON.stringify({ out, backend, ...rounded }));
 }
 
 async function evaluate(args: Record<string, string | undefined>) {
   const dir = resolve(args.model ?? SHIPPED_MODEL_DIR);
+  if (!existsSync(`${dir}/model.json`)) {
+    throw new ExitError(
+      3,
+      `hvac-model: no model at ${dir} (model.json missing); give --model a directory written by train`,
+    );
+  }
   const { tf, backend } = await loadTf();
   const model = await loadTfjsSetpointModel(tf, dir, backend);
   const scenario = {
@@ -102,11 +142,11 @@ async function evaluate(args: Record<string, string | undefined>) {
     seed: num(args, 'seed', 2),
     startDayOfYear: num(args, 'start-day', 0),
   };
-  console.log(
+  console.error(
     `closed-loop evaluation of ${model.id} (${backend}) over ${scenario.days} simulated days, seed ${scenario.seed}`,
   );
   const report = await evaluateController(modelController(model), scenario, (r) =>
-    console.log(
+    console.error(
       `${r.controller.padEnd(18)} cooling ${r.coolingKwh.toFixed(1).padStart(8)} kWh  mean set-point ${r.meanSetpointC.toFixed(2)} °C  ` +
         `above 27 °C ${r.minutesAbovePct.toFixed(3)} %  below 18 °C ${r.minutesBelowPct.toFixed(3)} %`,
     ),
@@ -114,19 +154,29 @@ async function evaluate(args: Record<string, string | undefined>) {
   console.log(JSON.stringify({ backend, days: scenario.days, seed: scenario.seed, ...report.summary }));
 }
 
-const [command, ...rest] = process.argv.slice(2);
-const { values } = parseArgs({
-  args: rest,
-  options: Object.fromEntries(
-    ['days', 'seed', 'start-day', 'csv', 'epochs', 'out', 'version', 'model'].map((k) => [
-      k,
-      { type: 'string' as const },
-    ]),
-  ),
-});
-const run = command === 'train' ? train : command === 'evaluate' ? evaluate : undefined;
-if (!run) {
-  console.error(USAGE);
-  process.exit(2);
-}
-await run(values as Record<string, string | undefined>);
+runCli(
+  {
+    program: 'hvac-model',
+    version: '0.1.0',
+    usage: USAGE,
+    positionals: true,
+    options: Object.fromEntries(
+      ['days', 'seed', 'start-day', 'csv', 'epochs', 'out', 'model-version', 'model'].map((k) => [
+        k,
+        { type: 'string' as const },
+      ]),
+    ),
+  },
+  async ({ values, positionals }) => {
+    const [command] = positionals;
+    const run = command === 'train' ? train : command === 'evaluate' ? evaluate : undefined;
+    if (!run || positionals.length !== 1) {
+      throw new ExitError(
+        2,
+        `hvac-model: expected "train" or "evaluate"${command ? `, got "${positionals.join(' ')}"` : ''}; see --help`,
+      );
+    }
+    await run(values as Record<string, string | undefined>);
+    return 0;
+  },
+);

@@ -88,11 +88,22 @@ export interface TrainResult {
  * keeping the weights of the epoch with the lowest validation MAE. The target is standardised for training and the
  * scale folded back into the output layer afterwards, so the saved model outputs °C and needs no output metadata.
  */
+/** One epoch done: its training loss (standardised MSE), validation MAE (°C), time so far and to go. */
+export interface EpochProgress {
+  epoch: number;
+  epochs: number;
+  loss: number;
+  validationMaeC: number;
+  elapsedMs: number;
+  etaMs: number;
+}
+
 export async function trainSetpointModel(
   tf: Tf,
   train: Dataset,
   validation: Dataset,
   options: Partial<TrainOptions> = {},
+  onEpoch: (p: EpochProgress) => void = () => {},
 ): Promise<TrainResult> {
   const o = { ...DEFAULT_TRAIN, ...options };
   const { mean, std } = normalisation(train);
@@ -116,6 +127,7 @@ export async function trainSetpointModel(
   const random = mulberry32(o.seed);
   const yNorm = Float32Array.from(train.y, (v) => (v - yMean) / ySd);
   let best = { epoch: -1, mae: Number.POSITIVE_INFINITY, weights: [] as import('@tensorflow/tfjs').Tensor[] };
+  const t0 = performance.now();
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     const order = shuffled(train.size, random);
     const x = tf.tensor2d(normalised(train, mean, std, order), [train.size, WIDTH]);
@@ -123,7 +135,7 @@ export async function trainSetpointModel(
       Float32Array.from(order, (i) => yNorm[i] as number),
       [train.size, 1],
     );
-    await model.fit(x, y, { epochs: 1, batchSize: o.batchSize, shuffle: false, verbose: 0 });
+    const history = await model.fit(x, y, { epochs: 1, batchSize: o.batchSize, shuffle: false, verbose: 0 });
     x.dispose();
     y.dispose();
     const predicted = await predictAll(tf, model, validation, mean, std);
@@ -135,6 +147,15 @@ export async function trainSetpointModel(
       for (const w of best.weights) w.dispose();
       best = { epoch, mae: m, weights: model.getWeights().map((w) => w.clone()) };
     }
+    const elapsedMs = performance.now() - t0;
+    onEpoch({
+      epoch: epoch + 1,
+      epochs: o.epochs,
+      loss: Number(history.history.loss?.[0] ?? Number.NaN),
+      validationMaeC: m,
+      elapsedMs,
+      etaMs: (elapsedMs / (epoch + 1)) * (o.epochs - epoch - 1),
+    });
   }
   model.setWeights(best.weights);
   for (const w of best.weights) w.dispose();

@@ -61,6 +61,11 @@ export function warnAboutAccess(config: Readonly<GatewayConfig>, log: Logger): v
       { host: config.http.host },
       'ANONYMOUS ACCESS: auth.allowAnonymous is on and no tokens are set; anyone who can reach this port can add events and register devices',
     );
+  } else if (config.auth.tokens.length === 0) {
+    log.warn(
+      { host: config.http.host },
+      'the write API is open: no auth.tokens, so any process on this machine can add events and register devices',
+    );
   }
   if (config.monitoring.enabled && config.monitoring.credentials.length === 0) {
     log.warn('the monitoring API has no credentials (monitoring.credentials): every /infra call answers 401');

@@ -5,9 +5,9 @@ export const METRICS = {
   mem_usage: { unit: '%', description: 'memory in use (total - available) / total' },
   mem_total: { unit: 'bytes', description: 'physical memory' },
   mem_used: { unit: 'bytes', description: 'memory in use (total - available)' },
-  disk_usage: { unit: '%', description: 'space used on the monitored filesystem (root by default)' },
+  disk_usage: { unit: '%', description: "df's Use%: used / (used + available), of the monitored filesystem" },
   disk_total: { unit: 'bytes', description: 'size of the monitored filesystem' },
-  disk_used: { unit: 'bytes', description: 'space used on the monitored filesystem (size - available to root)' },
+  disk_used: { unit: 'bytes', description: "space used on the monitored filesystem (df's Used: size - free)" },
   diskio_rb: { unit: 'bytes/s', description: 'bytes read from block devices per second' },
   diskio_wb: { unit: 'bytes/s', description: 'bytes written to block devices per second' },
   system_up_time: { unit: 's', description: 'seconds since boot' },
@@ -48,9 +48,12 @@ export function snapshotToValues(cur: Snapshot, prev: Snapshot | undefined): Par
     v.mem_usage = cur.memTotalBytes > 0 ? (v.mem_used / cur.memTotalBytes) * 100 : 0;
   }
   if (cur.diskTotalBytes !== undefined && cur.diskAvailBytes !== undefined) {
+    // As df: Used = size - free (reserved blocks count as used), Use% = Used / (Used + Avail). A source without
+    // free blocks (an older push) falls back to size - available.
     v.disk_total = cur.diskTotalBytes;
-    v.disk_used = cur.diskTotalBytes - cur.diskAvailBytes;
-    v.disk_usage = cur.diskTotalBytes > 0 ? (v.disk_used / cur.diskTotalBytes) * 100 : 0;
+    v.disk_used = cur.diskTotalBytes - (cur.diskFreeBytes ?? cur.diskAvailBytes);
+    const usable = v.disk_used + cur.diskAvailBytes;
+    v.disk_usage = usable > 0 ? (v.disk_used / usable) * 100 : 0;
   }
   const rb = rate(cur.diskReadBytes, prev?.diskReadBytes, dt);
   const wb = rate(cur.diskWrittenBytes, prev?.diskWrittenBytes, dt);

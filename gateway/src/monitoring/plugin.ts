@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { HttpError, secretMatcher } from '@hvac-edge/shared';
+import { HttpError, LogSampler, secretMatcher } from '@hvac-edge/shared';
 import { Type } from '@sinclair/typebox';
 import type { AlertEngine } from './alerts.js';
 import { isMetricName, METRIC_NAMES, METRICS, type MetricName } from './catalog.js';
 import { type Line, LineProtocolError, parseLineProtocol, timestampToMs } from './line-protocol.js';
 import { billingView, meterServers } from './metering.js';
 import type { MonitoringService } from './monitoring-service.js';
+import { decodeRequestBody } from './request-encoding.js';
 import { telegrafSnapshots } from './telegraf.js';
 
 const tags = ['monitoring'];
@@ -215,6 +216,7 @@ export const monitoringPlugin: FastifyPluginAsyncTypebox<MonitoringPluginOptions
     }
   };
 
+  const refusedPushes = new LogSampler();
   app.post(
     '/infra/write',
     {
@@ -223,6 +225,12 @@ export const monitoringPlugin: FastifyPluginAsyncTypebox<MonitoringPluginOptions
         security,
         summary: "InfluxDB line protocol as Telegraf's http output sends it (cpu, mem, disk, diskio, system, net)",
         querystring: Type.Object({ precision: Type.String({ default: 'ns' }), target: Type.Optional(Type.String()) }),
+      },
+      preParsing: decodeRequestBody,
+      // A refused push is logged (ten lines a minute at most): the pusher is a machine, and nobody reads its 400s.
+      onError: async (request, _reply, err) => {
+        const { log, suppressed } = refusedPushes.take();
+        if (log) request.log.warn({ reason: err.message, suppressed }, 'monitoring push refused');
       },
     },
     async (request, reply) => {

@@ -27,8 +27,9 @@ export function telegrafSnapshots(
     const f = l.fields;
     switch (l.measurement) {
       case 'cpu':
+        // iowait is waiting, not working: idle, as for the host's /proc/stat and node_exporter.
         if (l.tags.cpu === 'cpu-total' && num(f.usage_idle) !== undefined)
-          s.cpuUsagePct = 100 - (num(f.usage_idle) ?? 0);
+          s.cpuUsagePct = 100 - (num(f.usage_idle) ?? 0) - (num(f.usage_iowait) ?? 0);
         break;
       case 'mem':
         s.memTotalBytes = num(f.total);
@@ -36,8 +37,12 @@ export function telegrafSnapshots(
         break;
       case 'disk':
         if (l.tags.path === options.mountPoint) {
-          s.diskTotalBytes = num(f.total);
+          // Telegraf (gopsutil): total, used = total - bfree, free = bavail. df's figures, from its own fields.
+          const total = num(f.total);
+          const used = num(f.used);
+          s.diskTotalBytes = total;
           s.diskAvailBytes = num(f.free);
+          if (total !== undefined && used !== undefined) s.diskFreeBytes = total - used;
         }
         break;
       case 'diskio':

@@ -77,7 +77,8 @@ describe('monitoring API', () => {
       host: 'vm2',
       start: new Date(t0).toISOString(),
       end: new Date(t0 + 10_000).toISOString(),
-      value: 7.5,
+      // 100 - usage_idle 92.5 - usage_iowait 0.5: iowait is idle time, as for every source.
+      value: 7,
       unit: '%',
       stale: false,
     });

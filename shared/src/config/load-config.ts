@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Kind, type TObject, type TProperties, type TSchema, Type } from '@sinclair/typebox';
+import { closest } from 'fastest-levenshtein';
 import { parse as parseYaml } from 'yaml';
 import { ValidationError } from '../errors.js';
 import { createAjv, formatAjvErrors } from '../schema-validation.js';
@@ -219,4 +220,22 @@ export function loadConfigOrExit<T>(program: string, load: () => T): T {
     }
     throw err;
   }
+}
+
+/**
+ * Environment variables with the service's prefix that no config key reads (a typo is otherwise silently ignored),
+ * each with the nearest known name: "GATEWAY_HTTP_PROT is not a setting; did you mean GATEWAY_HTTP_PORT?".
+ */
+export function unknownVariables(schema: TObject, prefix: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  const leaves = configLeaves(schema, prefix);
+  const known = [
+    `${prefix}CONFIG`,
+    ...leaves.map((l) => l.env),
+    ...leaves.filter((l) => l.schema.secret).map((l) => `${l.env}_FILE`),
+  ];
+  const set = new Set(known);
+  return Object.keys(env)
+    .filter((k) => k.startsWith(prefix) && !set.has(k))
+    .sort()
+    .map((k) => `${k} is not a setting; did you mean ${closest(k, known)}?`);
 }

@@ -29,6 +29,7 @@ export function nodeExporterSnapshot(text: string, at: number, mountPoint = '/')
   snap.memAvailableBytes = one('node_memory_MemAvailable_bytes');
   const onMount = (l: Record<string, string>) => l.mountpoint === mountPoint;
   snap.diskTotalBytes = one('node_filesystem_size_bytes', onMount);
+  snap.diskFreeBytes = one('node_filesystem_free_bytes', onMount);
   snap.diskAvailBytes = one('node_filesystem_avail_bytes', onMount);
   const disk = (l: Record<string, string>) => WHOLE_DISK.test(l.device ?? '');
   snap.diskReadBytes = sum(samples(families, 'node_disk_read_bytes_total').filter((s) => disk(s.labels)));
