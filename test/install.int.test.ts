@@ -19,6 +19,16 @@ const INSTALL_INPUTS = [
   'device-agent/bin',
 ];
 
+/**
+ * The environment of a newcomer's shell: run under `pnpm test`, this process carries pnpm's `npm_config_*` and
+ * `npm_*` variables, which the nested npx would read as (unknown) npm config and warn about.
+ */
+function newcomerEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { CI: 'true' };
+  for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k) && !/^pnpm_/i.test(k)) env[k] = v;
+  return env;
+}
+
 describe('installing the workspace', () => {
   it('prints no warning on a clean tree (no missing bins, no workspace cycle)', { timeout: 240_000 }, async () => {
     const dir = await makeTempDir('install');
@@ -31,7 +41,7 @@ describe('installing the workspace', () => {
       const r = spawnSync('npx', ['-y', 'pnpm@10.34.9', 'install', '--frozen-lockfile', '--offline'], {
         cwd: dir,
         encoding: 'utf8',
-        env: { ...process.env, CI: 'true' },
+        env: newcomerEnv(),
       });
       const output = `${r.stdout}${r.stderr}`;
       expect(r.status, output).toBe(0);
