@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Installs the real servers and tools the test suite uses (Mosquitto, VictoriaMetrics, node_exporter, promtool,
-// systemd-analyze, openssl)
+// systemd-analyze, openssl, libgpiod's tools, shellcheck)
 // when they are missing.
 // Runs before vitest so that a fresh Debian machine needs nothing done by hand.
 import { execFileSync } from 'node:child_process';
@@ -14,6 +14,8 @@ const PACKAGES = {
   promtool: 'prometheus',
   'systemd-analyze': 'systemd',
   openssl: 'openssl',
+  gpioset: 'gpiod',
+  shellcheck: 'shellcheck',
 };
 const DIRS = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin'];
 const missing = Object.entries(PACKAGES)

@@ -20,6 +20,8 @@ interface Run {
   err: string;
 }
 
+const running = new Set<ReturnType<typeof spawn>>();
+
 /** Starts a program as an operator would; `stop()` sends SIGTERM; `result` resolves when it has exited. */
 function start(program: keyof typeof PROGRAMS, args: string[], env: Record<string, string> = {}) {
   const p = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', PROGRAMS[program], ...args], {
@@ -33,7 +35,13 @@ function start(program: keyof typeof PROGRAMS, args: string[], env: Record<strin
   p.stderr.on('data', (c) => {
     err += c;
   });
-  const result = new Promise<Run>((resolve) => p.on('exit', (code) => resolve({ code, out, err })));
+  running.add(p);
+  const result = new Promise<Run>((resolve) =>
+    p.on('exit', (code) => {
+      running.delete(p);
+      resolve({ code, out, err });
+    }),
+  );
   return { result, output: () => out + err, stop: () => p.kill('SIGTERM') };
 }
 
@@ -61,6 +69,8 @@ describe('the executables, as an operator meets them', () => {
     );
   });
   afterAll(async () => {
+    // A test that failed half way must not leave a service running.
+    for (const p of running) p.kill('SIGKILL');
     held.close();
     await rm(dir, { recursive: true, force: true });
   });

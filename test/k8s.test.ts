@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { SinkConfigSchema } from '@hvac-edge/cloud-sink';
 import { configLeaves } from '@hvac-edge/shared';
+import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
@@ -54,6 +55,26 @@ describe('Kubernetes manifests of the cloud sink', () => {
       'networkpolicy.yaml',
       'pdb.yaml',
     ]);
+  });
+
+  it("the optional KEDA ScaledObject validates against KEDA's schema and scales the sink's own group and topic", () => {
+    const so = read('keda/scaledobject.yaml');
+    expect(() => new ScaledObject(so).validate()).not.toThrow();
+    const broken = read('keda/scaledobject.yaml');
+    broken.spec.maxReplicaCount = 'six';
+    expect(() => new ScaledObject(broken).validate()).toThrow();
+    const cm = read('configmap.yaml').data;
+    const trigger = so.spec.triggers[0];
+    expect(trigger.type).toBe('kafka');
+    expect(trigger.metadata).toMatchObject({
+      consumerGroup: cm.SINK_KAFKA_GROUP_ID,
+      topic: cm.SINK_KAFKA_TOPIC,
+      bootstrapServers: cm.SINK_KAFKA_BROKERS,
+    });
+    expect(so.spec.scaleTargetRef.name).toBe(read('deployment.yaml').metadata.name);
+    // No more replicas than the HPA allows (the partition count it names).
+    expect(so.spec.maxReplicaCount).toBe(read('hpa.yaml').spec.maxReplicas);
+    expect(read('keda/kustomization.yaml').resources).not.toContain('../hpa.yaml');
   });
 
   it('the ConfigMap sets only variables the sink knows', () => {

@@ -10,15 +10,28 @@ export interface TsdbProxy {
   refused: number;
   /** A write whose body this matches is answered 400 as InfluxDB answers a point it cannot take. */
   refuse?: (body: string) => boolean;
+  /** Called with the (inflated) line protocol of every write the TSDB acknowledged, right after its answer. */
+  onWritten?: (lines: string) => void;
   close(): Promise<void>;
 }
 
 /** A switchable HTTP proxy in front of the TSDB, standing for outages and slow writes. */
 export async function startTsdbProxy(
   target: string,
-  init: { down?: boolean; delayMs?: number; refuse?: (body: string) => boolean } = {},
+  init: {
+    down?: boolean;
+    delayMs?: number;
+    refuse?: (body: string) => boolean;
+    onWritten?: (lines: string) => void;
+  } = {},
 ): Promise<TsdbProxy> {
-  const state = { down: init.down ?? false, delayMs: init.delayMs ?? 0, refused: 0, refuse: init.refuse };
+  const state = {
+    down: init.down ?? false,
+    delayMs: init.delayMs ?? 0,
+    refused: 0,
+    refuse: init.refuse,
+    onWritten: init.onWritten,
+  };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -47,7 +60,9 @@ export async function startTsdbProxy(
           },
           ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body: Buffer.concat(chunks) }),
         });
-        res.writeHead(r.status).end(await r.text());
+        const answer = await r.text();
+        if (r.ok && req.method === 'POST') state.onWritten?.(text());
+        res.writeHead(r.status).end(answer);
       } catch {
         res.writeHead(502).end('upstream failed');
       }

@@ -48,10 +48,14 @@ const cpuTicks = () => {
   return Number(f[11]) + Number(f[12]); // utime + stime
 };
 const rssKb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+// Bytes the agent made the kernel send to storage (write_bytes): what wears an SD card.
+const writtenBytes = () => Number(/^write_bytes: (\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
 
 // Start-up (module loading) is not steady state: measure after the first reading is stored.
 while ((await gw.store.countEvents()) === 0) await new Promise((r) => setTimeout(r, 100));
 const c0 = cpuTicks();
+const w0 = writtenBytes();
+const e0 = await gw.store.countEvents();
 const t0 = performance.now();
 let peakKb = rssKb();
 while (performance.now() - t0 < SECONDS * 1000) {
@@ -61,6 +65,7 @@ while (performance.now() - t0 < SECONDS * 1000) {
 const cpuSeconds = (cpuTicks() - c0) / TICKS;
 const wall = (performance.now() - t0) / 1000;
 const events = await gw.store.countEvents();
+const written = writtenBytes() - w0;
 agent.kill('SIGTERM');
 await new Promise((r) => agent.once('exit', r));
 await gw.stop();
@@ -72,6 +77,9 @@ const result = {
   eventsStored: events,
   rssMb: Number((peakKb / 1024).toFixed(1)),
   cpuPct: Number(((cpuSeconds / wall) * 100).toFixed(3)),
+  bytesWrittenPerReading: Math.round(written / Math.max(1, events - e0)),
 };
-console.error(`agent: peak RSS ${result.rssMb} MB, CPU ${result.cpuPct} % of a core over ${result.seconds} s`);
+console.error(
+  `agent: peak RSS ${result.rssMb} MB, CPU ${result.cpuPct} % of a core, ${result.bytesWrittenPerReading} bytes written to storage per reading, over ${result.seconds} s`,
+);
 console.log(JSON.stringify(result));

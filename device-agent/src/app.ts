@@ -1,55 +1,16 @@
 import type { Logger } from '@hvac-edge/shared';
-import { type Actuator, GpioActuator, SimulatedActuator } from './actuation/actuator.js';
 import { CommandLedger } from './actuation/command-ledger.js';
 import { CommandPoller } from './actuation/command-poller.js';
 import { CoolingController } from './actuation/controller.js';
 import { Agent } from './agent.js';
 import { type AgentClock, SystemClock } from './clock.js';
 import type { AgentConfig } from './config.js';
+import { createActuator, createSensor, detectPlatform } from './hardware.js';
 import { openAgentDatabase } from './local/agent-database.js';
 import { Outbox } from './outbox/outbox.js';
 import { SelfMetricsReporter } from './self-metrics.js';
-import { DhtSensor, gpioAvailable } from './sensor/dht-sensor.js';
 import type { Sensor } from './sensor/sensor.js';
-import { SimulatedSensor } from './sensor/simulated-sensor.js';
 import { HttpTransport } from './transport/http-transport.js';
-
-export class NoGpioError extends Error {
-  constructor(what: 'sensor' | 'actuator', kind: string) {
-    const env = what === 'sensor' ? 'AGENT_SENSOR_KIND' : 'AGENT_ACTUATOR_KIND';
-    super(
-      `${what}.kind is ${kind} but this machine has no GPIO (onoff: Gpio.accessible = false); on a Raspberry Pi ` +
-        `check that /dev/gpiomem exists and the agent user is in the gpio group; without hardware set ${what}.kind: ` +
-        `simulated (${env}=simulated)`,
-    );
-  }
-}
-
-/** Picks the relay output from config; GPIO without GPIO is an error, never a silent simulation. */
-export function createActuator(c: Readonly<AgentConfig>, log: Logger, hasGpio = gpioAvailable()): Actuator | undefined {
-  if (c.actuator.kind === 'none') return undefined;
-  if (c.actuator.kind === 'simulated') {
-    log.warn('SIMULATED actuator in use (actuator.kind: simulated): no relay is switched');
-    return new SimulatedActuator();
-  }
-  if (!hasGpio) throw new NoGpioError('actuator', c.actuator.kind);
-  return new GpioActuator(c.actuator.pin, c.actuator.activeLow);
-}
-
-/** Picks the sensor from config; a DHT sensor without GPIO is an error, never a silent simulation. */
-export function createSensor(
-  c: Readonly<AgentConfig>,
-  log: Logger,
-  hasGpio = gpioAvailable(),
-  appliedSetpoint: () => number | undefined = () => undefined,
-): Sensor {
-  if (c.sensor.kind === 'simulated') {
-    log.warn({ seed: c.sensor.seed }, 'SIMULATED sensor in use (sensor.kind: simulated): readings are not measured');
-    return new SimulatedSensor(c.sensor.seed, Date.now, appliedSetpoint);
-  }
-  if (!hasGpio) throw new NoGpioError('sensor', c.sensor.kind);
-  return new DhtSensor(c.sensor.kind, c.sensor.pin, c.sensor.readRetries);
-}
 
 /** The agent's wiring: sensor, outbox, transport, and the downlink (actuator, controller, command poller). */
 export function createAgent(
@@ -63,7 +24,7 @@ export function createAgent(
   ),
 ) {
   // A simulated room is cooled to the set-point this agent applied, so the closed loop shows in its readings.
-  const sensor = sensorOverride ?? createSensor(c, log, gpioAvailable(), () => controller?.setpoint);
+  const sensor = sensorOverride ?? createSensor(c, log, detectPlatform(), () => controller?.setpoint);
   let agent: Agent | undefined;
   const db = openAgentDatabase(c.outbox.path);
   const ledger = new CommandLedger(db);
@@ -120,6 +81,7 @@ export function createAgent(
       await agent?.stop();
       actuator?.close();
       transport.close();
+      outbox.flush();
       db.close();
     },
   };

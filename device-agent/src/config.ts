@@ -32,11 +32,27 @@ export const AgentConfigSchema = Type.Object(
       retryMaxDelayMs: Type.Integer({ minimum: 1, default: 60_000 }),
     }),
     actuator: configSection({
-      kind: Type.Union([Type.Literal('none'), Type.Literal('gpio'), Type.Literal('simulated')], {
-        default: 'none',
-        description: 'cooling relay output; simulated must be chosen explicitly',
+      kind: Type.Union(
+        [
+          Type.Literal('none'),
+          Type.Literal('gpio'),
+          Type.Literal('sysfs'),
+          Type.Literal('chardev'),
+          Type.Literal('simulated'),
+        ],
+        {
+          default: 'none',
+          description:
+            'cooling relay output. gpio: sysfs GPIO when the kernel has it, else the character device (gpioset); ' +
+            'sysfs/chardev force one; simulated must be chosen explicitly',
+        },
+      ),
+      pin: Type.Integer({
+        minimum: 0,
+        maximum: 53,
+        default: 17,
+        description: 'BCM GPIO pin of the relay (mapped to the kernel numbering at start)',
       }),
-      pin: Type.Integer({ minimum: 0, maximum: 53, default: 17, description: 'BCM GPIO pin of the relay' }),
       activeLow: Type.Boolean({ default: false, description: 'relay boards that switch on a low level' }),
       hysteresisC: Type.Number({ minimum: 0.1, default: 1, description: 'band around the set-point' }),
       minOnSeconds: Type.Number({ minimum: 0, default: 180 }),

@@ -6,8 +6,9 @@ import { createLogger } from '@hvac-edge/shared';
 import { freePort, makeTempDir, waitFor } from '@hvac-edge/test/support';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnGateway } from '../../gateway/test/helpers.js';
-import { createAgent, createSensor, NoGpioError } from '../src/app.js';
+import { createAgent } from '../src/app.js';
 import { loadAgentConfig } from '../src/config.js';
+import { createSensor, detectPlatform, NoGpioError } from '../src/hardware.js';
 
 const AGENT_MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const silent = createLogger('test', { level: 'silent' });
@@ -81,7 +82,8 @@ describe('device agent against a real gateway process', () => {
   });
 
   it('refuses a DHT sensor without GPIO and says how to fix it; read-once works on the simulated sensor', async () => {
-    expect(() => createSensor(loadAgentConfig({}), silent, false)).toThrow(NoGpioError);
+    // This machine is not a Raspberry Pi.
+    expect(() => createSensor(loadAgentConfig({}), silent, detectPlatform())).toThrow(NoGpioError);
     const run = (args: string[], env: Record<string, string>) =>
       new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
         const p = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', AGENT_MAIN, ...args], {
@@ -99,7 +101,7 @@ describe('device agent against a real gateway process', () => {
       });
     const noGpio = await run(['run'], {});
     expect(noGpio.code).toBe(3);
-    expect(noGpio.err).toMatch(/no GPIO/);
+    expect(noGpio.err).toMatch(/not a Raspberry Pi/);
     expect(noGpio.err).toMatch(/AGENT_SENSOR_KIND=simulated/);
     const once = await run(['read-once'], { AGENT_SENSOR_KIND: 'simulated' });
     expect(once.code).toBe(0);

@@ -45,8 +45,10 @@ export const GatewayConfigSchema = Type.Object(
       }),
       keepAliveTimeoutMs: Type.Integer({
         minimum: 0,
-        default: 5000,
-        description: 'idle keep-alive connections close after this',
+        default: 15_000,
+        description:
+          'idle keep-alive connections close after this; longer than the 10 s of periodic clients (agents, ' +
+          "Telegraf's flush interval) so that they keep their connection",
       }),
       maxConnections: Type.Integer({ minimum: 1, default: 1024, description: 'connections beyond this are refused' }),
       shutdownTimeoutMs: Type.Integer({
@@ -111,6 +113,14 @@ export const GatewayConfigSchema = Type.Object(
         default: 'full',
         description: 'full: fsync per group commit (survives power loss); normal: survives process crashes only',
       }),
+      commitWindowMs: Type.Integer({
+        minimum: 0,
+        maximum: 50,
+        default: 0,
+        description:
+          'embedded store: an append reaching an idle writer waits up to this long for others to share its commit ' +
+          '(less CPU and flash writes for large fleets; slows clients that wait for each answer; 0: at once)',
+      }),
       highWaterMark: Type.Integer({
         minimum: 1,
         default: 1_000_000,
@@ -149,6 +159,12 @@ export const GatewayConfigSchema = Type.Object(
         description: 'set-point commands relayed to devices; empty = no relay',
       }),
       idleMs: Type.Integer({ minimum: 10, default: 1000, description: 'poll interval when nothing is pending' }),
+      lingerMs: Type.Integer({
+        minimum: 0,
+        default: 50,
+        description:
+          'events arriving one by one wait this long to leave together (one publish, one sink commit, for many); 0 = each at once',
+      }),
       retryMinDelayMs: Type.Integer({ minimum: 1, default: 500, description: 'first backoff after a failed publish' }),
       retryMaxDelayMs: Type.Integer({ minimum: 1, default: 30_000, description: 'backoff cap (jittered)' }),
       ...KafkaSecurityProps,

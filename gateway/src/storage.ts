@@ -26,7 +26,7 @@ export async function openStorage(config: Readonly<GatewayConfig>): Promise<Stor
   local.open();
   const m = config.store.mongo;
   const events: EventStore = embedded
-    ? new SqliteEventStore(local)
+    ? new SqliteEventStore(local, { commitWindowMs: config.store.commitWindowMs })
     : new MongoEventStore({
         url: m.url,
         database: m.database,

@@ -20,13 +20,27 @@ export interface ServiceProcess {
   stop(graceMs?: number): Promise<number | null>;
 }
 
-/** One of the services as its own process, configured by environment variables only, as in production. */
+/** The services as built (`pnpm build`): what production runs, without the TypeScript loader (benchmarks). */
+export const BUILT_MAINS = {
+  gateway: `${ROOT}gateway/dist/main.js`,
+  agent: `${ROOT}device-agent/dist/main.js`,
+  sink: `${ROOT}cloud-sink/dist/main.js`,
+} as const;
+
+/**
+ * One of the services as its own process, configured by environment variables only, as in production; from its
+ * sources, or with `built` from dist (run `pnpm build` first).
+ */
 export function spawnService(
   service: keyof typeof SERVICE_MAINS,
   env: Record<string, string>,
   args: string[] = [],
+  options: { built?: boolean; nodeArgs?: string[] } = {},
 ): ServiceProcess {
-  const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', SERVICE_MAINS[service], ...args], {
+  const command = options.built
+    ? [...(options.nodeArgs ?? []), BUILT_MAINS[service], ...args]
+    : ['--conditions=source', '--import', 'tsx', SERVICE_MAINS[service], ...args];
+  const proc = spawn(process.execPath, command, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

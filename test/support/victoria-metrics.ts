@@ -26,6 +26,8 @@ export async function startVictoriaMetrics(): Promise<VictoriaMetricsServer> {
       '-search.disableCache',
       // InfluxDB overwrites a point with the same series and timestamp; VictoriaMetrics needs dedup for that.
       '-dedup.minScrapeInterval=1ms',
+      // Queries see data as soon as it is written (the default hides the newest second or so from searches).
+      '-search.latencyOffset=0s',
       '-loggerLevel=WARN',
     ],
     port,

@@ -8,16 +8,6 @@ interface DhtPromises {
   read(type: number, pin: number): Promise<{ temperature: number; humidity: number }>;
 }
 
-/** Whether this machine exposes GPIO (a Raspberry Pi); onoff knows. */
-export function gpioAvailable(): boolean {
-  try {
-    const { Gpio } = require('onoff') as { Gpio: { accessible: boolean } };
-    return Gpio.accessible;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * DHT22/AM2302 through node-dht-sensor. The sensor needs 2 s between reads and fails checksums now and then, so a
  * read is retried a few times with a short backoff.

@@ -44,6 +44,7 @@ export function createForwarder(
       gatewayId: config.gatewayId,
       batchSize: k.batchSize,
       idleMs: k.idleMs,
+      lingerMs: k.lingerMs,
       retryMinDelayMs: k.retryMinDelayMs,
       retryMaxDelayMs: k.retryMaxDelayMs,
       degradedAfterFailures: config.health.forwarderFailures,

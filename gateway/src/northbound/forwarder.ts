@@ -13,6 +13,8 @@ export interface ForwarderOptions {
   batchSize: number;
   /** Wait between empty polls when nothing wakes the forwarder. */
   idleMs: number;
+  /** How long a trickle of events gathers before it leaves as one batch (0: at once). */
+  lingerMs?: number;
   retryMinDelayMs: number;
   retryMaxDelayMs: number;
 }
@@ -192,6 +194,10 @@ export class Forwarder {
         this.failingSince = undefined;
         // A notify() during the pass is remembered by the sleep, so new events never wait for the idle poll.
         if (n === 0) await this.idle.sleep(this.options.idleMs);
+        // A trickle (the last pass was not a full batch) gathers for lingerMs: at 1,000 events/s one publish and one
+        // sink commit carry fifty events instead of one or two. A backlog drains without pause.
+        const linger = this.options.lingerMs ?? 0;
+        if (linger > 0 && n < this.options.batchSize && this.running) await this.backoff.sleep(linger);
       } catch (err) {
         this.attempt += 1;
         this.failingSince ??= Date.now();

@@ -33,10 +33,13 @@ export const DEFAULT_EVENT_LIMITS: EventLimits = {
  * nested thousands deep must not overflow the stack here). Stops at the first limit crossed; names it.
  */
 export function checkDecodedSize(value: unknown, limits: EventLimits, root = 'body'): string | undefined {
-  const stack: Array<[unknown, number]> = [[value, 1]];
+  // Two parallel stacks, no tuple or entry arrays: this runs on every event of the ingest path.
+  const values: unknown[] = [value];
+  const depths: number[] = [1];
   let bytes = 0;
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop() as [unknown, number];
+  while (values.length > 0) {
+    const v = values.pop();
+    const depth = depths.pop() as number;
     if (typeof v === 'string') {
       if (v.length > limits.maxStringLength)
         return `${root} holds a string of ${v.length} characters; the limit is ${limits.maxStringLength}`;
@@ -45,14 +48,20 @@ export function checkDecodedSize(value: unknown, limits: EventLimits, root = 'bo
       if (depth > limits.maxDepth) return `${root} is nested deeper than ${limits.maxDepth} levels`;
       if (Array.isArray(v)) {
         bytes += 2 + v.length;
-        for (const x of v) stack.push([x, depth + 1]);
+        for (let i = 0; i < v.length; i++) {
+          values.push(v[i]);
+          depths.push(depth + 1);
+        }
       } else if (v instanceof Uint8Array) {
         bytes += Math.ceil((v.length * 4) / 3) + 2;
       } else {
-        for (const [k, x] of Object.entries(v)) {
+        const o = v as Record<string, unknown>;
+        for (const k in o) {
+          if (!Object.hasOwn(o, k)) continue;
           if (k.length > limits.maxStringLength) return `${root} holds a key of ${k.length} characters`;
           bytes += k.length + 4;
-          stack.push([x, depth + 1]);
+          values.push(o[k]);
+          depths.push(depth + 1);
         }
       }
     } else bytes += 8;

@@ -1,0 +1,167 @@
+// pnpm bench:fleet — what one gateway costs as its fleet grows. For N = 10, 100, 1,000 and 10,000 simulated devices
+// (BENCH_FLEET=10,100 to choose), each posting one reading every 10 s over a keep-alive connection of its own (as
+// the agent does; light clients in this process, not N agents), against a gateway process in embedded mode with
+// inference and the closed loop on: after a warm-up, over BENCH_SECONDS (30) it samples the gateway's CPU (% of
+// one core, all threads, from /proc), its peak RSS, the ingest latency p99 seen by the devices, and the sink's
+// recommendations per second. A table on stderr; the last line on stdout is one JSON object with the curve and
+// cpuPctAt10k, rssMbAt10k, p99MsAt10k.
+import { readdirSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { msToOrigin, stringifyEdgex } from '@hvac-edge/shared';
+import { Client } from 'undici';
+import { freePort, makeAddEventRequest, makeTempDir, spawnService, waitFor } from '../support/index.js';
+
+const FLEET = (process.env.BENCH_FLEET ?? '10,100,1000,10000').split(',').map(Number);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+const PERIOD_S = 10;
+const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 70);
+const TICKS = 100; // USER_HZ
+const progress = (m: string) => process.stderr.write(`[bench] ${m}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function procStat(pid: number) {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  // Bytes the process caused to be written to storage (event store, WAL, point store): flash wear on a Pi.
+  const writeBytes = Number(/^write_bytes: (\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
+  return { ticks: Number(f[11]) + Number(f[12]), rssKb, writeBytes };
+}
+
+/** CPU ticks per thread of a process, by thread id, with the thread's name. */
+function threadTicks(pid: number): Map<string, { name: string; ticks: number }> {
+  const out = new Map<string, { name: string; ticks: number }>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const f = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      out.set(tid, { name, ticks: Number(f[11]) + Number(f[12]) });
+    } catch {}
+  }
+  return out;
+}
+
+async function recommendations(base: string): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  return Number(/^hvac_sink_points_written_total\{measurement="hvac_recommendation"\} (\d+)/m.exec(text)?.[1] ?? 0);
+}
+
+async function run(n: number) {
+  const dir = await makeTempDir('bench-fleet');
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const gw = spawnService(
+    'gateway',
+    {
+      GATEWAY_HTTP_HOST: '127.0.0.1',
+      GATEWAY_HTTP_PORT: String(port),
+      GATEWAY_HTTP_MAX_CONNECTIONS: String(n + 1000),
+      GATEWAY_STORE_PATH: join(dir, 'gateway.db'),
+      GATEWAY_EMBEDDED_SINK_ENABLED: 'true',
+      GATEWAY_EMBEDDED_SINK_POINTS_PATH: join(dir, 'points.db'),
+      // Windows of readings 10 s apart, so that recommendations start within the warm-up.
+      // (half the reading period: readings a few ms under 10 s apart still count).
+      GATEWAY_EMBEDDED_SINK_INFERENCE_SAMPLE_SPACING_SECONDS: String(PERIOD_S / 2),
+      GATEWAY_EMBEDDED_SINK_CLOSED_LOOP_ENABLED: 'true',
+      // The model's inputs include outdoor weather: without it no window fills and nothing is inferred.
+      GATEWAY_WEATHER_PROVIDER: 'simulated',
+      GATEWAY_MONITORING_ENABLED: 'false',
+      GATEWAY_LOG_LEVEL: 'warn',
+    },
+    [],
+    // BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the gateway under the fleet.
+    { built: true, nodeArgs: (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean) },
+  );
+  const clients: Client[] = [];
+  try {
+    await waitFor(async () => (await fetch(`${base}/readyz`)).ok, 'gateway', 60_000);
+    const pid = gw.proc.pid as number;
+    const latencies: number[] = [];
+    let measuring = false;
+    let running = true;
+    const device = async (i: number) => {
+      const client = new Client(base, { keepAliveTimeout: 60_000, pipelining: 1 });
+      clients.push(client);
+      const name = `fleet-${i}`;
+      // Phases spread over the period, as a real fleet's are.
+      await sleep((i / n) * PERIOD_S * 1000);
+      while (running) {
+        const t0 = performance.now();
+        const req = makeAddEventRequest({ deviceName: name, originNs: msToOrigin(Date.now()) });
+        const res = await client
+          .request({
+            path: `/api/v3/event/hvac-edge-agent/dht22/${name}/climate`,
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: stringifyEdgex(req),
+          })
+          .catch(() => undefined);
+        await res?.body.dump();
+        if (measuring && res?.statusCode === 201) latencies.push(performance.now() - t0);
+        await sleep(PERIOD_S * 1000 - (performance.now() - t0));
+      }
+    };
+    const devices = Array.from({ length: n }, (_, i) => device(i));
+    progress(`${n} devices: ${WARMUP_S} s warm-up`);
+    await sleep(WARMUP_S * 1000);
+    const threads0 = threadTicks(pid);
+    const s0 = procStat(pid);
+    const r0 = await recommendations(base);
+    let peakKb = s0.rssKb;
+    measuring = true;
+    const t0 = performance.now();
+    while (performance.now() - t0 < SECONDS * 1000) {
+      await sleep(1000);
+      peakKb = Math.max(peakKb, procStat(pid).rssKb);
+    }
+    measuring = false;
+    const wall = (performance.now() - t0) / 1000;
+    const s1 = procStat(pid);
+    const threads = [...threadTicks(pid)]
+      .map(([tid, t]) => ({
+        name: t.name,
+        pct: Math.round(((t.ticks - (threads0.get(tid)?.ticks ?? 0)) / TICKS / wall) * 1000) / 10,
+      }))
+      .filter((t) => t.pct >= 1)
+      .sort((a, b) => b.pct - a.pct);
+    const r1 = await recommendations(base);
+    running = false;
+    await Promise.all(devices);
+    const sorted = latencies.sort((a, b) => a - b);
+    const p99 = sorted[Math.floor(sorted.length * 0.99)] ?? 0;
+    return {
+      devices: n,
+      readingsPerSec: Number((latencies.length / wall).toFixed(1)),
+      cpuPct: Number((((s1.ticks - s0.ticks) / TICKS / wall) * 100).toFixed(1)),
+      rssMb: Number((peakKb / 1024).toFixed(1)),
+      p99Ms: Number(p99.toFixed(1)),
+      recommendationsPerSec: Number(((r1 - r0) / wall).toFixed(2)),
+      bytesWrittenPerReading: latencies.length ? Math.round((s1.writeBytes - s0.writeBytes) / latencies.length) : null,
+      threads,
+    };
+  } finally {
+    await Promise.all(clients.map((c) => c.close().catch(() => {})));
+    await gw.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const curve = [];
+for (const n of FLEET) {
+  const r = await run(n);
+  curve.push(r);
+  progress(
+    `${String(r.devices).padStart(6)} devices: ${String(r.readingsPerSec).padStart(7)} readings/s, CPU ${String(r.cpuPct).padStart(5)} % of a core, RSS ${r.rssMb} MB, p99 ${r.p99Ms} ms, ${r.recommendationsPerSec} recommendations/s, ${r.bytesWrittenPerReading} B written/reading`,
+  );
+}
+const at10k = curve.find((r) => r.devices === 10_000);
+console.log(
+  JSON.stringify({
+    periodSeconds: PERIOD_S,
+    seconds: SECONDS,
+    curve,
+    cpuPctAt10k: at10k?.cpuPct ?? null,
+    rssMbAt10k: at10k?.rssMb ?? null,
+    p99MsAt10k: at10k?.p99Ms ?? null,
+  }),
+);
