@@ -79,6 +79,8 @@ start('agent', 'device-agent/dist/main.js', {
   AGENT_LOG_LEVEL: 'warn',
 });
 console.log(`
+  dashboard        ${base}/   (open it in a browser; the Monitoring page takes the credential demo-credential)
+
 hvac-edge demo running: device agent (SIMULATED sensor and relay, "${device}", no GPIO used) -> gateway
 (durable store, SIMULATED weather) -> embedded cloud sink (points, set-point model, closed loop back to the agent)
   pipeline summary ${base}/api/v3/sink/summary

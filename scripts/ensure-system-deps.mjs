@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Installs the real servers and tools the test suite uses (Mosquitto, VictoriaMetrics, node_exporter, promtool,
-// systemd-analyze, openssl, libgpiod's tools, shellcheck)
+// systemd-analyze, openssl, libgpiod's tools, shellcheck, chromium for the dashboard's browser tests)
 // when they are missing.
 // Runs before vitest so that a fresh Debian machine needs nothing done by hand.
 import { execFileSync } from 'node:child_process';
@@ -16,6 +16,7 @@ const PACKAGES = {
   openssl: 'openssl',
   gpioset: 'gpiod',
   shellcheck: 'shellcheck',
+  chromium: 'chromium',
 };
 const DIRS = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin'];
 const missing = Object.entries(PACKAGES)

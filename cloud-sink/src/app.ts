@@ -9,6 +9,7 @@ import { Recommender, type RecommenderOptions } from './inference/recommender.js
 import { loadTf } from './inference/tfjs-runtime.js';
 import { loadTfjsSetpointModel } from './inference/tfjs-setpoint-model.js';
 import { InfluxPointWriter } from './influx/point-writer.js';
+import { withNaming } from './influx/report-naming.js';
 import { EventsConsumer } from './kafka/events-consumer.js';
 import { KafkaCommandSink } from './kafka/kafka-command-sink.js';
 import { SinkMetrics } from './metrics.js';
@@ -49,7 +50,7 @@ export function createSink(
 ) {
   const { recommender } = options;
   const metrics = options.metrics ?? new SinkMetrics({ defaultMetrics: false });
-  const writer = new InfluxPointWriter(c.influx, metrics, log.child({ module: 'influx' }));
+  const writer = withNaming(new InfluxPointWriter(c.influx, metrics, log.child({ module: 'influx' })), c.influx.naming);
   const kafka = new Kafka({
     clientId: c.kafka.clientId,
     brokers: c.kafka.brokers,

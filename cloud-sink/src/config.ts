@@ -48,6 +48,12 @@ export const SinkConfigSchema = Type.Object(
       timeoutMs: Type.Integer({ minimum: 100, default: 10_000 }),
       retryMinDelayMs: Type.Integer({ minimum: 1, default: 500 }),
       retryMaxDelayMs: Type.Integer({ minimum: 1, default: 30_000 }),
+      naming: Type.Union([Type.Literal('hvac-edge'), Type.Literal('report')], {
+        default: 'hvac-edge',
+        description:
+          "hvac-edge: measurements climate and hvac_recommendation; report: the source report's (measurement = " +
+          'device, tag location, fields Aircon_temp, recommend_temperature, …, all floats) for its dashboards',
+      }),
     }),
   },
   { additionalProperties: false },

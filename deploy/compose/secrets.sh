@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes the secrets deploy/compose/compose.yaml reads, as files in deploy/compose/secrets/ (mode 0600), random:
 # device and admin tokens of the gateway, its monitoring credential, the gateway's MQTT password (and Mosquitto's
-# password file for it), InfluxDB's admin password and token. Existing files are kept; delete one to renew it.
+# password file for it), InfluxDB's admin password and token, Grafana's admin password. Existing files are kept; delete one to renew it.
 # Needs openssl, and mosquitto_passwd (the mosquitto package) or Docker for the password file.
 # Exit codes: 0 done, 3 a required program is missing.
 set -euo pipefail
@@ -18,6 +18,7 @@ make gateway_monitoring_credential 24
 make mqtt_gateway_password 24
 make influx_password 24
 make influx_token 48
+make grafana_admin_password 24
 
 if [ ! -s "$DIR/mosquitto_passwd" ]; then
   pw=$(cat "$DIR/mqtt_gateway_password")

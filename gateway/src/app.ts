@@ -83,7 +83,7 @@ export async function createGateway(
       maskedConfig: maskSecrets(config, GatewayConfigSchema),
       readiness: mqtt ? [{ name: 'mqtt', check: () => mqtt.connected }] : [],
       degradation: degradationChecks(config, store, forwarder),
-      ...(sink ? { sinkSummary: () => sink.summary() } : {}),
+      ...(sink ? { sink: { summary: () => sink.summary(), series: (q) => sink.series(q) } } : {}),
       ...(monitoring ? { monitoring: monitoring.plugin } : {}),
     },
     log,

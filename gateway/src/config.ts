@@ -43,6 +43,10 @@ export const GatewayConfigSchema = Type.Object(
         default: 75_000,
         description: 'a connection idle this long is closed; must exceed the longest command long-poll',
       }),
+      dashboard: Type.Boolean({
+        default: true,
+        description: 'serve the dashboard at / (static files; its data comes from the APIs, behind their tokens)',
+      }),
       keepAliveTimeoutMs: Type.Integer({
         minimum: 0,
         default: 15_000,

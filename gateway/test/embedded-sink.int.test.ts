@@ -94,6 +94,48 @@ describe('gateway with the cloud sink embedded (single box, no Kafka)', () => {
     expect(queued[0]?.value).toBe(recommendations.get(at));
     // Everything is marked forwarded once the sink has it: nothing keeps waiting in the store.
     await waitFor(async () => (await gw?.store.stats())?.pending === 0, 'events marked forwarded', 10_000);
+
+    // The query API over the points: one field in steps, aggregated; bounded.
+    const get = async (url: string) => {
+      const res = await gw?.server.inject({ method: 'GET', url });
+      return { status: res?.statusCode, body: res?.json() as Record<string, unknown> };
+    };
+    const range = `device=r1&start=${t0 - 1}&end=${t0 + 40_000}`;
+    const tenSeconds = await get(`/api/v3/sink/series?measurement=climate&field=temperature&${range}&step=10&agg=max`);
+    expect(tenSeconds.status).toBe(200);
+    const points = tenSeconds.body.points as Array<[number, number]>;
+    // Readings 5 s apart, 19.0 .. 19.7: buckets of 10 s hold two each, the max is the later one.
+    expect(points.length).toBeGreaterThanOrEqual(4);
+    expect(points.length).toBeLessThanOrEqual(5);
+    expect(points.map((p) => p[1]).at(-1)).toBe(19.7);
+    for (const [t] of points) expect(t % 10_000).toBe(0);
+    const mean = await get(`/api/v3/sink/series?measurement=climate&field=temperature&${range}&step=3600&agg=mean`);
+    // An hour's bucket holds all eight (or two buckets, if an hour boundary falls inside the 40 s).
+    const means = (mean.body.points as Array<[number, number]>).map((p) => p[1]);
+    expect(means.length).toBeLessThanOrEqual(2);
+    if (means.length === 1) expect(means[0]).toBeCloseTo(19.35, 6);
+    const rec = await get(
+      `/api/v3/sink/series?measurement=hvac_recommendation&field=recommended_setpoint&${range}&step=1&agg=last`,
+    );
+    expect((rec.body.points as unknown[]).length).toBe(3);
+    const tooFine = await get(`/api/v3/sink/series?measurement=climate&field=temperature&start=0&end=86400000&step=1`);
+    expect(tooFine).toMatchObject({ status: 400 });
+    expect(JSON.stringify(tooFine.body)).toMatch(/more than 2000: use step >= 44/);
+    expect(
+      (await get(`/api/v3/sink/series?measurement=climate&field=temperature&start=0&end=${40 * 86_400_000}&step=86400`))
+        .status,
+    ).toBe(400);
+    expect((await get(`/api/v3/sink/series?measurement=climate&field=x')&start=0&end=1000`)).status).toBe(400);
+    expect((await get(`/api/v3/sink/series?measurement=climate&field=temperature&start=5000&end=1000`)).status).toBe(
+      400,
+    );
+
+    // Recent commands, delivered once the agent's next poll confirms them.
+    const recent = async () => (await get('/api/v3/command/recent')).body.commands as Array<Record<string, unknown>>;
+    expect(await recent()).toEqual([expect.objectContaining({ device: 'r1', delivered: false, expired: false })]);
+    const seq = (await recent())[0]?.seq as number;
+    await gw.server.inject({ method: 'GET', url: `/api/v3/device/name/r1/commands?after=${seq}` });
+    expect(await recent()).toEqual([expect.objectContaining({ device: 'r1', delivered: true })]);
   }, 60_000);
 
   it('refuses embedded sink and Kafka together, with the reason', () => {

@@ -13,6 +13,22 @@ export interface PointQuery {
   limit?: number;
 }
 
+export type Aggregation = 'min' | 'max' | 'mean' | 'last';
+
+/** One field of one measurement over a time range, in buckets of `stepNs`, each bucket aggregated. */
+export interface SeriesQuery {
+  measurement: string;
+  device?: string;
+  /** A field name: letters, digits and underscores. */
+  field: string;
+  fromNs: bigint;
+  toNs: bigint;
+  stepNs: bigint;
+  agg: Aggregation;
+}
+
+export const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
 interface Row {
   time_ns: bigint;
   measurement: string;
@@ -100,6 +116,30 @@ export class SqlitePointStore implements PointWriter {
       .safeIntegers(true)
       .all(...params, q.limit ?? -1) as Row[];
     return rows.reverse().map(toRecord);
+  }
+
+  /**
+   * [bucket start (Unix ms), value] pairs, oldest first; buckets without the field are left out. The caller bounds
+   * the number of buckets; the scan is the (measurement, device, time) index's range.
+   */
+  series(q: SeriesQuery): Array<[number, number]> {
+    if (!FIELD_NAME.test(q.field)) throw new RangeError(`field must match ${FIELD_NAME}`);
+    const value = `json_extract(body, '$.fields.${q.field}')`;
+    // SQLite returns the other columns of the row that gave max(): the last value of the bucket.
+    const agg = { min: `min(${value})`, max: `max(${value})`, mean: `avg(${value})`, last: value }[q.agg];
+    const rows = this.db
+      .prepare(
+        `SELECT time_ns / ? AS bucket, ${agg} AS v${q.agg === 'last' ? ', max(time_ns) AS t' : ''}
+         FROM points WHERE measurement = ?${q.device === undefined ? '' : ' AND device = ?'}
+           AND time_ns >= ? AND time_ns <= ? AND ${value} IS NOT NULL
+         GROUP BY bucket ORDER BY bucket`,
+      )
+      .safeIntegers(true)
+      .all(q.stepNs, q.measurement, ...(q.device === undefined ? [] : [q.device]), q.fromNs, q.toNs) as Array<{
+      bucket: bigint;
+      v: number | bigint;
+    }>;
+    return rows.map((r) => [Number((r.bucket * q.stepNs) / 1_000_000n), Number(r.v)]);
   }
 
   /** The newest point of `measurement` per device. */

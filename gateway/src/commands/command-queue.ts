@@ -53,6 +53,8 @@ export type EnqueueOutcome = EnqueueResult['outcome'];
  */
 export class CommandQueue {
   private readonly waiters = new Map<string, Set<() => void>>();
+  /** Per device, the highest seq its agent has confirmed (a poll's `after`): delivered. Since this start. */
+  private readonly confirmed = new Map<string, number>();
   private readonly limiter: RateLimiterMemory | undefined;
 
   constructor(
@@ -158,8 +160,25 @@ export class CommandQueue {
     return rows.map((r) => ({ ...(JSON.parse(r.body) as NewCommand), seq: r.seq }));
   }
 
+  /**
+   * The newest commands of every device (expired ones until they are purged), newest first, each with whether its
+   * agent has confirmed it: an agent polls with `after` = the last seq it received, so everything up to that is
+   * delivered (known since this gateway started).
+   */
+  recent(limit: number): Array<Command & { delivered: boolean; expired: boolean }> {
+    const now = this.now();
+    const rows = this.local.connection
+      .prepare('SELECT seq, body FROM commands ORDER BY seq DESC LIMIT ?')
+      .all(limit) as { seq: number; body: string }[];
+    return rows.map((r) => {
+      const c = { ...(JSON.parse(r.body) as NewCommand), seq: r.seq };
+      return { ...c, delivered: (this.confirmed.get(c.device) ?? 0) >= c.seq, expired: c.expiresAt <= now };
+    });
+  }
+
   /** Long poll: resolves with commands as soon as there are any, or [] after `timeoutMs`. */
   async wait(device: string, afterSeq: number, timeoutMs: number, signal?: AbortSignal): Promise<Command[]> {
+    if (afterSeq > (this.confirmed.get(device) ?? 0)) this.confirmed.set(device, afterSeq);
     const now = this.after(device, afterSeq);
     if (now.length > 0 || timeoutMs <= 0) return now;
     await new Promise<void>((resolve) => {

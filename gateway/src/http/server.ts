@@ -13,10 +13,12 @@ import { installErrorHandling } from './errors.js';
 import { commandRoutes } from './routes/command.js';
 import { VALIDATED_IN_HANDLER } from './routes/common.js';
 import { coreDataRoutes } from './routes/core-data.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { legacyV1Routes } from './routes/legacy-v1.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { metadataQueryRoutes } from './routes/metadata-queries.js';
 import { readingRoutes } from './routes/readings.js';
+import { sinkRoutes } from './routes/sink.js';
 import { systemRoutes } from './routes/system.js';
 import { type ServerDeps, VERSION } from './types.js';
 
@@ -111,7 +113,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(metadataQueryRoutes, deps);
   await app.register(legacyV1Routes, deps);
   await app.register(systemRoutes, deps);
+  await app.register(sinkRoutes, deps);
   await app.register(commandRoutes, deps);
   if (deps.monitoring) await app.register(monitoringPlugin, deps.monitoring);
+  if (config.http.dashboard) await app.register(dashboardRoutes);
   return app;
 }

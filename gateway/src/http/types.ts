@@ -1,3 +1,4 @@
+import type { SeriesQuery } from '@hvac-edge/cloud-sink/embedded';
 import type { Logger } from 'pino';
 import type { CommandQueue } from '../commands/command-queue.js';
 import type { GatewayConfig } from '../config.js';
@@ -33,8 +34,13 @@ export interface RouteDeps {
   readiness: ReadinessCheck[];
   /** Ways of being degraded (still ready): /readyz names the ones that hold. */
   degradation: DegradationCheck[];
-  /** The embedded cloud sink's summary, when it runs in this process (GET /api/v3/sink/summary). */
-  sinkSummary?: () => Promise<unknown>;
+  /** The embedded cloud sink's points, when it runs in this process (/api/v3/sink/...). */
+  sink?: SinkView;
+}
+
+export interface SinkView {
+  summary(): Promise<unknown>;
+  series(q: SeriesQuery): Array<[number, number]>;
 }
 
 export interface ServerDeps extends RouteDeps {

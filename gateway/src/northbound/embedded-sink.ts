@@ -1,4 +1,4 @@
-import type { EmbeddedSink, EmbeddedSinkSummary } from '@hvac-edge/cloud-sink/embedded';
+import type { EmbeddedSink, EmbeddedSinkSummary, SeriesQuery } from '@hvac-edge/cloud-sink/embedded';
 import type { Component, Logger } from '@hvac-edge/shared';
 import type { CommandQueue } from '../commands/command-queue.js';
 import type { GatewayConfig } from '../config.js';
@@ -11,6 +11,7 @@ export interface EmbeddedSinkFeature {
   /** Where the forwarder sends events: straight into the sink's pipeline. */
   publisher: EventPublisher;
   summary(): Promise<EmbeddedSinkSummary>;
+  series(q: SeriesQuery): Array<[number, number]>;
   readonly sink: EmbeddedSink;
 }
 
@@ -53,5 +54,6 @@ export async function createEmbeddedSink(
       publish: (events) => sink.process(events.map((o) => ({ ...o.envelope, event: o.event }))),
     },
     summary: () => sink.summary(),
+    series: (q) => sink.points.series(q),
   };
 }

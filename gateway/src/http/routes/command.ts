@@ -109,4 +109,16 @@ export const commandRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, d
       return envelope(200, { commands });
     },
   );
+
+  app.get(
+    '/api/v3/command/recent',
+    {
+      schema: {
+        tags,
+        summary: 'The newest set-point commands of every device, newest first, with who issued them and delivery',
+        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }) }),
+      },
+    },
+    async (request) => envelope(200, { commands: queue.recent(request.query.limit) }),
+  );
 };

@@ -21,20 +21,6 @@ export const systemRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, de
     async () => envelope(200, { config: deps.maskedConfig, serviceName: SERVICE_NAME }),
   );
 
-  const sinkSummary = deps.sinkSummary;
-  if (sinkSummary) {
-    app.get(
-      '/api/v3/sink/summary',
-      {
-        schema: {
-          tags,
-          summary: 'Embedded cloud sink: counts, and per device the newest reading, weather and recommendation',
-        },
-      },
-      async () => sinkSummary(),
-    );
-  }
-
   app.get('/healthz', { schema: { tags, summary: 'Process is alive' }, config: access('public') }, async () => ({
     status: 'ok',
   }));
