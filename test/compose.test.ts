@@ -42,11 +42,16 @@ describe('deploy/compose (gateway node with MongoDB, Mosquitto and Kafka)', () =
     }
   });
 
-  it('publishes only the gateway API (and InfluxDB on loopback); no broker, database or Kafka port', () => {
+  it('publishes only the gateway API (and the InfluxDB, Prometheus and Grafana UIs on loopback); no broker, database or Kafka port', () => {
     const published = Object.entries(compose.services).flatMap(([name, s]) =>
       ((s as { ports?: string[] }).ports ?? []).map((p) => `${name} ${p}`),
     );
-    expect(published.sort()).toEqual(['gateway 59880:59880', 'influxdb 127.0.0.1:8086:8086']);
+    expect(published.sort()).toEqual([
+      'gateway 59880:59880',
+      'grafana 127.0.0.1:3000:3000',
+      'influxdb 127.0.0.1:8086:8086',
+      'prometheus 127.0.0.1:9090:9090',
+    ]);
   });
 
   it('takes every password and token from a secret file, none from a literal or a variable', () => {
