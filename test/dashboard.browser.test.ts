@@ -19,6 +19,7 @@ import {
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../test-results/dashboard/', import.meta.url));
 const TOKEN = 'dashboard-reader-token';
+const CREDENTIAL = 'dashboard-monitoring-credential';
 const DEVICE = 'room-101';
 
 let dir: string;
@@ -43,9 +44,14 @@ async function post(temperature: number, originMs = Date.now()): Promise<void> {
 const rssKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
 
 /** A signed-in tab that records every console error and uncaught exception. */
-async function signedIn(): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-  await context.addInitScript(`sessionStorage.setItem('hvac-edge-token', ${JSON.stringify(TOKEN)})`);
+async function signedIn(
+  viewport = { width: 1100, height: 900 },
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport });
+  await context.addInitScript(
+    `sessionStorage.setItem('hvac-edge-token', ${JSON.stringify(TOKEN)});` +
+      `sessionStorage.setItem('hvac-edge-credential', ${JSON.stringify(CREDENTIAL)})`,
+  );
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (m) => {
@@ -71,7 +77,7 @@ beforeAll(async () => {
     GATEWAY_EMBEDDED_SINK_POINTS_PATH: join(dir, 'points.db'),
     GATEWAY_EMBEDDED_SINK_INFERENCE_SAMPLE_SPACING_SECONDS: '0',
     GATEWAY_EMBEDDED_SINK_CLOSED_LOOP_ENABLED: 'true',
-    GATEWAY_MONITORING_ENABLED: 'false',
+    GATEWAY_MONITORING_CREDENTIALS: CREDENTIAL,
   });
   await waitFor(async () => (await fetch(`${base}/readyz`)).ok, 'gateway ready', 60_000);
   // Three hours of history, a reading every 2 min, for the chart; then six recent readings fill the model's window:
@@ -144,6 +150,22 @@ describe('the dashboard in a real Chromium', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('shows the monitoring targets with their figures, and fits a phone screen', async () => {
+    const { context, page, errors } = await signedIn({ width: 390, height: 844 });
+    await page.goto(`${base}/dashboard/#monitoring`);
+    await expect
+      .poll(() => page.locator('main').textContent(), { timeout: 20_000, interval: 500 })
+      .toMatch(/host \(host\)cpu_usage\d+\.\dmem_usage\d+\.\d/);
+    await page.screenshot({ path: join(ARTIFACTS, 'monitoring-phone.png'), fullPage: true });
+    await page.goto(`${base}/dashboard/#devices`);
+    await page.locator(`tr[data-device="${DEVICE}"]`).waitFor();
+    // Wide tables scroll inside their section; the page itself does not scroll sideways.
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(ARTIFACTS, 'devices-phone.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
 
   it('costs the gateway no more than a few MB of memory while open', async () => {
     const pid = gateway.proc.pid as number;

@@ -320,7 +320,10 @@ async function monitoringPage() {
   const out = [];
   for (const t of listing.targets.slice(0, 20)) {
     const cells = [];
-    for (const metric of t.metrics.slice(0, 8)) {
+    // The figures an operator looks at first; at most eight per target, to keep each refresh small.
+    const first = ['cpu_usage', 'mem_usage', 'disk_usage', 'cpu_temp', 'net_rx', 'net_tx', 'diskio_wb', 'diskio_rb'];
+    const metrics = [...first.filter((m) => t.metrics.includes(m)), ...t.metrics.filter((m) => !first.includes(m))];
+    for (const metric of metrics.slice(0, 8)) {
       const q = new URLSearchParams({ start: String(end - 3_600_000), end: String(end), step: '60' });
       const points = await api(`/infra/cloudServices/${encodeURIComponent(t.name)}/monitoring/${metric}?${q}`).catch(
         () => [],
