@@ -5,6 +5,22 @@ import { defineConfig } from 'vitest/config';
 // need a build first.
 const conditions = ['source', 'node', 'import', 'module', 'default'];
 
+/** The integration tests that talk to Kafka (startKafkaForTests / startKafkaBrokerProcess). */
+const KAFKA_TESTS = [
+  'gateway/test/northbound/forwarding.int.test.ts',
+  'gateway/test/northbound/crash.int.test.ts',
+  'cloud-sink/test/sink.int.test.ts',
+  'cloud-sink/test/crash.int.test.ts',
+  'cloud-sink/test/inference.int.test.ts',
+  'device-agent/test/downlink.int.test.ts',
+  'test/e2e.int.test.ts',
+  'test/origin-exactness.int.test.ts',
+  'test/support/kafka-broker.int.test.ts',
+];
+/** The integration tests that talk to MongoDB (startMongoForTests). */
+// (gateway/test/mongo-gateway.int.test.ts is outages only: the test server's fault injection.)
+const MONGO_TESTS = ['gateway/test/store/mongo-event-store.int.test.ts'];
+
 export default defineConfig({
   resolve: {
     conditions,
@@ -19,7 +35,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    reporters: ['default'],
+    reporters: ['default', './test/support/real-servers/reporter.ts'],
     projects: [
       {
         extends: true,
@@ -29,11 +45,32 @@ export default defineConfig({
           exclude: ['**/node_modules/**', '**/dist/**', 'test/fuzz/**'],
         },
       },
+      // The Kafka and MongoDB integration tests again, against real servers the test command installed
+      // (scripts/ensure-real-servers.mjs) and these projects start: Apache Kafka and FerretDB. The wire-protocol
+      // test servers stay for fault injection and quick runs (the `suite` project).
+      {
+        extends: true,
+        test: {
+          name: 'real-kafka',
+          include: KAFKA_TESTS,
+          globalSetup: ['test/support/real-servers/kafka-setup.ts'],
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'real-mongo',
+          include: MONGO_TESTS,
+          globalSetup: ['test/support/real-servers/mongo-setup.ts'],
+          sequence: { groupOrder: 1 },
+        },
+      },
       // The fuzz suite measures /healthz latency and RSS of a gateway process: it runs after everything else,
       // alone, so that other tests' load on two cores is not charged to the gateway.
       {
         extends: true,
-        test: { name: 'fuzz', include: ['test/fuzz/**/*.test.ts'], sequence: { groupOrder: 1 } },
+        test: { name: 'fuzz', include: ['test/fuzz/**/*.test.ts'], sequence: { groupOrder: 2 } },
       },
     ],
   },

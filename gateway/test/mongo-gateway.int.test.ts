@@ -1,9 +1,17 @@
 import { stringifyEdgex } from '@hvac-edge/shared';
-import { type MongoTestServer, makeAddEventRequest, startMongoForTests, waitFor } from '@hvac-edge/test/support';
+import {
+  type MongoTestServer,
+  makeAddEventRequest,
+  realServerInUse,
+  startMongoForTests,
+  waitFor,
+} from '@hvac-edge/test/support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from './helpers.js';
 
-describe.skipIf(process.env.MONGO_URL)('gateway on MongoDB: the database goes away and comes back', () => {
+const realMongo = await realServerInUse('mongo');
+
+describe.skipIf(realMongo)('gateway on MongoDB: the database goes away and comes back', () => {
   let mongo: Awaited<ReturnType<typeof startMongoForTests>>;
   let gw: TestGateway;
   beforeAll(async () => {

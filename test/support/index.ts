@@ -13,3 +13,11 @@ export * from './system-binaries.js';
 export * from './tls.js';
 export * from './tsdb.js';
 export * from './victoria-metrics.js';
+
+/**
+ * Whether the calling test file talks to a real Kafka or MongoDB server: then tests that need the wire-protocol
+ * test servers' fault injection do not apply. Async so that benchmarks importing this module never load vitest.
+ */
+export async function realServerInUse(kind: 'kafka' | 'mongo'): Promise<boolean> {
+  return (await import('./real-servers/inject.js')).realServerInUse(kind);
+}

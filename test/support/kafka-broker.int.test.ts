@@ -1,6 +1,8 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiKey, ErrorCode, type KafkaUnderTest, startKafkaForTests, uniqueTopic } from './index.js';
+import { ApiKey, ErrorCode, type KafkaUnderTest, realServerInUse, startKafkaForTests, uniqueTopic } from './index.js';
+
+const realKafka = await realServerInUse('kafka');
 
 // The test broker against an unmodified kafkajs: idempotent producer, consumer group, faults. With KAFKA_BROKERS
 // set, the same client-side assertions run against that cluster (the fault tests need the test broker).
@@ -63,6 +65,38 @@ describe('Kafka wire-protocol test broker with kafkajs', () => {
     }
   });
 
+  // Where the test broker was found to differ from Apache Kafka (the real-kafka project runs these against it):
+  it('refuses a record stamped more than an hour ahead (Kafka 4: log.message.timestamp.after.max.ms)', async () => {
+    const topic = uniqueTopic('ts');
+    const producer = client.producer({ retry: { retries: 3 } });
+    await producer.connect();
+    await producer.send({ topic, messages: [{ key: 'k', value: 'now' }] });
+    const ahead = producer.send({
+      topic,
+      messages: [{ key: 'k', value: 'ahead', timestamp: String(Date.now() + 2 * 3_600_000) }],
+    });
+    await expect(ahead).rejects.toMatchObject({ type: 'INVALID_TIMESTAMP' });
+    await producer.disconnect();
+  });
+
+  it('a first subscription to a topic that does not exist yet fails; the topic exists after it', async () => {
+    const topic = uniqueTopic('new');
+    const consumer = client.consumer({
+      groupId: uniqueTopic('g'),
+      allowAutoTopicCreation: true,
+      retry: { retries: 0 },
+    });
+    await consumer.connect();
+    await expect(consumer.subscribe({ topic, fromBeginning: true })).rejects.toMatchObject({
+      type: 'UNKNOWN_TOPIC_OR_PARTITION',
+    });
+    const admin = client.admin();
+    await admin.connect();
+    await expect.poll(async () => (await admin.listTopics()).includes(topic), { timeout: 10_000 }).toBe(true);
+    await admin.disconnect();
+    await consumer.disconnect();
+  });
+
   it('a second consumer in the group resumes from committed offsets', async () => {
     const topic = uniqueTopic('t');
     const groupId = uniqueTopic('g');
@@ -77,7 +111,7 @@ describe('Kafka wire-protocol test broker with kafkajs', () => {
     expect((await consumeAll(topic, 1, groupId)).map((g) => g.value)).toEqual(['v10']);
   });
 
-  describe.skipIf(Boolean(process.env.KAFKA_BROKERS))('fault injection (test broker only)', () => {
+  describe.skipIf(realKafka)('fault injection (test broker only)', () => {
     it('retries through refused connections, dropped connections and retriable errors without duplicates', async () => {
       const broker = kafka.testBroker;
       if (!broker) throw new Error('unreachable');

@@ -1,4 +1,4 @@
-import { decodeSetpointCommand, kafkaSecurityOptions, LogSampler } from '@hvac-edge/shared';
+import { decodeSetpointCommand, kafkaSecurityOptions, LogSampler, retry } from '@hvac-edge/shared';
 import { type Consumer, Kafka, type KafkaConfig, logLevel } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config.js';
@@ -22,6 +22,8 @@ export class KafkaCommandRelay {
   readonly name = 'command-relay';
   private readonly consumer: Consumer;
   private readonly invalidLog = new LogSampler();
+  private readonly stopping = new AbortController();
+  private readonly startLog = new LogSampler();
 
   constructor(
     private readonly options: CommandRelayOptions,
@@ -39,14 +41,40 @@ export class KafkaCommandRelay {
     }).consumer({ groupId: options.groupId, allowAutoTopicCreation: true, maxWaitTimeInMs: 1000 });
   }
 
-  /** Connects in the background: a Kafka outage at start must not keep the gateway from serving. */
+  /**
+   * Connects in the background: a Kafka outage at start must not keep the gateway from serving. Joining is retried
+   * until it works or the relay stops: a real Kafka refuses to subscribe to a topic that does not exist yet (kafkajs:
+   * "This server does not host this topic-partition") even where it then creates it, and a first failure used to
+   * leave the relay dead until a restart.
+   */
   start(): void {
-    this.run().catch((err: unknown) => this.log.error({ err }, 'command relay failed to start'));
+    retry(() => this.run(), {
+      forever: true,
+      shouldRetry: () => !this.stopping.signal.aborted,
+      minDelayMs: 500,
+      maxDelayMs: 15_000,
+      signal: this.stopping.signal,
+      onRetry: (err, attempt) => {
+        const { log, suppressed } = this.startLog.take();
+        if (log)
+          this.log.warn(
+            { err: (err as Error).message, attempt, suppressed },
+            'command relay not consuming yet; retrying',
+          );
+      },
+    }).catch((err: unknown) => {
+      if (!this.stopping.signal.aborted) this.log.error({ err }, 'command relay failed to start');
+    });
   }
 
   private async run(): Promise<void> {
+    if (this.stopping.signal.aborted) return;
     await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: false });
+    // A group without committed offsets starts at the topic's beginning, not its end: with "latest", commands
+    // published while the relay first joins (a new topic, a new gateway id) were never relayed — found against a real
+    // Kafka, whose group join takes seconds. Replaying is safe: expired commands are refused, and each idempotency key
+    // is queued once.
+    await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
     await this.consumer.run({
       eachMessage: async ({ message }) => {
         const decoded = decodeSetpointCommand(message.value);
@@ -70,6 +98,7 @@ export class KafkaCommandRelay {
    * would hold the shutdown until the group's rebalance timeout. Uncommitted commands are simply relayed again.
    */
   async stop(timeoutMs = 3000): Promise<void> {
+    this.stopping.abort();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);

@@ -3,7 +3,6 @@ import {
   ENRICHED_EVENT_SCHEMA_VERSION,
   encodeEnrichedEventJson,
   type kafkaSecurityOptions,
-  originMs,
   PoisonError,
   stringifyEvent,
 } from '@hvac-edge/shared';
@@ -32,7 +31,10 @@ const KAFKAJS_LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 
 /**
  * An event as a Kafka message: key = device (per-device order), value = the enriched-event JSON built around the
- * stored event text, headers naming the event, timestamp = the event's origin in ms.
+ * stored event text, headers naming the event, timestamp = when the gateway made it durable. Not the origin: a real
+ * Kafka (4.x: `log.message.timestamp.after.max.ms` = 1 h) refuses records stamped more than an hour ahead — a
+ * device clock running fast — and retention deletes at once those stamped older than `retention.ms` — a backlog
+ * from an agent that was offline for a week. The origin travels in the value, exact to the nanosecond.
  */
 export function toKafkaMessage(e: OutboundEvent) {
   return {
@@ -44,7 +46,7 @@ export function toKafkaMessage(e: OutboundEvent) {
       'device-seq': String(e.envelope.sequence),
       'gateway-id': e.envelope.gatewayId,
     },
-    timestamp: String(originMs(e.event.origin)),
+    timestamp: String(e.envelope.receivedAt),
   };
 }
 

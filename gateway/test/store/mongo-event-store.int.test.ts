@@ -1,9 +1,13 @@
 import { UnavailableError } from '@hvac-edge/shared';
-import { type MongoTestServer, makeEvent, startMongoForTests, waitFor } from '@hvac-edge/test/support';
+import { type MongoTestServer, makeEvent, realServerInUse, startMongoForTests, waitFor } from '@hvac-edge/test/support';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoEventStore } from '../../src/store/mongo/mongo-event-store.js';
 import { eventStoreContract } from './event-store.contract.js';
+
+// Against a real server (the real-mongo project's FerretDB, or MONGO_URL) the outage tests, which need the wire-
+// protocol test server's fault injection, do not apply; the contract suite does.
+const realMongo = await realServerInUse('mongo');
 
 let mongo: Awaited<ReturnType<typeof startMongoForTests>>;
 beforeAll(async () => {
@@ -17,7 +21,7 @@ let dbCounter = 0;
 const uniqueDb = () => `hvac_test_${process.pid}_${Date.now().toString(36)}_${dbCounter++}`;
 
 // The same contract as the embedded store, against the wire-protocol test server (or MONGO_URL: a real MongoDB).
-eventStoreContract(process.env.MONGO_URL ? 'mongodb (MONGO_URL)' : 'mongodb (wire-protocol test server)', () => {
+eventStoreContract(realMongo ? 'mongodb (a real server)' : 'mongodb (wire-protocol test server)', () => {
   let now = 0;
   let database = '';
   const open = async () => {
@@ -45,7 +49,7 @@ eventStoreContract(process.env.MONGO_URL ? 'mongodb (MONGO_URL)' : 'mongodb (wir
   };
 });
 
-describe.skipIf(process.env.MONGO_URL)('MongoDB store: the server goes away and comes back', () => {
+describe.skipIf(realMongo)('MongoDB store: the server goes away and comes back', () => {
   it('answers unavailable (retriable) and ping false while it is gone, and recovers without a restart', async () => {
     const server = mongo.testServer as MongoTestServer;
     const store = new MongoEventStore({ url: mongo.url, database: uniqueDb(), collection: 'events', timeoutMs: 500 });

@@ -7,6 +7,9 @@ import { ApiKey, ErrorCode, Reader, Writer } from './codec.js';
 import { GroupCoordinator } from './group.js';
 import { PartitionLog, splitBatches } from './log.js';
 
+/** Apache Kafka 4.x's default log.message.timestamp.after.max.ms. */
+const MAX_TIMESTAMP_AHEAD_MS = 3_600_000;
+
 const SUPPORTED: Record<number, [number, number]> = {
   [ApiKey.Produce]: [3, 3],
   [ApiKey.Fetch]: [4, 4],
@@ -270,18 +273,27 @@ export class KafkaTestBroker {
   private metadata(r: Reader): Buffer {
     const requested = r.array((x) => x.string());
     const names = requested ?? [...this.topics.keys()];
-    if (this.options.autoCreateTopics ?? true) for (const n of names) this.createTopic(n);
-    return this.metadataBody(names);
+    // As Apache Kafka (KRaft) does: a metadata request creates a missing topic, but answers
+    // UNKNOWN_TOPIC_OR_PARTITION for it this once; the client must ask again (a consumer subscribing to a new topic
+    // fails its first attempt).
+    const created = new Set<string>();
+    if (this.options.autoCreateTopics ?? true) {
+      for (const n of names) {
+        if (!this.topics.has(n)) created.add(n);
+        this.createTopic(n);
+      }
+    }
+    return this.metadataBody(names, created);
   }
 
-  private metadataBody(names: string[]): Buffer {
+  private metadataBody(names: string[], justCreated: ReadonlySet<string> = new Set()): Buffer {
     const w = new Writer()
       .array([0], (x) => x.int32(0).string('127.0.0.1').int32(this.port).string(null))
       .int32(0)
       .int32(names.length);
     for (const name of names) {
       const parts = this.topics.get(name);
-      if (!parts) {
+      if (!parts || justCreated.has(name)) {
         w.int16(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).string(name).int8(0).int32(0);
         continue;
       }
@@ -377,6 +389,12 @@ export class KafkaTestBroker {
         const max = this.maxMessageBytes.get(t.topic) ?? Number.POSITIVE_INFINITY;
         if (splitBatches(p.records).some((b) => b.length > max)) {
           return { partition: p.partition, error: ErrorCode.MESSAGE_TOO_LARGE, baseOffset: -1n };
+        }
+        // Apache Kafka 4's log.message.timestamp.after.max.ms (1 h): records stamped further ahead are refused.
+        // The batch header's maxTimestamp is at byte 35.
+        const latest = BigInt(Date.now() + MAX_TIMESTAMP_AHEAD_MS);
+        if (splitBatches(p.records).some((b) => b.length >= 43 && b.readBigInt64BE(35) > latest)) {
+          return { partition: p.partition, error: ErrorCode.INVALID_TIMESTAMP, baseOffset: -1n };
         }
         for (const batch of splitBatches(p.records)) {
           const res = log.append(batch);

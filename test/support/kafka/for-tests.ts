@@ -8,11 +8,13 @@ export interface KafkaUnderTest {
 }
 
 /**
- * The Kafka the tests talk to: a real cluster when KAFKA_BROKERS is set (comma-separated host:port), otherwise
- * the wire-protocol test broker on a random port.
+ * The Kafka the tests talk to: the real-kafka project's Apache Kafka, a real cluster when KAFKA_BROKERS is set
+ * (comma-separated host:port), otherwise the wire-protocol test broker on a random port.
  */
 export async function startKafkaForTests(options: { defaultPartitions?: number } = {}): Promise<KafkaUnderTest> {
-  const real = process.env.KAFKA_BROKERS;
+  // The real-kafka project's Apache Kafka (vitest provide/inject), else KAFKA_BROKERS, else the test broker.
+  const { providedServer } = await import('../real-servers/inject.js');
+  const real = providedServer('realKafkaBrokers') ?? process.env.KAFKA_BROKERS;
   if (real) return { brokers: real.split(',').map((s) => s.trim()), testBroker: undefined, stop: async () => {} };
   const broker = new KafkaTestBroker({ defaultPartitions: options.defaultPartitions ?? 3 });
   await broker.start();
@@ -29,7 +31,9 @@ export function uniqueTopic(prefix: string): string {
  * KAFKA_BROKERS when set.
  */
 export async function startKafkaBrokerProcess(partitions = 3): Promise<{ brokers: string[]; stop: () => void }> {
-  if (process.env.KAFKA_BROKERS) return { brokers: process.env.KAFKA_BROKERS.split(','), stop: () => {} };
+  const { providedServer } = await import('../real-servers/inject.js');
+  const real = providedServer('realKafkaBrokers') ?? process.env.KAFKA_BROKERS;
+  if (real) return { brokers: real.split(','), stop: () => {} };
   const { spawn } = await import('node:child_process');
   const { createInterface } = await import('node:readline');
   const serve = new URL('./serve.ts', import.meta.url).pathname;

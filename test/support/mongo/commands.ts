@@ -5,6 +5,7 @@ import { aggregate, find, update } from 'mingo';
 export class MemoryData {
   readonly dbs = new Map<string, Map<string, Document[]>>();
   readonly unique = new Map<string, string[][]>(); // "db.coll" -> key field lists
+  readonly indexes = new Map<string, Document[]>(); // "db.coll" -> index specs (besides _id_), by creation
 
   coll(db: string, name: string): Document[] {
     const d = this.dbs.get(db) ?? new Map<string, Document[]>();
@@ -103,10 +104,31 @@ export const COMMANDS: Record<string, Handler> = {
   },
   createindexes: (d, db, c) => {
     d.coll(db, c.createIndexes);
-    const uniq = d.unique.get(`${db}.${c.createIndexes}`) ?? [];
-    for (const ix of c.indexes as Document[]) if (ix.unique) uniq.push(Object.keys(ix.key));
-    d.unique.set(`${db}.${c.createIndexes}`, uniq);
-    return { createdCollectionAutomatically: false, numIndexesBefore: 1, numIndexesAfter: 1 + uniq.length, ok: 1 };
+    const ns = `${db}.${c.createIndexes}`;
+    const specs = d.indexes.get(ns) ?? [];
+    const before = 1 + specs.length;
+    const uniq = d.unique.get(ns) ?? [];
+    for (const ix of c.indexes as Document[]) {
+      // As MongoDB: an index that exists under its name is a no-op.
+      if (specs.some((s) => s.name === ix.name)) continue;
+      specs.push({ v: 2, ...ix });
+      if (ix.unique) uniq.push(Object.keys(ix.key));
+    }
+    d.indexes.set(ns, specs);
+    d.unique.set(ns, uniq);
+    return {
+      createdCollectionAutomatically: false,
+      numIndexesBefore: before,
+      numIndexesAfter: 1 + specs.length,
+      ok: 1,
+    };
+  },
+  listindexes: (d, db, c) => {
+    if (!d.dbs.get(db)?.has(c.listIndexes)) {
+      throw new CommandError(26, `ns does not exist: ${db}.${c.listIndexes}`, 'NamespaceNotFound');
+    }
+    const specs = d.indexes.get(`${db}.${c.listIndexes}`) ?? [];
+    return cursor(db, c.listIndexes, [{ v: 2, key: { _id: 1 }, name: '_id_' }, ...specs]);
   },
   insert: (d, db, c) => {
     const coll = d.coll(db, c.insert);

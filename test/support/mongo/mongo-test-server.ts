@@ -69,15 +69,18 @@ export class MongoTestServer {
 }
 
 /**
- * The MongoDB the tests talk to: a real server when MONGO_URL is set, otherwise the wire-protocol test server on a
- * random port. `outage` is only available on the test server.
+ * The MongoDB the tests talk to: the real-mongo project's FerretDB, a real server when MONGO_URL is set, otherwise
+ * the wire-protocol test server on a random port. `outage` is only available on the test server.
  */
 export async function startMongoForTests(): Promise<{
   url: string;
   testServer: MongoTestServer | undefined;
   stop(): Promise<void>;
 }> {
-  if (process.env.MONGO_URL) return { url: process.env.MONGO_URL, testServer: undefined, stop: async () => {} };
+  // The real-server project's FerretDB (vitest provide/inject), else MONGO_URL, else the test server.
+  const { providedServer } = await import('../real-servers/inject.js');
+  const real = providedServer('realMongoUrl') ?? process.env.MONGO_URL;
+  if (real) return { url: real, testServer: undefined, stop: async () => {} };
   const server = new MongoTestServer();
   await server.start();
   return { url: server.url, testServer: server, stop: () => server.stop() };

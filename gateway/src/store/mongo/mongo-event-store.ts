@@ -13,6 +13,7 @@ import type {
   StoreStats,
 } from '../event-store.js';
 import { DuplicateEventError } from '../event-store.js';
+import { ensureIndexes } from './indexes.js';
 import {
   type Counter,
   type EventDoc,
@@ -102,15 +103,7 @@ export class MongoEventStore implements EventStore {
     });
     await this.client.connect();
     this.db = this.client.db(this.options.database);
-    await this.events.createIndexes([
-      { key: { seq: 1 }, name: 'seq', unique: true },
-      // The forwarder's query: pending in arrival order.
-      { key: { state: 1, seq: 1 }, name: 'state_seq' },
-      // Device and time queries, newest origin first.
-      { key: { deviceName: 1, origin: -1 }, name: 'device_origin' },
-      { key: { origin: -1, seq: -1 }, name: 'origin' },
-      { key: { 'readings.resourceName': 1 }, name: 'resource' },
-    ]);
+    await ensureIndexes(this.events);
     this.pendingCount = await this.events.countDocuments({ state: 'pending' });
   }
 

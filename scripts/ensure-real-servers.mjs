@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// Installs the real servers the test suite runs its Kafka and MongoDB integration tests against, each pinned to an
+// exact version, built once per machine into a cache folder keyed by that version (outside the repository):
+//   Apache Kafka  — the broker's jars and their runtime dependencies from Maven Central (mvn, from a small pom);
+//   FerretDB      — a MongoDB-wire-compatible server with an embedded SQLite backend (its source from the Go module
+//                   proxy, go build).
+// Runs before vitest, after scripts/ensure-system-deps.mjs. HVAC_EDGE_REAL_SERVERS=off skips it (quick local runs;
+// the real-server projects then stop the run with a message saying so, nothing is skipped silently).
+// Exit codes: 0 ready, 1 an install failed (its output above).
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+const VERSIONS = JSON.parse(
+  readFileSync(new URL('../test/support/real-servers/versions.json', import.meta.url), 'utf8'),
+);
+const CACHE =
+  process.env.HVAC_EDGE_SERVER_CACHE ??
+  join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'hvac-edge', 'servers');
+
+if (process.env.HVAC_EDGE_REAL_SERVERS === 'off') process.exit(0);
+
+for (const [tool, why] of [
+  ['java', 'Apache Kafka runs on Java 17+'],
+  ['mvn', 'Maven fetches Apache Kafka from Maven Central'],
+  ['go', 'Go builds FerretDB from the Go module proxy'],
+]) {
+  try {
+    execFileSync(tool, ['-version'], { stdio: 'ignore' });
+  } catch (err) {
+    if (err.code === 'ENOENT') {
+      console.error(
+        `ensure-real-servers: ${tool} is not installed (${why}); HVAC_EDGE_REAL_SERVERS=off runs without them`,
+      );
+      process.exit(1);
+    }
+  }
+}
+
+function install(name, dir, build) {
+  const done = join(dir, '.complete');
+  if (existsSync(done)) return;
+  console.log(`installing ${name} into ${dir} (once per machine) ...`);
+  const t0 = Date.now();
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  try {
+    build();
+  } catch (err) {
+    console.error(`${name}: install failed (${err.message.split('\n')[0]})`);
+    process.exit(1);
+  }
+  writeFileSync(done, `${new Date().toISOString()}\n`);
+  console.log(`${name} installed in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+const kafka = VERSIONS.kafka;
+install(`Apache Kafka ${kafka}`, join(CACHE, `kafka-${kafka}`), () => {
+  const dir = join(CACHE, `kafka-${kafka}`);
+  writeFileSync(
+    join(dir, 'pom.xml'),
+    `<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>hvac-edge.test</groupId>
+  <artifactId>apache-kafka-broker</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>${kafka}</version></dependency>
+  </dependencies>
+</project>
+`,
+  );
+  execFileSync(
+    'mvn',
+    [
+      '-q',
+      '-B',
+      '-f',
+      join(dir, 'pom.xml'),
+      'dependency:copy-dependencies',
+      `-DoutputDirectory=${join(dir, 'libs')}`,
+      '-DincludeScope=runtime',
+    ],
+    { stdio: 'inherit' },
+  );
+});
+
+const ferretdb = VERSIONS.ferretdb;
+install(`FerretDB ${ferretdb}`, join(CACHE, `ferretdb-${ferretdb}`), () => {
+  // Not `go install …@version`: FerretDB embeds build/version/version.txt, which its release process generates and
+  // the module leaves as a placeholder (the binary panics at start). So: the module's source from the Go module
+  // proxy, that file written with the version, then go build.
+  const dir = join(CACHE, `ferretdb-${ferretdb}`);
+  const env = { ...process.env, GOFLAGS: '-mod=mod' };
+  const mod = JSON.parse(
+    execFileSync('go', ['mod', 'download', '-json', `github.com/FerretDB/FerretDB@${ferretdb}`], {
+      env,
+      encoding: 'utf8',
+    }),
+  );
+  const src = join(dir, 'src');
+  cpSync(mod.Dir, src, { recursive: true });
+  execFileSync('chmod', ['-R', 'u+w', src]);
+  writeFileSync(join(src, 'build', 'version', 'version.txt'), `${ferretdb}\n`);
+  execFileSync('go', ['build', '-o', join(dir, 'bin', 'ferretdb'), './cmd/ferretdb'], {
+    cwd: src,
+    env,
+    stdio: 'inherit',
+  });
+  rmSync(src, { recursive: true, force: true });
+});

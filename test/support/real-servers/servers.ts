@@ -1,0 +1,123 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, makeTempDir, type ProcessServer, startProcessServer, tcpReachable } from '../process-server.js';
+
+/** The pinned versions scripts/ensure-real-servers.mjs installs. */
+export const REAL_SERVER_VERSIONS = JSON.parse(readFileSync(new URL('./versions.json', import.meta.url), 'utf8')) as {
+  kafka: string;
+  ferretdb: string;
+};
+
+const CACHE =
+  process.env.HVAC_EDGE_SERVER_CACHE ??
+  join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'hvac-edge', 'servers');
+
+function installed(dir: string, what: string): string {
+  if (!existsSync(join(dir, '.complete'))) {
+    throw new Error(
+      `${what} is not installed in ${dir}: the test command installs it (node scripts/ensure-real-servers.mjs); ` +
+        'HVAC_EDGE_REAL_SERVERS=off skipped that',
+    );
+  }
+  return dir;
+}
+
+export interface RealKafka extends ProcessServer {
+  brokers: string[];
+  version: string;
+}
+
+/**
+ * Apache Kafka in KRaft mode, one combined broker and controller on random loopback ports, its storage formatted in
+ * a temp dir, a small heap; replication factors of one so that consumer groups and idempotent producers work.
+ */
+export async function startApacheKafka(): Promise<RealKafka> {
+  const version = REAL_SERVER_VERSIONS.kafka;
+  const home = installed(join(CACHE, `kafka-${version}`), `Apache Kafka ${version}`);
+  const dir = await makeTempDir('apache-kafka');
+  const [port, controller] = [await freePort(), await freePort()];
+  const config = join(dir, 'server.properties');
+  writeFileSync(
+    config,
+    [
+      'process.roles=broker,controller',
+      'node.id=1',
+      `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controller}`,
+      `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+      'controller.listener.names=CONTROLLER',
+      'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+      `controller.quorum.bootstrap.servers=127.0.0.1:${controller}`,
+      `log.dirs=${join(dir, 'data')}`,
+      'num.partitions=3',
+      'offsets.topic.replication.factor=1',
+      'offsets.topic.num.partitions=3',
+      'transaction.state.log.replication.factor=1',
+      'transaction.state.log.min.isr=1',
+      'group.initial.rebalance.delay.ms=0',
+      'auto.create.topics.enable=true',
+      '',
+    ].join('\n'),
+  );
+  const classpath = `${join(home, 'libs')}/*`;
+  execFileSync(
+    'java',
+    [
+      '-cp',
+      classpath,
+      'kafka.tools.StorageTool',
+      'format',
+      '--standalone',
+      '-t',
+      randomBytes(16).toString('base64url'),
+      '-c',
+      config,
+    ],
+    {
+      stdio: 'ignore',
+    },
+  );
+  const server = await startProcessServer({
+    name: `Apache Kafka ${version}`,
+    command: 'java',
+    args: ['-Xms256m', '-Xmx512m', '-XX:+UseSerialGC', '-cp', classpath, 'kafka.Kafka', config],
+    port,
+    dir,
+    ready: () => tcpReachable(port),
+    readyTimeoutMs: 60_000,
+  });
+  return { ...server, brokers: [`127.0.0.1:${port}`], version };
+}
+
+export interface RealMongo extends ProcessServer {
+  url: string;
+  version: string;
+}
+
+/** FerretDB with its embedded SQLite backend on a random loopback port (a MongoDB-wire-compatible server). */
+export async function startFerretDb(): Promise<RealMongo> {
+  const version = REAL_SERVER_VERSIONS.ferretdb;
+  const home = installed(join(CACHE, `ferretdb-${version}`), `FerretDB ${version}`);
+  const dir = await makeTempDir('ferretdb');
+  const port = await freePort();
+  const server = await startProcessServer({
+    name: `FerretDB ${version}`,
+    command: join(home, 'bin', 'ferretdb'),
+    args: [
+      `--listen-addr=127.0.0.1:${port}`,
+      '--handler=sqlite',
+      `--sqlite-url=file:${dir}/`,
+      `--state-dir=${dir}`,
+      '--telemetry=disable',
+      '--log-level=warn',
+      '--debug-addr=-',
+    ],
+    port,
+    dir,
+    ready: () => tcpReachable(port),
+    readyTimeoutMs: 30_000,
+  });
+  return { ...server, url: `mongodb://127.0.0.1:${port}/`, version };
+}
