@@ -3,7 +3,8 @@
 // exact version, built once per machine into a cache folder keyed by that version (outside the repository):
 //   Apache Kafka  — the broker's jars and their runtime dependencies from Maven Central (mvn, from a small pom);
 //   FerretDB      — a MongoDB-wire-compatible server with an embedded SQLite backend (its source from the Go module
-//                   proxy, go build).
+//                   proxy, go build);
+//   schemathesis  — the OpenAPI fuzzer the suite runs against the gateway's /openapi.json (PyPI, in a venv).
 // Runs before vitest, after scripts/ensure-system-deps.mjs. HVAC_EDGE_REAL_SERVERS=off skips it (quick local runs;
 // the real-server projects then stop the run with a message saying so, nothing is skipped silently).
 // Exit codes: 0 ready, 1 an install failed (its output above).
@@ -25,6 +26,7 @@ for (const [tool, why] of [
   ['java', 'Apache Kafka runs on Java 17+'],
   ['mvn', 'Maven fetches Apache Kafka from Maven Central'],
   ['go', 'Go builds FerretDB from the Go module proxy'],
+  ['python3', 'schemathesis comes from PyPI'],
 ]) {
   try {
     execFileSync(tool, ['-version'], { stdio: 'ignore' });
@@ -110,4 +112,18 @@ install(`FerretDB ${ferretdb}`, join(CACHE, `ferretdb-${ferretdb}`), () => {
     stdio: 'inherit',
   });
   rmSync(src, { recursive: true, force: true });
+});
+
+const schemathesis = VERSIONS.schemathesis;
+install(`schemathesis ${schemathesis}`, join(CACHE, `schemathesis-${schemathesis}`), () => {
+  // From PyPI into a virtual environment of its own (python3 -m venv, pip).
+  const dir = join(CACHE, `schemathesis-${schemathesis}`);
+  execFileSync('python3', ['-m', 'venv', join(dir, 'venv')], { stdio: 'inherit' });
+  execFileSync(
+    join(dir, 'venv', 'bin', 'pip'),
+    ['install', '-q', '--disable-pip-version-check', `schemathesis==${schemathesis}`],
+    {
+      stdio: 'inherit',
+    },
+  );
 });

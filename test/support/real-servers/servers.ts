@@ -9,6 +9,7 @@ import { freePort, makeTempDir, type ProcessServer, startProcessServer, tcpReach
 export const REAL_SERVER_VERSIONS = JSON.parse(readFileSync(new URL('./versions.json', import.meta.url), 'utf8')) as {
   kafka: string;
   ferretdb: string;
+  schemathesis: string;
 };
 
 const CACHE =
@@ -120,4 +121,10 @@ export async function startFerretDb(): Promise<RealMongo> {
     readyTimeoutMs: 30_000,
   });
   return { ...server, url: `mongodb://127.0.0.1:${port}/`, version };
+}
+
+/** The `st` command of the schemathesis the test command installed from PyPI. */
+export function schemathesisCommand(): string {
+  const version = REAL_SERVER_VERSIONS.schemathesis;
+  return join(installed(join(CACHE, `schemathesis-${version}`), `schemathesis ${version}`), 'venv', 'bin', 'st');
 }

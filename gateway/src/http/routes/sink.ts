@@ -9,6 +9,8 @@ const NAME = '^[A-Za-z_][A-Za-z0-9_]{0,63}$';
 export const MAX_SERIES_POINTS = 2000;
 /** The longest range one series query may cover (the embedded points' retention is usually shorter). */
 export const MAX_SERIES_RANGE_DAYS = 31;
+/** The last millisecond an int64 nanosecond origin can hold (2262-04-11): found by schemathesis, a larger one was a 500. */
+const MAX_TIME_MS = 9_223_372_036_853;
 
 /**
  * The embedded sink's points, when the sink runs in this gateway: the newest values per device, and one field as a
@@ -38,10 +40,16 @@ export const sinkRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps
           measurement: Type.String({ pattern: NAME, description: 'climate or hvac_recommendation' }),
           field: Type.String({ pattern: NAME, description: 'e.g. temperature, recommended_setpoint' }),
           device: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
-          start: Type.Optional(Type.Integer({ minimum: 0, description: 'Unix ms; default end − 24 h' })),
-          end: Type.Optional(Type.Integer({ minimum: 0, description: 'Unix ms; default now' })),
+          start: Type.Optional(
+            Type.Integer({ minimum: 0, maximum: MAX_TIME_MS, description: 'Unix ms; default end − 24 h' }),
+          ),
+          end: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_TIME_MS, description: 'Unix ms; default now' })),
           step: Type.Optional(
-            Type.Integer({ minimum: 1, description: `seconds; default the range / ${MAX_SERIES_POINTS / 4}` }),
+            Type.Integer({
+              minimum: 1,
+              maximum: MAX_SERIES_RANGE_DAYS * 86_400,
+              description: `seconds; default the range / ${MAX_SERIES_POINTS / 4}`,
+            }),
           ),
           agg: Type.Union([Type.Literal('mean'), Type.Literal('min'), Type.Literal('max'), Type.Literal('last')], {
             default: 'mean',
