@@ -150,7 +150,7 @@ describe('downlink: set-point commands reach the agent', () => {
         return false;
       },
       'set-point from Kafka applied',
-      30_000,
+      60_000,
     );
     await producer.disconnect();
     await agentParts.agent.readOnce(); // 26 °C < 26.5 - 0.5: the relay goes off
@@ -160,5 +160,5 @@ describe('downlink: set-point commands reach the agent', () => {
     // Applied once each; the duplicate and the expired command never reached the controller as applicable.
     expect(outcomes.filter((o) => o.applied).map((o) => o.id)).toEqual(['op-1', 'rec-1']);
     expect(outcomes.map((o) => o.id)).not.toContain('stale-1');
-  });
+  }, 90_000);
 });
