@@ -4,6 +4,7 @@
 //   Apache Kafka  — the broker's jars and their runtime dependencies from Maven Central (mvn, from a small pom);
 //   FerretDB      — a MongoDB-wire-compatible server with an embedded SQLite backend (its source from the Go module
 //                   proxy, go build);
+//   InfluxDB      — OSS 1.x, built from its module on the Go module proxy with its Rust Flux library (cargo);
 //   schemathesis  — the OpenAPI fuzzer the suite runs against the gateway's /openapi.json (PyPI, in a venv).
 // Runs before vitest, after scripts/ensure-system-deps.mjs. HVAC_EDGE_REAL_SERVERS=off skips it (quick local runs;
 // the real-server projects then stop the run with a message saying so, nothing is skipped silently).
@@ -27,6 +28,7 @@ for (const [tool, why] of [
   ['mvn', 'Maven fetches Apache Kafka from Maven Central'],
   ['go', 'Go builds FerretDB from the Go module proxy'],
   ['python3', 'schemathesis comes from PyPI'],
+  ['cargo', "InfluxDB's Flux library is Rust"],
 ]) {
   try {
     execFileSync(tool, ['-version'], { stdio: 'ignore' });
@@ -111,6 +113,38 @@ install(`FerretDB ${ferretdb}`, join(CACHE, `ferretdb-${ferretdb}`), () => {
     env,
     stdio: 'inherit',
   });
+  rmSync(src, { recursive: true, force: true });
+});
+
+const influxdb = VERSIONS.influxdb;
+install(`InfluxDB ${influxdb}`, join(CACHE, `influxdb-${influxdb}`), () => {
+  // InfluxDB OSS 1.x from its module on the Go module proxy; its Flux library is Rust (libflux), which the build
+  // compiles with cargo through InfluxData's pkg-config wrapper (the module's pkg-config.sh), crates from crates.io.
+  // The 1.x line serves the v2 write API the sink uses (/api/v2/write, bucket = database/retention policy).
+  const dir = join(CACHE, `influxdb-${influxdb}`);
+  const env = { ...process.env, GOFLAGS: '-mod=mod', RUSTUP_TOOLCHAIN: process.env.RUSTUP_TOOLCHAIN ?? 'stable' };
+  const mod = JSON.parse(
+    execFileSync('go', ['mod', 'download', '-json', `github.com/influxdata/influxdb@${influxdb}`], {
+      env,
+      encoding: 'utf8',
+    }),
+  );
+  const src = join(dir, 'src');
+  cpSync(mod.Dir, src, { recursive: true });
+  execFileSync('chmod', ['-R', 'u+w', src]);
+  execFileSync('chmod', ['+x', join(src, 'pkg-config.sh')]);
+  execFileSync(
+    'go',
+    [
+      'build',
+      '-ldflags',
+      `-X main.version=${influxdb.replace(/^v/, '')}`,
+      '-o',
+      join(dir, 'bin', 'influxd'),
+      './cmd/influxd',
+    ],
+    { cwd: src, env: { ...env, PKG_CONFIG: join(src, 'pkg-config.sh') }, stdio: 'inherit' },
+  );
   rmSync(src, { recursive: true, force: true });
 });
 

@@ -91,10 +91,60 @@ async function influxForTests(url: string, token: string, org: string): Promise<
 }
 
 /**
- * The TSDB for sink tests: a real InfluxDB 2 when INFLUX_URL is set (with INFLUX_TOKEN and INFLUX_ORG), otherwise
- * a real VictoriaMetrics (its InfluxDB v2 write endpoint) on a random port.
+ * A real InfluxDB 1.x (the real-kafka project's): each call gets a database of its own, written through the v2
+ * write API (bucket = database/retention policy, no token: auth is off) as a site on 1.8+ would, read back with
+ * InfluxQL (GROUP BY * gives one series per tag set) into VictoriaMetrics' export shape.
+ */
+async function influx1ForTests(url: string): Promise<TsdbUnderTest> {
+  const database = `hvac_test_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`;
+  const q = async (query: string, db?: string) => {
+    const params = new URLSearchParams({ q: query, epoch: 'ms', ...(db ? { db } : {}) });
+    const res = await fetch(`${url}/query?${params}`, { method: 'POST' });
+    if (!res.ok) throw new Error(`InfluxQL ${query}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as {
+      results: Array<{ error?: string; series?: Array<{ tags?: Record<string, string>; values: unknown[][] }> }>;
+    };
+  };
+  await q(`CREATE DATABASE "${database}"`);
+  const bucket = `${database}/autogen`;
+  const ident = (s: string) => `"${s.replace(/"/g, '\\"')}"`;
+  return {
+    kind: 'influxdb',
+    url,
+    sinkConfig: { 'influx.url': url, 'influx.bucket': bucket, 'influx.org': '-', 'influx.token': '' },
+    sinkEnv: { SINK_INFLUX_URL: url, SINK_INFLUX_BUCKET: bucket, SINK_INFLUX_ORG: '-', SINK_INFLUX_TOKEN: '' },
+    async exportSeries(match) {
+      const { measurement, field, tags } = parseSelector(match);
+      const where = Object.entries(tags).map(([k, v]) => `${ident(k)} = '${v.replace(/'/g, "\\'")}'`);
+      const res = await q(
+        `SELECT ${ident(field)} FROM ${ident(measurement)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} GROUP BY *`,
+        database,
+      );
+      const result = res.results[0];
+      if (result?.error) throw new Error(result.error);
+      return (result?.series ?? []).map((s) => {
+        const rows = s.values.filter((v) => v[1] !== null);
+        return {
+          metric: { __name__: `${measurement}_${field}`, ...(s.tags ?? {}) },
+          values: rows.map((v) => Number(v[1])),
+          timestamps: rows.map((v) => Number(v[0])),
+        };
+      });
+    },
+    async stop() {
+      await q(`DROP DATABASE "${database}"`);
+    },
+  };
+}
+
+/**
+ * The TSDB for sink tests: the real-kafka project's InfluxDB 1.x, a real InfluxDB 2 when INFLUX_URL is set (with
+ * INFLUX_TOKEN and INFLUX_ORG), otherwise a real VictoriaMetrics (its InfluxDB v2 write endpoint) on a random port.
  */
 export async function startTsdbForTests(): Promise<TsdbUnderTest> {
+  const { providedServer } = await import('./real-servers/inject.js');
+  const provided = providedServer('realInfluxUrl');
+  if (provided) return influx1ForTests(provided);
   const url = process.env.INFLUX_URL;
   if (url) return influxForTests(url, process.env.INFLUX_TOKEN ?? '', process.env.INFLUX_ORG ?? 'hvac-edge');
   const vm = await startVictoriaMetrics();

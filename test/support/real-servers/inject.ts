@@ -4,7 +4,7 @@ import { inject } from 'vitest';
  * The real server a real-server project provided (vitest's provide/inject), or undefined: in the `suite` project, in
  * benchmarks and outside vitest the wire-protocol test servers are used (or KAFKA_BROKERS / MONGO_URL).
  */
-export function providedServer(key: 'realKafkaBrokers' | 'realMongoUrl'): string | undefined {
+export function providedServer(key: 'realKafkaBrokers' | 'realMongoUrl' | 'realInfluxUrl'): string | undefined {
   try {
     return inject(key) || undefined;
   } catch {

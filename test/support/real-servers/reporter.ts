@@ -2,7 +2,7 @@ import type { Reporter, TestModule } from 'vitest/node';
 import { REAL_SERVER_VERSIONS } from './servers.js';
 
 const SERVERS: Record<string, string> = {
-  'real-kafka': `Apache Kafka ${REAL_SERVER_VERSIONS.kafka}`,
+  'real-kafka': `Apache Kafka ${REAL_SERVER_VERSIONS.kafka} (points: InfluxDB ${REAL_SERVER_VERSIONS.influxdb})`,
   'real-mongo': `FerretDB ${REAL_SERVER_VERSIONS.ferretdb}`,
 };
 

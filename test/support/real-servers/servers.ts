@@ -9,6 +9,7 @@ import { freePort, makeTempDir, type ProcessServer, startProcessServer, tcpReach
 export const REAL_SERVER_VERSIONS = JSON.parse(readFileSync(new URL('./versions.json', import.meta.url), 'utf8')) as {
   kafka: string;
   ferretdb: string;
+  influxdb: string;
   schemathesis: string;
 };
 
@@ -127,4 +128,52 @@ export async function startFerretDb(): Promise<RealMongo> {
 export function schemathesisCommand(): string {
   const version = REAL_SERVER_VERSIONS.schemathesis;
   return join(installed(join(CACHE, `schemathesis-${version}`), `schemathesis ${version}`), 'venv', 'bin', 'st');
+}
+
+export interface RealInflux extends ProcessServer {
+  url: string;
+  version: string;
+}
+
+/**
+ * InfluxDB OSS 1.x on random loopback ports (HTTP API and its RPC bind address), data in a temp dir, no auth, no
+ * usage reporting, Flux enabled; the sink writes to its v2-compatible write API.
+ */
+export async function startInfluxDb(): Promise<RealInflux> {
+  const version = REAL_SERVER_VERSIONS.influxdb;
+  const home = installed(join(CACHE, `influxdb-${version}`), `InfluxDB ${version}`);
+  const dir = await makeTempDir('influxdb');
+  const [port, rpc] = [await freePort(), await freePort()];
+  const config = join(dir, 'influxdb.conf');
+  writeFileSync(
+    config,
+    [
+      'reporting-disabled = true',
+      `bind-address = "127.0.0.1:${rpc}"`,
+      '[meta]',
+      `  dir = "${join(dir, 'meta')}"`,
+      '[data]',
+      `  dir = "${join(dir, 'data')}"`,
+      `  wal-dir = "${join(dir, 'wal')}"`,
+      '  query-log-enabled = false',
+      '[http]',
+      `  bind-address = "127.0.0.1:${port}"`,
+      '  log-enabled = false',
+      '  flux-enabled = true',
+      '[monitor]',
+      '  store-enabled = false',
+      '',
+    ].join('\n'),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const server = await startProcessServer({
+    name: `InfluxDB ${version}`,
+    command: join(home, 'bin', 'influxd'),
+    args: ['-config', config],
+    port,
+    dir,
+    ready: async () => (await fetch(`${url}/ping`)).status === 204,
+    readyTimeoutMs: 60_000,
+  });
+  return { ...server, url, version };
 }
