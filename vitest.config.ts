@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 // need a build first.
 const conditions = ['source', 'node', 'import', 'module', 'default'];
 
+/** Tests that need a real server: not in the `suite` project. */
+const REAL_ONLY = ['cloud-sink/test/report-naming.int.test.ts', 'gateway/test/northbound/broker-restart.int.test.ts'];
 /** The integration tests that talk to Kafka (startKafkaForTests / startKafkaBrokerProcess). */
 const KAFKA_TESTS = [
   'gateway/test/northbound/forwarding.int.test.ts',
@@ -16,12 +18,12 @@ const KAFKA_TESTS = [
   'test/e2e.int.test.ts',
   'test/origin-exactness.int.test.ts',
   'test/support/kafka-broker.int.test.ts',
-  // Real servers only: InfluxDB 1.x.
+  // Real servers only: InfluxDB 1.x; an Apache Kafka restarted on its data.
   'cloud-sink/test/report-naming.int.test.ts',
+  'gateway/test/northbound/broker-restart.int.test.ts',
 ];
 /** The integration tests that talk to MongoDB (startMongoForTests). */
-// (gateway/test/mongo-gateway.int.test.ts is outages only: the test server's fault injection.)
-const MONGO_TESTS = ['gateway/test/store/mongo-event-store.int.test.ts'];
+const MONGO_TESTS = ['gateway/test/store/mongo-event-store.int.test.ts', 'gateway/test/mongo-gateway.int.test.ts'];
 
 export default defineConfig({
   resolve: {
@@ -44,7 +46,7 @@ export default defineConfig({
         test: {
           name: 'suite',
           include: ['{shared,gateway,device-agent,cloud-sink,test}/**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/dist/**', 'test/fuzz/**', 'cloud-sink/test/report-naming.int.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**', 'test/fuzz/**', ...REAL_ONLY],
         },
       },
       // The Kafka and MongoDB integration tests again, against real servers the test command installed

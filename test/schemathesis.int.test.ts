@@ -69,8 +69,10 @@ describe(`schemathesis ${REAL_SERVER_VERSIONS.schemathesis} against /openapi.jso
       '--seed',
       '20261130',
       '--generation-deterministic',
+      // One worker: with two, hypothesis' ast.parse from two threads hit CPython 3.11's "AST constructor recursion
+      // depth mismatch" now and then — a crash of the tool, not a finding.
       '--workers',
-      '2',
+      '1',
       '--request-timeout',
       '20',
       // The agents' long poll waits up to commands.maxWaitSeconds by design (tested in the downlink tests).

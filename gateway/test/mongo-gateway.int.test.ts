@@ -1,7 +1,10 @@
+import { rm } from 'node:fs/promises';
 import { stringifyEdgex } from '@hvac-edge/shared';
 import {
+  freePort,
   type MongoTestServer,
   makeAddEventRequest,
+  makeTempDir,
   realServerInUse,
   startMongoForTests,
   waitFor,
@@ -11,11 +14,44 @@ import { startTestGateway, type TestGateway } from './helpers.js';
 
 const realMongo = await realServerInUse('mongo');
 
-describe.skipIf(realMongo)('gateway on MongoDB: the database goes away and comes back', () => {
-  let mongo: Awaited<ReturnType<typeof startMongoForTests>>;
+interface RestartableMongo {
+  url: string;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+/**
+ * The database this test takes away: the wire-protocol test server, or in the real-mongo project a FerretDB of its
+ * own (the project's shared one must not vanish under other files), stopped and started again on its data.
+ */
+async function restartableMongo(): Promise<RestartableMongo> {
+  if (!realMongo) {
+    const m = await startMongoForTests();
+    const server = m.testServer as MongoTestServer;
+    return { url: m.url, stop: () => server.stop(), start: () => server.start(), dispose: () => m.stop() };
+  }
+  const { startFerretDb } = await import('../../test/support/real-servers/servers.js');
+  const at = { dir: await makeTempDir('ferretdb-outage'), port: await freePort() };
+  let f = await startFerretDb(at);
+  return {
+    url: f.url,
+    stop: () => f.stop(),
+    start: async () => {
+      f = await startFerretDb(at);
+    },
+    dispose: async () => {
+      await f.stop();
+      await rm(at.dir, { recursive: true, force: true });
+    },
+  };
+}
+
+describe(`gateway on MongoDB (${realMongo ? 'FerretDB' : 'the wire-protocol test server'}): the database goes away and comes back`, () => {
+  let mongo: RestartableMongo;
   let gw: TestGateway;
   beforeAll(async () => {
-    mongo = await startMongoForTests();
+    mongo = await restartableMongo();
     gw = await startTestGateway({
       'store.kind': 'mongodb',
       'store.mongo.url': mongo.url,
@@ -25,7 +61,7 @@ describe.skipIf(realMongo)('gateway on MongoDB: the database goes away and comes
   });
   afterAll(async () => {
     await gw?.dispose();
-    await mongo?.stop();
+    await mongo?.dispose();
   });
 
   const post = () =>
@@ -40,8 +76,7 @@ describe.skipIf(realMongo)('gateway on MongoDB: the database goes away and comes
     expect((await post()).statusCode).toBe(201);
     expect((await gw.server.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
 
-    const server = mongo.testServer as MongoTestServer;
-    await server.stop();
+    await mongo.stop();
     const ready = await gw.server.inject({ method: 'GET', url: '/readyz' });
     expect(ready.statusCode).toBe(503);
     expect(ready.json()).toMatchObject({ checks: { store: false } });
@@ -50,7 +85,7 @@ describe.skipIf(realMongo)('gateway on MongoDB: the database goes away and comes
     expect(refused.headers['retry-after']).toBeDefined();
     expect(refused.json().message).toMatch(/MongoDB unreachable/);
 
-    await server.start();
+    await mongo.start();
     await waitFor(
       async () => (await gw.server.inject({ method: 'GET', url: '/readyz' })).statusCode === 200,
       'ready',

@@ -60,6 +60,8 @@ export interface StartOptions {
   dir: string;
   ready: () => Promise<boolean>;
   readyTimeoutMs?: number;
+  /** Leave `dir` in place at stop (a server restarted on its data); the caller removes it. */
+  keepDir?: boolean;
 }
 
 /** Keeps the last `max` lines a child printed on stdout and stderr (for failure messages and log assertions). */
@@ -89,7 +91,7 @@ export async function startProcessServer(o: StartOptions): Promise<ProcessServer
     const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
     await exited;
     clearTimeout(timer);
-    await rm(o.dir, { recursive: true, force: true });
+    if (!o.keepDir) await rm(o.dir, { recursive: true, force: true });
   };
   try {
     await waitFor(

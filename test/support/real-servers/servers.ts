@@ -30,57 +30,62 @@ function installed(dir: string, what: string): string {
 export interface RealKafka extends ProcessServer {
   brokers: string[];
   version: string;
+  /** Where it keeps its data and listens: startApacheKafka(restartable) brings it back there, data intact. */
+  restartable: { dir: string; port: number; controller: number };
 }
 
 /**
  * Apache Kafka in KRaft mode, one combined broker and controller on random loopback ports, its storage formatted in
  * a temp dir, a small heap; replication factors of one so that consumer groups and idempotent producers work.
  */
-export async function startApacheKafka(): Promise<RealKafka> {
+export async function startApacheKafka(
+  at: { dir: string; port: number; controller: number } | undefined = undefined,
+): Promise<RealKafka> {
   const version = REAL_SERVER_VERSIONS.kafka;
   const home = installed(join(CACHE, `kafka-${version}`), `Apache Kafka ${version}`);
-  const dir = await makeTempDir('apache-kafka');
-  const [port, controller] = [await freePort(), await freePort()];
+  const dir = at?.dir ?? (await makeTempDir('apache-kafka'));
+  const port = at?.port ?? (await freePort());
+  const controller = at?.controller ?? (await freePort());
   const config = join(dir, 'server.properties');
-  writeFileSync(
-    config,
-    [
-      'process.roles=broker,controller',
-      'node.id=1',
-      `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controller}`,
-      `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
-      'controller.listener.names=CONTROLLER',
-      'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-      `controller.quorum.bootstrap.servers=127.0.0.1:${controller}`,
-      `log.dirs=${join(dir, 'data')}`,
-      'num.partitions=3',
-      'offsets.topic.replication.factor=1',
-      'offsets.topic.num.partitions=3',
-      'transaction.state.log.replication.factor=1',
-      'transaction.state.log.min.isr=1',
-      'group.initial.rebalance.delay.ms=0',
-      'auto.create.topics.enable=true',
-      '',
-    ].join('\n'),
-  );
   const classpath = `${join(home, 'libs')}/*`;
-  execFileSync(
-    'java',
-    [
-      '-cp',
-      classpath,
-      'kafka.tools.StorageTool',
-      'format',
-      '--standalone',
-      '-t',
-      randomBytes(16).toString('base64url'),
-      '-c',
+  if (!existsSync(config)) {
+    writeFileSync(
       config,
-    ],
-    {
-      stdio: 'ignore',
-    },
-  );
+      [
+        'process.roles=broker,controller',
+        'node.id=1',
+        `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controller}`,
+        `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+        'controller.listener.names=CONTROLLER',
+        'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+        `controller.quorum.bootstrap.servers=127.0.0.1:${controller}`,
+        `log.dirs=${join(dir, 'data')}`,
+        'num.partitions=3',
+        'offsets.topic.replication.factor=1',
+        'offsets.topic.num.partitions=3',
+        'transaction.state.log.replication.factor=1',
+        'transaction.state.log.min.isr=1',
+        'group.initial.rebalance.delay.ms=0',
+        'auto.create.topics.enable=true',
+        '',
+      ].join('\n'),
+    );
+    execFileSync(
+      'java',
+      [
+        '-cp',
+        classpath,
+        'kafka.tools.StorageTool',
+        'format',
+        '--standalone',
+        '-t',
+        randomBytes(16).toString('base64url'),
+        '-c',
+        config,
+      ],
+      { stdio: 'ignore' },
+    );
+  }
   const server = await startProcessServer({
     name: `Apache Kafka ${version}`,
     command: 'java',
@@ -89,21 +94,24 @@ export async function startApacheKafka(): Promise<RealKafka> {
     dir,
     ready: () => tcpReachable(port),
     readyTimeoutMs: 60_000,
+    keepDir: at !== undefined,
   });
-  return { ...server, brokers: [`127.0.0.1:${port}`], version };
+  return { ...server, brokers: [`127.0.0.1:${port}`], version, restartable: { dir, port, controller } };
 }
 
 export interface RealMongo extends ProcessServer {
   url: string;
   version: string;
+  /** Where it keeps its data and listens: startFerretDb(restartable) brings it back there, data intact. */
+  restartable: { dir: string; port: number };
 }
 
 /** FerretDB with its embedded SQLite backend on a random loopback port (a MongoDB-wire-compatible server). */
-export async function startFerretDb(): Promise<RealMongo> {
+export async function startFerretDb(at: { dir: string; port: number } | undefined = undefined): Promise<RealMongo> {
   const version = REAL_SERVER_VERSIONS.ferretdb;
   const home = installed(join(CACHE, `ferretdb-${version}`), `FerretDB ${version}`);
-  const dir = await makeTempDir('ferretdb');
-  const port = await freePort();
+  const dir = at?.dir ?? (await makeTempDir('ferretdb'));
+  const port = at?.port ?? (await freePort());
   const server = await startProcessServer({
     name: `FerretDB ${version}`,
     command: join(home, 'bin', 'ferretdb'),
@@ -120,8 +128,9 @@ export async function startFerretDb(): Promise<RealMongo> {
     dir,
     ready: () => tcpReachable(port),
     readyTimeoutMs: 30_000,
+    keepDir: at !== undefined,
   });
-  return { ...server, url: `mongodb://127.0.0.1:${port}/`, version };
+  return { ...server, url: `mongodb://127.0.0.1:${port}/`, version, restartable: { dir, port } };
 }
 
 /** The `st` command of the schemathesis the test command installed from PyPI. */
