@@ -91,6 +91,17 @@ install(`Apache Kafka ${kafka}`, join(CACHE, `kafka-${kafka}`), () => {
   );
 });
 
+/** A Go module's source from the Go module proxy, copied writable into `dir`/src (its cache copy is read-only). */
+function goModuleSource(module, version, dir, env) {
+  const mod = JSON.parse(
+    execFileSync('go', ['mod', 'download', '-json', `${module}@${version}`], { env, encoding: 'utf8' }),
+  );
+  const src = join(dir, 'src');
+  cpSync(mod.Dir, src, { recursive: true });
+  execFileSync('chmod', ['-R', 'u+w', src]);
+  return src;
+}
+
 const ferretdb = VERSIONS.ferretdb;
 install(`FerretDB ${ferretdb}`, join(CACHE, `ferretdb-${ferretdb}`), () => {
   // Not `go install …@version`: FerretDB embeds build/version/version.txt, which its release process generates and
@@ -98,15 +109,7 @@ install(`FerretDB ${ferretdb}`, join(CACHE, `ferretdb-${ferretdb}`), () => {
   // proxy, that file written with the version, then go build.
   const dir = join(CACHE, `ferretdb-${ferretdb}`);
   const env = { ...process.env, GOFLAGS: '-mod=mod' };
-  const mod = JSON.parse(
-    execFileSync('go', ['mod', 'download', '-json', `github.com/FerretDB/FerretDB@${ferretdb}`], {
-      env,
-      encoding: 'utf8',
-    }),
-  );
-  const src = join(dir, 'src');
-  cpSync(mod.Dir, src, { recursive: true });
-  execFileSync('chmod', ['-R', 'u+w', src]);
+  const src = goModuleSource('github.com/FerretDB/FerretDB', ferretdb, dir, env);
   writeFileSync(join(src, 'build', 'version', 'version.txt'), `${ferretdb}\n`);
   execFileSync('go', ['build', '-o', join(dir, 'bin', 'ferretdb'), './cmd/ferretdb'], {
     cwd: src,
@@ -123,15 +126,7 @@ install(`InfluxDB ${influxdb}`, join(CACHE, `influxdb-${influxdb}`), () => {
   // The 1.x line serves the v2 write API the sink uses (/api/v2/write, bucket = database/retention policy).
   const dir = join(CACHE, `influxdb-${influxdb}`);
   const env = { ...process.env, GOFLAGS: '-mod=mod', RUSTUP_TOOLCHAIN: process.env.RUSTUP_TOOLCHAIN ?? 'stable' };
-  const mod = JSON.parse(
-    execFileSync('go', ['mod', 'download', '-json', `github.com/influxdata/influxdb@${influxdb}`], {
-      env,
-      encoding: 'utf8',
-    }),
-  );
-  const src = join(dir, 'src');
-  cpSync(mod.Dir, src, { recursive: true });
-  execFileSync('chmod', ['-R', 'u+w', src]);
+  const src = goModuleSource('github.com/influxdata/influxdb', influxdb, dir, env);
   execFileSync('chmod', ['+x', join(src, 'pkg-config.sh')]);
   execFileSync(
     'go',

@@ -3,10 +3,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { climatePoint, Recommender, SinkMetrics } from '@hvac-edge/cloud-sink';
 import { GatewayMetrics } from '@hvac-edge/gateway';
-import type { EnrichedEvent } from '@hvac-edge/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { type NodeExporterServer, startNodeExporter } from './support/index.js';
+import { makeEnrichedEvent, type NodeExporterServer, startNodeExporter } from './support/index.js';
 
 const DEPLOY = fileURLToPath(new URL('../deploy/', import.meta.url));
 const DASHBOARDS = join(DEPLOY, 'grafana/dashboards');
@@ -27,37 +26,13 @@ const dashboards = readdirSync(DASHBOARDS).map((f) => ({
 /** The fields the sink writes, per measurement: from its own point builders, not from a list kept for this test. */
 async function writtenFields(): Promise<Map<string, Set<string>>> {
   const at = (i: number) => 1_795_421_981_781_000_000n + BigInt(i) * 60_000_000_000n;
-  const event = (i: number): EnrichedEvent => ({
-    schemaVersion: 1,
-    gatewayId: 'gw',
-    receivedAt: 0,
-    sequence: i,
-    event: {
-      id: `00000000-0000-4000-8000-00000000000${i}`,
-      deviceName: 'room-1',
-      profileName: 'dht22',
-      sourceName: 'climate',
+  const event = (i: number) =>
+    makeEnrichedEvent({
       origin: at(i),
-      readings: ['temperature', 'humidity', 'setpoint'].map((resourceName) => ({
-        origin: at(i),
-        deviceName: 'room-1',
-        resourceName,
-        profileName: 'dht22',
-        valueType: 'Float64' as const,
-        value: '22.5',
-      })),
-      tags: { location: 'hall' },
-    },
-    weather: {
-      provider: 'fixed',
-      observedAt: 0,
-      ageSeconds: 0,
-      stale: false,
-      temperatureC: 30,
-      humidityPct: 60,
-      weatherStatus: 6,
-    },
-  });
+      sequence: i,
+      readings: { temperature: '22.5', humidity: '22.5', setpoint: '22.5' },
+      location: 'hall',
+    });
   const events = Array.from({ length: 6 }, (_, i) => event(i));
   const model = { id: 'stub', backend: 'none', predict: async (w: unknown[]) => w.map(() => 24) };
   const recommender = new Recommender(model, {

@@ -1,10 +1,11 @@
-import { createLogger, type EnrichedEvent } from '@hvac-edge/shared';
+import { createLogger } from '@hvac-edge/shared';
 import { describe, expect, it } from 'vitest';
 import { providedServer } from '../../test/support/real-servers/inject.js';
 import { InfluxPointWriter } from '../src/influx/point-writer.js';
 import { withNaming } from '../src/influx/report-naming.js';
 import { SinkMetrics } from '../src/metrics.js';
 import { climatePoint, type PointRecord } from '../src/points.js';
+import { reportEvent, reportRecommendation } from './report-fixture.js';
 
 // Runs in the real-kafka project only (vitest.config.ts), against its InfluxDB 1.x: the report's own kind of server.
 const url = providedServer('realInfluxUrl') as string;
@@ -36,45 +37,7 @@ describe("the source report's naming preset against InfluxDB 1.x", () => {
       'report',
     );
     const origin = BigInt(Date.now()) * 1_000_000n;
-    const reading = (resourceName: string, value: string) => ({
-      origin,
-      deviceName: 'dev1',
-      resourceName,
-      profileName: 'dht22',
-      valueType: 'Float64' as const,
-      value,
-    });
-    const event: EnrichedEvent = {
-      schemaVersion: 1,
-      gatewayId: 'gw',
-      receivedAt: 0,
-      sequence: 1,
-      event: {
-        id: '7d1e8b0e-1f5c-4b7e-9d4a-2f1a3c5e6b7d',
-        deviceName: 'dev1',
-        profileName: 'dht22',
-        sourceName: 'climate',
-        origin,
-        readings: [reading('temperature', '24.5'), reading('humidity', '41'), reading('setpoint', '18')],
-        tags: { location: 'Gwangju' },
-      },
-      weather: {
-        provider: 'fixed',
-        observedAt: 0,
-        ageSeconds: 0,
-        stale: false,
-        temperatureC: 30.25,
-        humidityPct: 70,
-        weatherStatus: 6,
-      },
-    };
-    const recommendation: PointRecord = {
-      measurement: 'hvac_recommendation',
-      tags: { device: 'dev1', model: 'm', location: 'Gwangju' },
-      fields: { recommended_setpoint: 24 },
-      time: origin.toString(),
-    };
-    await writer.write([climatePoint(event) as PointRecord, recommendation]);
+    await writer.write([climatePoint(reportEvent(origin)) as PointRecord, reportRecommendation(origin)]);
     await writer.close();
 
     const fields = (await influxql('SHOW FIELD KEYS FROM "dev1"', database)).results[0]?.series?.[0]?.values;

@@ -1,47 +1,15 @@
-import type { EnrichedEvent } from '@hvac-edge/shared';
 import { describe, expect, it } from 'vitest';
 import { type PointWriter, toInfluxPoint } from '../src/influx/point-writer.js';
 import { withNaming } from '../src/influx/report-naming.js';
 import { climatePoint, type PointRecord } from '../src/points.js';
+import { reportEvent, reportRecommendation } from './report-fixture.js';
 
 const origin = 1_795_421_981_781_000_001n;
-const reading = (resourceName: string, value: string) => ({
-  origin,
-  deviceName: 'dev1',
-  resourceName,
-  profileName: 'dht22',
-  valueType: 'Float64' as const,
-  value,
-});
-const enriched: EnrichedEvent = {
-  schemaVersion: 1,
-  gatewayId: 'gw-1',
-  receivedAt: 0,
-  sequence: 1,
-  event: {
-    id: '7d1e8b0e-1f5c-4b7e-9d4a-2f1a3c5e6b7d',
-    deviceName: 'dev1',
-    profileName: 'dht22',
-    sourceName: 'climate',
-    origin,
-    readings: [reading('temperature', '24.5'), reading('humidity', '41'), reading('setpoint', '18')],
-    tags: { location: 'Gwangju' },
-  },
-  weather: {
-    provider: 'fixed',
-    observedAt: 0,
-    ageSeconds: 0,
-    stale: false,
-    temperatureC: 30.25,
-    humidityPct: 70,
-    weatherStatus: 6,
-  },
-};
+const enriched = reportEvent(origin);
+// current_setpoint is ours alone: the report wrote only the recommendation.
 const recommendation: PointRecord = {
-  measurement: 'hvac_recommendation',
-  tags: { device: 'dev1', model: 'hvac-setpoint@1', location: 'Gwangju' },
+  ...reportRecommendation(origin),
   fields: { recommended_setpoint: 24, current_setpoint: 18 },
-  time: origin.toString(),
 };
 
 describe("the source report's naming preset (influx.naming: report)", () => {

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { type AddEventRequest, type EdgexEvent, msToOrigin, parseEdgexJson, type Reading } from '@hvac-edge/shared';
+import {
+  type AddEventRequest,
+  type EdgexEvent,
+  type EnrichedEvent,
+  msToOrigin,
+  parseEdgexJson,
+  type Reading,
+} from '@hvac-edge/shared';
 
 export interface EventOptions {
   /** Event id; a random UUID by default. */
@@ -36,6 +43,46 @@ export function makeEvent(o: EventOptions = {}): EdgexEvent {
     sourceName: o.sourceName ?? 'climate',
     origin,
     readings: [reading('temperature', o.temperature ?? 24.5, '°C'), reading('humidity', o.humidity ?? 41.2, '%RH')],
+  };
+}
+
+export interface EnrichedOptions {
+  deviceName?: string;
+  origin: bigint;
+  /** Reading values by resource name (temperature, humidity, setpoint …), as the agent's text. */
+  readings: Record<string, string>;
+  location?: string;
+  /** Fixed weather; null for none. */
+  weather?: { temperatureC: number; humidityPct: number; weatherStatus: number } | null;
+  sequence?: number;
+}
+
+/** An enriched event as the gateway forwards it (the sink's input), with exactly the readings given. */
+export function makeEnrichedEvent(o: EnrichedOptions): EnrichedEvent {
+  const deviceName = o.deviceName ?? 'room-1';
+  const weather = o.weather === undefined ? { temperatureC: 30, humidityPct: 70, weatherStatus: 6 } : o.weather;
+  return {
+    schemaVersion: 1,
+    gatewayId: 'gw-1',
+    receivedAt: 0,
+    sequence: o.sequence ?? 1,
+    event: {
+      id: randomUUID(),
+      deviceName,
+      profileName: 'dht22',
+      sourceName: 'climate',
+      origin: o.origin,
+      readings: Object.entries(o.readings).map(([resourceName, value]) => ({
+        origin: o.origin,
+        deviceName,
+        resourceName,
+        profileName: 'dht22',
+        valueType: 'Float64' as const,
+        value,
+      })),
+      ...(o.location ? { tags: { location: o.location } } : {}),
+    },
+    weather: weather && { provider: 'fixed', observedAt: 0, ageSeconds: 0, stale: false, ...weather },
   };
 }
 
