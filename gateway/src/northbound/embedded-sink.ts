@@ -39,7 +39,7 @@ export async function createEmbeddedSink(
     e,
     {
       deliver: async (cmds) => {
-        for (const c of cmds) await commands.enqueueRecommendation(c, 'embedded');
+        await commands.enqueueRecommendations(cmds, 'embedded');
       },
     },
     new module.SinkMetrics({ registry: metrics.registry }),
