@@ -1,10 +1,18 @@
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, makeTempDir, promtoolCheckMetrics, SERVICE_MAINS, waitFor } from './support/index.js';
+import {
+  freePort,
+  makeTempDir,
+  type ProgramRun,
+  promtoolCheckMetrics,
+  SERVICE_MAINS,
+  spawnCollecting,
+  waitFor,
+} from './support/index.js';
 
 const MODEL_CLI = fileURLToPath(new URL('../cloud-sink/src/model/cli.ts', import.meta.url));
 const PROGRAMS = {
@@ -14,35 +22,18 @@ const PROGRAMS = {
   model: MODEL_CLI,
 };
 
-interface Run {
-  code: number | null;
-  out: string;
-  err: string;
-}
+type Run = ProgramRun;
 
-const running = new Set<ReturnType<typeof spawn>>();
+const running = new Set<ChildProcess>();
 
 /** Starts a program as an operator would; `stop()` sends SIGTERM; `result` resolves when it has exited. */
 function start(program: keyof typeof PROGRAMS, args: string[], env: Record<string, string> = {}) {
-  const p = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', PROGRAMS[program], ...args], {
+  const p = spawnCollecting(process.execPath, ['--conditions=source', '--import', 'tsx', PROGRAMS[program], ...args], {
     env: { ...process.env, ...env },
   });
-  let out = '';
-  let err = '';
-  p.stdout.on('data', (c) => {
-    out += c;
-  });
-  p.stderr.on('data', (c) => {
-    err += c;
-  });
-  running.add(p);
-  const result = new Promise<Run>((resolve) =>
-    p.on('exit', (code) => {
-      running.delete(p);
-      resolve({ code, out, err });
-    }),
-  );
-  return { result, output: () => out + err, stop: () => p.kill('SIGTERM') };
+  running.add(p.proc);
+  void p.result.then(() => running.delete(p.proc));
+  return { result: p.result, output: p.output, stop: () => p.proc.kill('SIGTERM') };
 }
 
 /** Runs a program to its end. */

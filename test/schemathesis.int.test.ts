@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, makeTempDir, type ServiceProcess, spawnService, waitFor } from './support/index.js';
+import { freePort, makeTempDir, type ServiceProcess, spawnCollecting, spawnService, waitFor } from './support/index.js';
 import { REAL_SERVER_VERSIONS, schemathesisCommand } from './support/real-servers/servers.js';
 
 // schemathesis (PyPI, installed by the test command) against the gateway's own /openapi.json: every documented
@@ -39,19 +38,11 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-function schemathesis(args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(schemathesisCommand(), args, { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
-    let out = '';
-    p.stdout.on('data', (c) => {
-      out += c;
-    });
-    p.stderr.on('data', (c) => {
-      out += c;
-    });
-    p.on('exit', (code) => resolve({ code, out }));
-  });
-}
+const schemathesis = async (args: string[]) => {
+  const r = await spawnCollecting(schemathesisCommand(), args, { cwd: dir, env: { ...process.env, NO_COLOR: '1' } })
+    .result;
+  return { code: r.code, out: r.out + r.err };
+};
 
 describe(`schemathesis ${REAL_SERVER_VERSIONS.schemathesis} against /openapi.json`, () => {
   it('every documented operation: no server error, every response as documented', { timeout: 240_000 }, async () => {

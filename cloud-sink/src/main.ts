@@ -1,14 +1,6 @@
 #!/usr/bin/env node
 import { createRequire } from 'node:module';
-import {
-  createLogger,
-  handleSignals,
-  Lifecycle,
-  loadConfigOrExit,
-  runCli,
-  SdNotify,
-  unknownVariables,
-} from '@hvac-edge/shared';
+import { handleSignals, Lifecycle, runCli, startService } from '@hvac-edge/shared';
 import { createSink, loadRecommender } from './app.js';
 import { loadSinkConfig, SINK_ENV_PREFIX, SinkConfigSchema } from './config.js';
 import { SinkMetrics } from './metrics.js';
@@ -22,10 +14,13 @@ and SINK_* variables (docs/configuration.md). Exit codes: 0 stopped, 1 unexpecte
 
 /** The sink process: config, logger, signals. SIGTERM stops fetching, lets the batch finish, and disconnects. */
 runCli({ program: 'hvac-sink', version, usage: USAGE }, async () => {
-  const config = loadConfigOrExit('hvac-sink', () => loadSinkConfig());
-  const log = createLogger('cloud-sink', { level: config.log.level });
-  for (const warning of unknownVariables(SinkConfigSchema, SINK_ENV_PREFIX)) log.warn(warning);
-  const sd = new SdNotify({ onError: (err) => log.warn({ err }, 'sd_notify failed') });
+  const { config, log, sd } = startService({
+    program: 'hvac-sink',
+    service: 'cloud-sink',
+    load: () => loadSinkConfig(),
+    schema: SinkConfigSchema,
+    envPrefix: SINK_ENV_PREFIX,
+  });
   const metrics = new SinkMetrics({ defaultMetrics: true });
   const recommender = await loadRecommender(config.inference, metrics, log);
   const sink = createSink(config, log, { metrics, ...(recommender ? { recommender } : {}) });

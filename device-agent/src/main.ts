@@ -1,14 +1,6 @@
 #!/usr/bin/env -S node --max-semi-space-size=1 --lite-mode --no-expose-wasm
 import { createRequire } from 'node:module';
-import {
-  createLogger,
-  ExitError,
-  handleSignals,
-  loadConfigOrExit,
-  runCli,
-  SdNotify,
-  unknownVariables,
-} from '@hvac-edge/shared';
+import { ExitError, handleSignals, runCli, startService } from '@hvac-edge/shared';
 import { createAgent } from './app.js';
 import { AGENT_ENV_PREFIX, AgentConfigSchema, loadAgentConfig } from './config.js';
 import { formatFindings, runDoctor } from './doctor.js';
@@ -32,9 +24,13 @@ runCli({ program: 'hvac-agent', version, usage: USAGE, positionals: true }, asyn
   if (!['run', 'read-once', 'check', 'doctor'].includes(command) || positionals.length > 1) {
     throw new ExitError(2, `hvac-agent: unknown command "${positionals.join(' ')}"; see hvac-agent --help`);
   }
-  const config = loadConfigOrExit('hvac-agent', () => loadAgentConfig());
-  const log = createLogger('device-agent', { level: config.log.level });
-  for (const warning of unknownVariables(AgentConfigSchema, AGENT_ENV_PREFIX)) log.warn(warning);
+  const { config, log, sd } = startService({
+    program: 'hvac-agent',
+    service: 'device-agent',
+    load: () => loadAgentConfig(),
+    schema: AgentConfigSchema,
+    envPrefix: AGENT_ENV_PREFIX,
+  });
   try {
     if (command === 'read-once') {
       const sensor = createSensor(config, log);
@@ -70,7 +66,6 @@ runCli({ program: 'hvac-agent', version, usage: USAGE, positionals: true }, asyn
       process.stdout.write(`configuration valid; gateway ${config.gateway.url} answers\n`);
       return 0;
     }
-    const sd = new SdNotify({ onError: (err) => log.warn({ err }, 'sd_notify failed') });
     const { start, stop } = createAgent(config, log);
     handleSignals(log, async () => {
       await sd.stopping();

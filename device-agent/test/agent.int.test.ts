@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { loadGatewayConfig, openStorage } from '@hvac-edge/gateway';
 import { createLogger } from '@hvac-edge/shared';
-import { freePort, makeTempDir, waitFor } from '@hvac-edge/test/support';
+import { freePort, makeTempDir, spawnCollecting, waitFor } from '@hvac-edge/test/support';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnGateway } from '../../gateway/test/helpers.js';
 import { createAgent } from '../src/app.js';
@@ -85,20 +85,9 @@ describe('device agent against a real gateway process', () => {
     // This machine is not a Raspberry Pi.
     expect(() => createSensor(loadAgentConfig({}), silent, detectPlatform())).toThrow(NoGpioError);
     const run = (args: string[], env: Record<string, string>) =>
-      new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-        const p = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', AGENT_MAIN, ...args], {
-          env: { ...process.env, AGENT_LOG_LEVEL: 'silent', AGENT_OUTBOX_PATH: `${dir}/cli-outbox.db`, ...env },
-        });
-        let out = '';
-        let err = '';
-        p.stdout.on('data', (c) => {
-          out += c;
-        });
-        p.stderr.on('data', (c) => {
-          err += c;
-        });
-        p.on('exit', (code) => resolve({ code, out, err }));
-      });
+      spawnCollecting(process.execPath, ['--conditions=source', '--import', 'tsx', AGENT_MAIN, ...args], {
+        env: { ...process.env, AGENT_LOG_LEVEL: 'silent', AGENT_OUTBOX_PATH: `${dir}/cli-outbox.db`, ...env },
+      }).result;
     const noGpio = await run(['run'], {});
     expect(noGpio.code).toBe(3);
     expect(noGpio.err).toMatch(/not a Raspberry Pi/);

@@ -82,7 +82,7 @@ export async function createGateway(
       log,
       maskedConfig: maskSecrets(config, GatewayConfigSchema),
       readiness: mqtt ? [{ name: 'mqtt', check: () => mqtt.connected }] : [],
-      degradation: degradationChecks(config, store, forwarder),
+      degradation: degradationChecks(config, forwarder),
       ...(sink ? { sink: { summary: () => sink.summary(), series: (q) => sink.series(q) } } : {}),
       ...(monitoring ? { monitoring: monitoring.plugin } : {}),
     },

@@ -1,7 +1,7 @@
 import type { GatewayConfig } from './config.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { Forwarder } from './northbound/forwarder.js';
-import type { EventStore } from './store/event-store.js';
+import type { StoreStats } from './store/event-store.js';
 
 /**
  * ok: accepting and delivering. degraded: accepting, but not delivering as it should (the forwarder failing or
@@ -13,16 +13,18 @@ export const HEALTH_STATES: readonly HealthState[] = ['ok', 'degraded', 'not_rea
 export const DEGRADATIONS = ['forwarder', 'backlog', 'buffer'] as const;
 export type Degradation = (typeof DEGRADATIONS)[number];
 
-/** One way of being degraded: undefined when fine, else why (one line, with the figures and the config key). */
+/**
+ * One way of being degraded: undefined when fine, else why (one line, with the figures and the config key). Given the
+ * store's stats, read once per assessment.
+ */
 export interface DegradationCheck {
   name: Degradation;
-  check: () => Promise<string | undefined> | string | undefined;
+  check: (stats: StoreStats) => string | undefined;
 }
 
 /** The degradation checks of this gateway: the forwarder's own, and the backlog and buffer against config. */
 export function degradationChecks(
   config: Readonly<GatewayConfig>,
-  store: EventStore,
   forwarder: Pick<Forwarder, 'health'> | undefined,
   now: () => number = Date.now,
 ): DegradationCheck[] {
@@ -30,8 +32,7 @@ export function degradationChecks(
   const checks: DegradationCheck[] = [
     {
       name: 'buffer',
-      check: async () => {
-        const { pending } = await store.stats();
+      check: ({ pending }) => {
         const mark = config.store.highWaterMark;
         return pending >= bufferDegradedFraction * mark
           ? `${pending} pending events, ${Math.round((100 * pending) / mark)}% of store.highWaterMark (${mark}); at 100% ingest answers 503`
@@ -44,8 +45,7 @@ export function degradationChecks(
     { name: 'forwarder', check: () => forwarder.health() },
     {
       name: 'backlog',
-      check: async () => {
-        const oldest = (await store.stats()).oldestPendingReceivedAt;
+      check: ({ oldestPendingReceivedAt: oldest }) => {
         const age = oldest === undefined ? 0 : (now() - oldest) / 1000;
         return age > maxBacklogAgeSeconds
           ? `the oldest pending event is ${Math.round(age)} s old (health.maxBacklogAgeSeconds ${maxBacklogAgeSeconds})`
@@ -62,6 +62,8 @@ export interface HealthReport {
   checks: Record<string, boolean>;
   /** Why degraded, by check. */
   degraded: Partial<Record<Degradation, string>>;
+  /** The store's stats the checks saw (undefined when the store could not say). */
+  stats: StoreStats | undefined;
 }
 
 /** Runs every check, and sets the health gauges so that /metrics says what /readyz says. */
@@ -69,13 +71,22 @@ export async function assessHealth(
   readiness: Array<{ name: string; check: () => Promise<boolean> | boolean }>,
   degradation: DegradationCheck[],
   metrics: Pick<GatewayMetrics, 'healthState' | 'degraded'>,
+  loadStats: () => Promise<StoreStats>,
 ): Promise<HealthReport> {
   const checks: Record<string, boolean> = {};
   for (const c of readiness) checks[c.name] = await Promise.resolve(c.check()).catch(() => false);
   const degraded: HealthReport['degraded'] = {};
-  for (const d of degradation) {
-    const why = await Promise.resolve(d.check()).catch((err: Error) => `check failed: ${err.message}`);
-    if (why) degraded[d.name] = why;
+  let stats: StoreStats | undefined;
+  try {
+    stats = await loadStats();
+    for (const d of degradation) {
+      const why = d.check(stats);
+      if (why) degraded[d.name] = why;
+    }
+  } catch (err) {
+    // The store cannot say: readiness already says so (its ping failed); no degradation can be judged.
+    if (checks.store !== false)
+      for (const d of degradation) degraded[d.name] = `check failed: ${(err as Error).message}`;
   }
   const state: HealthState = !Object.values(checks).every(Boolean)
     ? 'not_ready'
@@ -84,5 +95,5 @@ export async function assessHealth(
       : 'ok';
   for (const s of HEALTH_STATES) metrics.healthState.set({ state: s }, s === state ? 1 : 0);
   for (const d of DEGRADATIONS) metrics.degraded.set({ reason: d }, degraded[d] ? 1 : 0);
-  return { state, checks, degraded };
+  return { state, checks, degraded, stats };
 }

@@ -1,13 +1,5 @@
 #!/usr/bin/env node
-import {
-  createLogger,
-  handleSignals,
-  Lifecycle,
-  loadConfigOrExit,
-  runCli,
-  SdNotify,
-  unknownVariables,
-} from '@hvac-edge/shared';
+import { handleSignals, Lifecycle, runCli, startService } from '@hvac-edge/shared';
 import { createGateway } from './app.js';
 import { ENV_PREFIX, GatewayConfigSchema, loadGatewayConfig } from './config.js';
 import { VERSION } from './http/types.js';
@@ -20,10 +12,13 @@ variables (docs/configuration.md). Exit codes: 0 stopped, 1 unexpected error, 2 
 
 /** The gateway process: config, logger, signals, systemd notification. Everything else is wired in app.ts. */
 runCli({ program: 'hvac-gateway', version: VERSION, usage: USAGE }, async () => {
-  const config = loadConfigOrExit('hvac-gateway', () => loadGatewayConfig());
-  const log = createLogger('gateway', { level: config.log.level });
-  for (const warning of unknownVariables(GatewayConfigSchema, ENV_PREFIX)) log.warn(warning);
-  const sd = new SdNotify({ onError: (err) => log.warn({ err }, 'sd_notify failed') });
+  const { config, log, sd } = startService({
+    program: 'hvac-gateway',
+    service: 'gateway',
+    load: () => loadGatewayConfig(),
+    schema: GatewayConfigSchema,
+    envPrefix: ENV_PREFIX,
+  });
   const gateway = await createGateway(config, log);
   const lifecycle = new Lifecycle(log).add({
     name: 'gateway',

@@ -64,6 +64,34 @@ export interface StartOptions {
   keepDir?: boolean;
 }
 
+export interface ProgramRun {
+  code: number | null;
+  out: string;
+  err: string;
+}
+
+/**
+ * A program run as an operator would, its stdout and stderr kept whole: `result` resolves when it has exited,
+ * `output()` is what it printed so far.
+ */
+export function spawnCollecting(
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): { proc: ChildProcess; result: Promise<ProgramRun>; output(): string } {
+  const proc = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd });
+  let out = '';
+  let err = '';
+  proc.stdout?.on('data', (c) => {
+    out += c;
+  });
+  proc.stderr?.on('data', (c) => {
+    err += c;
+  });
+  const result = new Promise<ProgramRun>((resolve) => proc.on('exit', (code) => resolve({ code, out, err })));
+  return { proc, result, output: () => out + err };
+}
+
 /** Keeps the last `max` lines a child printed on stdout and stderr (for failure messages and log assertions). */
 export function captureOutput(child: ChildProcess, max = 400): () => string {
   const lines: string[] = [];

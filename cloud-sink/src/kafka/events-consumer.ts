@@ -1,4 +1,4 @@
-import { decodeEnrichedEvent, type EnrichedEvent, PoisonError, retry } from '@hvac-edge/shared';
+import { decodeEnrichedEvent, type EnrichedEvent, isolatePoison, retry } from '@hvac-edge/shared';
 import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { SinkMetrics } from '../metrics.js';
@@ -138,27 +138,18 @@ export class EventsConsumer {
   }
 
   /**
-   * Writes the batch; when the TSDB refuses points for good (PoisonError), halves it until the refused events stand
-   * alone and returns them for the dead-letter topic, the rest written. Outages throw (the batch is delivered again).
+   * Writes the batch; the events whose points the TSDB refuses for good (PoisonError) are isolated
+   * (shared/poison.ts) and returned for the dead-letter topic, the rest written. Outages throw (the batch is
+   * delivered again).
    */
   private async processIsolating(items: Item[], keepAlive: () => void): Promise<Dead[]> {
-    if (items.length === 0) return [];
-    try {
-      await this.pipeline.process(
-        items.map((i) => i.event),
+    const refused = await isolatePoison(items, (some) =>
+      this.pipeline.process(
+        some.map((i) => i.event),
         keepAlive,
-      );
-      return [];
-    } catch (err) {
-      if (!(err instanceof PoisonError)) throw err;
-      const one = items[0];
-      if (items.length === 1 && one) return [{ message: one.message, reason: err.message.slice(0, 1000) }];
-      const mid = Math.ceil(items.length / 2);
-      return [
-        ...(await this.processIsolating(items.slice(0, mid), keepAlive)),
-        ...(await this.processIsolating(items.slice(mid), keepAlive)),
-      ];
-    }
+      ),
+    );
+    return refused.map(({ item, error }) => ({ message: item.message, reason: error.message.slice(0, 1000) }));
   }
 
   private async deadLetter(dead: Dead[], source: string): Promise<void> {

@@ -72,6 +72,8 @@ export class CommandQueue {
   private readonly limiter: RateLimiterMemory | undefined;
   private readonly insert: Statement;
   private readonly selectById: Statement;
+  /** Every long poll runs it: prepared once. */
+  private readonly selectAfter: Statement;
 
   constructor(
     private readonly local: LocalDatabase,
@@ -87,6 +89,9 @@ export class CommandQueue {
       'INSERT INTO commands (id, device, body, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING',
     );
     this.selectById = local.connection.prepare('SELECT seq, body FROM commands WHERE id = ?');
+    this.selectAfter = local.connection.prepare(
+      'SELECT seq, body FROM commands WHERE device = ? AND seq > ? AND expires_at > ? ORDER BY seq LIMIT ?',
+    );
   }
 
   /**
@@ -191,9 +196,7 @@ export class CommandQueue {
 
   /** Unexpired commands for a device after `afterSeq`, oldest first. */
   after(device: string, afterSeq: number, limit = 100): Command[] {
-    const rows = this.local.connection
-      .prepare('SELECT seq, body FROM commands WHERE device = ? AND seq > ? AND expires_at > ? ORDER BY seq LIMIT ?')
-      .all(device, afterSeq, this.now(), limit) as { seq: number; body: string }[];
+    const rows = this.selectAfter.all(device, afterSeq, this.now(), limit) as { seq: number; body: string }[];
     return rows.map((r) => ({ ...(JSON.parse(r.body) as NewCommand), seq: r.seq }));
   }
 

@@ -1,4 +1,4 @@
-import { backoffDelay, ENRICHED_EVENT_SCHEMA_VERSION, originMs, PoisonError, WakeableSleep } from '@hvac-edge/shared';
+import { backoffDelay, ENRICHED_EVENT_SCHEMA_VERSION, isolatePoison, originMs, WakeableSleep } from '@hvac-edge/shared';
 import type { Logger } from 'pino';
 import type { GatewayMetrics } from '../metrics.js';
 import type { EventStore, StoredEvent } from '../store/event-store.js';
@@ -158,30 +158,23 @@ export class Forwarder {
   }
 
   /**
-   * Publishes a batch; when the publisher refuses records for good (PoisonError: too large, invalid), halves it
-   * until the refused events stand alone, sets each aside (marked forwarded so it leaves the backlog, counted, its
-   * id logged; it stays readable in the store) and publishes the rest in order. Resolves with the seqs done.
+   * Publishes a batch; the events the publisher refuses for good (PoisonError: too large, invalid) are isolated
+   * (shared/poison.ts) and set aside: marked forwarded with the rest so they leave the backlog, counted, their ids
+   * logged; they stay readable in the store. Resolves with the seqs done: the whole batch.
    */
   private async publishOrIsolate(batch: StoredEvent[], events: OutboundEvent[]): Promise<number[]> {
-    try {
-      await this.publisher.publish(events);
-      return batch.map((s) => s.seq);
-    } catch (err) {
-      if (!(err instanceof PoisonError)) throw err;
-      const one = batch[0];
-      if (batch.length === 1 && one) {
-        this.metrics.forwardDeadLettered.inc();
-        this.log.error(
-          { eventId: one.event.id, device: one.event.deviceName, seq: one.seq, err },
-          'event refused downstream for good; set aside (marked forwarded, still in the store)',
-        );
-        return [one.seq];
-      }
-      const mid = Math.ceil(batch.length / 2);
-      const first = await this.publishOrIsolate(batch.slice(0, mid), events.slice(0, mid));
-      const rest = await this.publishOrIsolate(batch.slice(mid), events.slice(mid));
-      return [...first, ...rest];
+    const refused = await isolatePoison(
+      batch.map((stored, i) => ({ stored, event: events[i] as OutboundEvent })),
+      (items) => this.publisher.publish(items.map((x) => x.event)),
+    );
+    for (const { item, error } of refused) {
+      this.metrics.forwardDeadLettered.inc();
+      this.log.error(
+        { eventId: item.stored.event.id, device: item.stored.event.deviceName, seq: item.stored.seq, err: error },
+        'event refused downstream for good; set aside (marked forwarded, still in the store)',
+      );
     }
+    return batch.map((s) => s.seq);
   }
 
   private async run(): Promise<void> {

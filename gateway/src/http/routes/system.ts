@@ -8,7 +8,7 @@ import { type RouteDeps, SERVICE_NAME, VERSION } from '../types.js';
 export const systemRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   const tags = ['system'];
   const readiness = [{ name: 'store', check: () => deps.store.ping() }, ...deps.readiness];
-  const health = () => assessHealth(readiness, deps.degradation, deps.metrics);
+  const health = () => assessHealth(readiness, deps.degradation, deps.metrics, () => deps.store.stats());
   app.get('/api/v3/ping', { schema: { tags }, config: access('public') }, async () =>
     envelope(200, { timestamp: new Date().toUTCString(), serviceName: SERVICE_NAME }),
   );
@@ -35,15 +35,14 @@ export const systemRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, de
       config: access('public'),
     },
     async (_r, reply) => {
-      const report = await health();
+      const { stats: _stats, ...report } = await health();
       const status = { ok: 'ready', degraded: 'degraded', not_ready: 'not ready' }[report.state];
       return reply.code(report.state === 'not_ready' ? 503 : 200).send({ status, ...report });
     },
   );
 
   app.get('/metrics', { schema: { tags, summary: 'Prometheus metrics' } }, async (_request, reply) => {
-    await health();
-    const stats = await deps.store.stats();
+    const stats = (await health()).stats ?? (await deps.store.stats());
     const m = deps.metrics;
     m.bufferPending.set(stats.pending);
     m.bufferTotal.set(stats.total);
