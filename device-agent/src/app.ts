@@ -1,11 +1,12 @@
 import type { Logger } from '@hvac-edge/shared';
+import type { Actuator } from './actuation/actuator.js';
 import { CommandLedger } from './actuation/command-ledger.js';
 import { CommandPoller } from './actuation/command-poller.js';
 import { CoolingController } from './actuation/controller.js';
 import { Agent } from './agent.js';
 import { type AgentClock, SystemClock } from './clock.js';
 import type { AgentConfig } from './config.js';
-import { createActuator, createSensor, detectPlatform } from './hardware.js';
+import { createActuator, createSensor, detectPlatform, type Platform } from './hardware.js';
 import { openAgentDatabase } from './local/agent-database.js';
 import { Outbox } from './outbox/outbox.js';
 import { SelfMetricsReporter } from './self-metrics.js';
@@ -17,14 +18,21 @@ export function createAgent(
   c: Readonly<AgentConfig>,
   log: Logger,
   sensorOverride?: Sensor,
-  actuator = createActuator(c, log),
+  actuatorOverride?: Actuator,
   clock: AgentClock & Partial<Pick<SystemClock, 'start' | 'stop'>> = new SystemClock(
     c.clock.trust,
     c.clock.checkSeconds * 1000,
   ),
 ) {
+  // The board is read once, and only if the sensor or the relay is real.
+  let platform: Platform | undefined;
+  const board = () => {
+    platform ??= detectPlatform();
+    return platform;
+  };
+  const actuator = actuatorOverride ?? createActuator(c, log, board);
   // A simulated room is cooled to the set-point this agent applied, so the closed loop shows in its readings.
-  const sensor = sensorOverride ?? createSensor(c, log, detectPlatform(), () => controller?.setpoint);
+  const sensor = sensorOverride ?? createSensor(c, log, board, () => controller?.setpoint);
   let agent: Agent | undefined;
   const db = openAgentDatabase(c.outbox.path);
   const ledger = new CommandLedger(db);

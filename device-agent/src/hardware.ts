@@ -35,6 +35,10 @@ export function detectPlatform(host: Host = localHost()): Platform {
   return { host, hw: readPiHardware(host), dhtBackend: builtDhtBackend() };
 }
 
+/** A platform, or how to find it: read only when a sensor or relay needs the board (never for simulated ones). */
+export type Board = Platform | (() => Platform);
+const resolve = (board: Board): Platform => (typeof board === 'function' ? board() : board);
+
 const simulatedHint = (what: 'sensor' | 'actuator') =>
   `without hardware set ${what}.kind: simulated (AGENT_${what.toUpperCase()}_KIND=simulated)`;
 
@@ -53,7 +57,7 @@ function notAPi(what: 'sensor' | 'actuator', kind: string): NoGpioError {
 export function createActuator(
   c: Readonly<AgentConfig>,
   log: Logger,
-  platform: Platform = detectPlatform(),
+  board: Board = detectPlatform,
 ): Actuator | undefined {
   const { kind, pin, activeLow } = c.actuator;
   if (kind === 'none') return undefined;
@@ -61,6 +65,7 @@ export function createActuator(
     log.warn('SIMULATED actuator in use (actuator.kind: simulated): no relay is switched');
     return new SimulatedActuator();
   }
+  const platform = resolve(board);
   const { hw } = platform;
   if (hw.generation === undefined) throw notAPi('actuator', kind);
   try {
@@ -90,13 +95,14 @@ export function createActuator(
 export function createSensor(
   c: Readonly<AgentConfig>,
   log: Logger,
-  platform: Platform = detectPlatform(),
+  board: Board = detectPlatform,
   appliedSetpoint: () => number | undefined = () => undefined,
 ): Sensor {
   if (c.sensor.kind === 'simulated') {
     log.warn({ seed: c.sensor.seed }, 'SIMULATED sensor in use (sensor.kind: simulated): readings are not measured');
     return new SimulatedSensor(c.sensor.seed, Date.now, appliedSetpoint);
   }
+  const platform = resolve(board);
   if (platform.hw.generation === undefined) throw notAPi('sensor', c.sensor.kind);
   const problem = dhtProblem(platform.hw, platform.dhtBackend);
   if (problem) throw new NoGpioError(`sensor.kind ${c.sensor.kind}: ${problem}`);
