@@ -40,14 +40,14 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
  * The shipped model's options give version "1" (what `pnpm train` reproduces bit for bit); any other data or options
  * are named in the version, so a model trained otherwise never passes for the shipped one.
  */
-function versionOf(args: Record<string, string | undefined>, data: Dataset, seed: number, epochs: number): string {
+function versionOf(args: Record<string, string | undefined>, sha256: string, seed: number, epochs: number): string {
   const shipped =
     !args.csv &&
     num(args, 'days', 365) === 365 &&
     seed === 1 &&
     num(args, 'start-day', 0) === 0 &&
     epochs === DEFAULT_TRAIN.epochs;
-  return shipped ? '1' : `1+${datasetHash(data).slice(0, 8)}-s${seed}-e${epochs}`;
+  return shipped ? '1' : `1+${sha256.slice(0, 8)}-s${seed}-e${epochs}`;
 }
 
 function baselines(d: Dataset) {
@@ -70,6 +70,7 @@ async function train(args: Record<string, string | undefined>) {
     ? csvDataset(await readFile(args.csv, 'utf8'), args.csv)
     : await simulateDataset({ days, seed, startDayOfYear: num(args, 'start-day', 0) });
   console.error(`dataset: ${data.size} windows (${data.description}), ${Date.now() - started} ms`);
+  const sha256 = datasetHash(data);
   const split = splitByTime(data);
   const { tf, backend } = await loadTf();
   const t0 = Date.now();
@@ -103,7 +104,7 @@ async function train(args: Record<string, string | undefined>) {
     out,
     modelMetadata(
       'hvac-setpoint',
-      args['model-version'] ?? versionOf(args, data, seed, epochs),
+      args['model-version'] ?? versionOf(args, sha256, seed, epochs),
       result.mean,
       result.std,
       {
@@ -115,7 +116,7 @@ async function train(args: Record<string, string | undefined>) {
           description: data.description,
           ...(args.csv ? {} : { days }),
           examples: data.size,
-          sha256: datasetHash(data),
+          sha256,
           seed,
           epochs,
         },

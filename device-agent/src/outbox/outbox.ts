@@ -8,13 +8,13 @@ export interface OutboxItem {
   untimed?: { monoNs: bigint; bootId: string };
 }
 
+/** Sent readings whose deletion waits for the next write; a backlog drain deletes them this many at a time. */
+const SENT_BATCH = 50;
+
 /**
  * The agent's durable queue of readings: a reading is written here (fsync) before any send and removed only after
  * the gateway acknowledged it. Past the disk budget the oldest readings go, counted.
  */
-/** Sent readings whose deletion waits for the next write; a backlog drain deletes them this many at a time. */
-const SENT_BATCH = 50;
-
 export class Outbox {
   private bytes: number;
   private count: number;
