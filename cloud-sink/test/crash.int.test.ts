@@ -8,10 +8,10 @@ import {
   startKafkaForTests,
   startTsdbForTests,
   type TsdbUnderTest,
+  testProducer,
   uniqueTopic,
   waitFor,
 } from '@hvac-edge/test/support';
-import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTsdbProxy, type TsdbProxy } from './helpers.js';
 
@@ -47,7 +47,7 @@ describe('cloud sink crash', () => {
       }),
       weather: null,
     }));
-    const producer = new Kafka({ clientId: 't', brokers: kafka.brokers, logLevel: logLevel.NOTHING }).producer();
+    const producer = testProducer(kafka.brokers);
     await producer.connect();
     for (let i = 0; i < N; i += 500) {
       await producer.send({

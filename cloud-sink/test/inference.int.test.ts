@@ -8,6 +8,7 @@ import {
   startKafkaForTests,
   startTsdbForTests,
   type TsdbUnderTest,
+  testProducer,
   uniqueTopic,
   waitFor,
 } from '@hvac-edge/test/support';
@@ -141,7 +142,7 @@ describe('cloud sink inference (TensorFlow.js)', () => {
 
     const topic = uniqueTopic('events');
     const commandsTopic = uniqueTopic('commands');
-    const producer = new Kafka({ clientId: 't', brokers: kafka.brokers, logLevel: logLevel.NOTHING }).producer();
+    const producer = testProducer(kafka.brokers);
     await producer.connect();
     await producer.send({
       topic,

@@ -7,6 +7,7 @@ import {
   startKafkaForTests,
   startTsdbForTests,
   type TsdbUnderTest,
+  testProducer,
   uniqueTopic,
   waitFor,
 } from '@hvac-edge/test/support';
@@ -63,7 +64,7 @@ describe('cloud sink: Kafka -> VictoriaMetrics (InfluxDB v2 write API)', () => {
     const topic = uniqueTopic('events');
     const dlqTopic = uniqueTopic('dlq');
     const client = new Kafka({ clientId: 't', brokers: kafka.brokers, logLevel: logLevel.NOTHING });
-    const producer = client.producer();
+    const producer = testProducer(kafka.brokers);
     await producer.connect();
     const N = 30;
     const msgs = Array.from({ length: N }, (_, i) => message(i, `dev-${i % 3}`));
@@ -159,7 +160,7 @@ describe('cloud sink: Kafka -> VictoriaMetrics (InfluxDB v2 write API)', () => {
     const topic = uniqueTopic('events');
     const dlqTopic = uniqueTopic('dlq');
     const client = new Kafka({ clientId: 't', brokers: kafka.brokers, logLevel: logLevel.NOTHING });
-    const producer = client.producer();
+    const producer = testProducer(kafka.brokers);
     await producer.connect();
     const N = 20;
     const msgs = Array.from({ length: N }, (_, i) => message(i, i === 7 ? 'poison' : `p-${i % 2}`, 'gw-poison'));
@@ -215,7 +216,7 @@ describe('cloud sink: Kafka -> VictoriaMetrics (InfluxDB v2 write API)', () => {
     const topic = uniqueTopic('events');
     const groupId = uniqueTopic('sink');
     const client = new Kafka({ clientId: 't', brokers: kafka.brokers, logLevel: logLevel.NOTHING });
-    const producer = client.producer();
+    const producer = testProducer(kafka.brokers);
     await producer.connect();
     const N = 20;
     const msgs = Array.from({ length: N }, (_, i) => message(i, `f-${i % 2}`, 'gw-fault'));
@@ -303,7 +304,7 @@ describe('cloud sink: Kafka -> VictoriaMetrics (InfluxDB v2 write API)', () => {
       'both members assigned',
       30_000,
     );
-    const producer = client.producer();
+    const producer = testProducer(kafka.brokers);
     await producer.connect();
     await producer.send({
       topic,

@@ -1,6 +1,5 @@
 import { createLogger } from '@hvac-edge/shared';
-import { type KafkaUnderTest, startKafkaForTests, uniqueTopic, waitFor } from '@hvac-edge/test/support';
-import { Kafka, logLevel } from 'kafkajs';
+import { type KafkaUnderTest, startKafkaForTests, testProducer, uniqueTopic, waitFor } from '@hvac-edge/test/support';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AS_ADMIN, startTestGateway, type TestGateway } from '../../gateway/test/helpers.js';
 import type { SimulatedActuator } from '../src/actuation/actuator.js';
@@ -122,7 +121,7 @@ describe('downlink: set-point commands reach the agent', () => {
     expect(stale.outcome).toBe('expired');
 
     // 3. Through the commands topic (as the cloud sink publishes).
-    const producer = new Kafka({ clientId: 't', brokers: kafka.brokers, logLevel: logLevel.NOTHING }).producer();
+    const producer = testProducer(kafka.brokers);
     await producer.connect();
     const send = () =>
       producer.send({

@@ -10,6 +10,7 @@ import {
   startKafkaForTests,
   startTsdbForTests,
   type TsdbUnderTest,
+  testProducer,
   uniqueTopic,
   waitFor,
 } from '../support/index.js';
@@ -36,7 +37,7 @@ function messages(gateway: string, from: number, n: number, t0: number): Enriche
 }
 
 async function produce(kafka: KafkaUnderTest, topic: string, msgs: EnrichedEvent[]): Promise<void> {
-  const producer = new Kafka({ clientId: 'chaos', brokers: kafka.brokers, logLevel: logLevel.NOTHING }).producer();
+  const producer = testProducer(kafka.brokers, 'chaos');
   await producer.connect();
   for (let i = 0; i < msgs.length; i += 200) {
     const part = msgs.slice(i, i + 200);

@@ -113,6 +113,15 @@ export class EventsConsumer {
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+        this.log.debug(
+          {
+            partition: batch.partition,
+            first: batch.firstOffset(),
+            last: batch.lastOffset(),
+            n: batch.messages.length,
+          },
+          'batch',
+        );
         const valid: Item[] = [];
         const dead: Dead[] = [];
         for (const m of batch.messages) {

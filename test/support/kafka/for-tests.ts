@@ -1,3 +1,4 @@
+import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { KafkaTestBroker } from './broker.js';
 
 export interface KafkaUnderTest {
@@ -19,6 +20,18 @@ export async function startKafkaForTests(options: { defaultPartitions?: number }
   const broker = new KafkaTestBroker({ defaultPartitions: options.defaultPartitions ?? 3 });
   await broker.start();
   return { brokers: broker.brokers, testBroker: broker, stop: () => broker.stop() };
+}
+
+/**
+ * A producer for tests that feed a topic: idempotent, one request in flight. A plain kafkajs producer re-sends a batch
+ * whose answer it missed (a real broker auto-creating the topic answers slowly), and the topic then holds that batch
+ * twice; tests that count what a consumer saw must start from a topic that holds each message once.
+ */
+export function testProducer(brokers: string[], clientId = 't'): Producer {
+  return new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING }).producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
 }
 
 /** A topic name no earlier run used (real clusters keep topics). */
