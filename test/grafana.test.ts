@@ -40,6 +40,9 @@ async function writtenFields(): Promise<Map<string, Set<string>>> {
     maxSetpointC: 27,
     defaultSetpointC: 24,
     sampleSpacingSeconds: 0,
+    upperLimitC: 27,
+    guardBandC: 0.5,
+    calibrate: false,
   });
   const { points } = await recommender.recommend(events);
   const out = new Map<string, Set<string>>();

@@ -37,7 +37,9 @@ export async function loadRecommender(
   const model = await loadTfjsSetpointModel(tf, dir, backend);
   log.info({ backend, model: model.id, dir }, 'set-point model loaded');
   metrics.backend.set({ backend, model: model.id }, 1);
-  return new Recommender(model, options);
+  return new Recommender(model, options, (by, reason) =>
+    metrics.decisions.inc({ decided_by: by, reason: reason ?? '' }),
+  );
 }
 
 export type Sink = ReturnType<typeof createSink>;

@@ -22,6 +22,7 @@ export class SinkMetrics {
   readonly inferenceSeconds: Histogram;
   readonly backend: Gauge<'backend' | 'model'>;
   readonly commands: Counter;
+  readonly decisions: Counter<'decided_by' | 'reason'>;
 
   constructor(options: SinkMetricsOptions = {}) {
     const registry = options.registry ?? new Registry();
@@ -71,6 +72,12 @@ export class SinkMetrics {
       name: 'hvac_sink_inference_seconds',
       help: 'Time for the model to score one batch of windows',
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
+      registers,
+    });
+    this.decisions = new Counter({
+      name: 'hvac_sink_setpoint_decisions_total',
+      help: 'Recommendations by who decided them (model, supervisor, fallback) and why the supervisor acted',
+      labelNames: ['decided_by', 'reason'] as const,
       registers,
     });
     this.backend = new Gauge({

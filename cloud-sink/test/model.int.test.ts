@@ -6,6 +6,7 @@ import { loadTf, type Tf } from '../src/inference/tfjs-runtime.js';
 import { loadTfjsSetpointModel, saveTfjsSetpointModel } from '../src/inference/tfjs-setpoint-model.js';
 import { type Dataset, datasetHash, simulateDataset, splitByTime } from '../src/model/dataset.js';
 import { evaluateController, modelController } from '../src/model/evaluate.js';
+import { evaluateSuite, suiteSummary, suiteVariants } from '../src/model/evaluate-suite.js';
 import { SHIPPED_MODEL_DIR } from '../src/model/shipped-model.js';
 import { mae, modelMetadata, predictAll, trainSetpointModel } from '../src/model/train.js';
 
@@ -100,4 +101,24 @@ describe('the shipped model (cloud-sink/models/hvac-setpoint)', () => {
       await rm(out, { recursive: true, force: true });
     }
   }, 300_000);
+});
+
+describe('the room-variant suite (evaluate --suite, shortened)', () => {
+  it('keeps the hard corners within 27 °C behind the supervisor where the model alone overheats them', async () => {
+    ({ tf, backend } = await loadTf());
+    const shipped = await loadTfjsSetpointModel(tf, SHIPPED_MODEL_DIR, backend);
+    const variants = suiteVariants().filter((v) => v.name === 'heavy-load-small-unit' || v.name === 'drawn-1');
+    const rows = await evaluateSuite(shipped, shipped.inputRanges, 2, undefined, variants);
+    expect(rows.map((r) => r.variant)).toEqual(['heavy-load-small-unit', 'drawn-1']);
+    const heavy = rows[0];
+    expect(heavy?.unsupervisedMinutesAbove27Pct).toBeGreaterThan(20);
+    expect(heavy?.oracleMinutesAbove27Pct).toBe(0);
+    expect(heavy?.decisions.supervisor).toBeGreaterThan(0);
+    const s = suiteSummary(rows);
+    expect(s.worstMinutesAbove27Pct).toBeLessThanOrEqual(0.5);
+    expect(s.worstSavingVsFixed18Pct).toBeGreaterThan(0);
+    for (const r of rows) {
+      expect(r.decisions.proposal + r.decisions.supervisor + r.decisions.fallback).toBe(2 * 2 * 288 - 2);
+    }
+  }, 120_000);
 });

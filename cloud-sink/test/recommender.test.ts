@@ -1,7 +1,7 @@
 import { type EnrichedEvent, msToOrigin } from '@hvac-edge/shared';
 import { makeEvent } from '@hvac-edge/test/support';
 import { describe, expect, it } from 'vitest';
-import { Recommender } from '../src/inference/recommender.js';
+import { DECIDED_BY, Recommender } from '../src/inference/recommender.js';
 import type { SetpointModel, Window } from '../src/inference/setpoint-model.js';
 
 /** A model that answers with the newest reading's temperature, and remembers what it was asked. */
@@ -35,7 +35,15 @@ function message(device: string, atMs: number, temperature: number): EnrichedEve
   };
 }
 
-const options = { minSetpointC: 18, maxSetpointC: 27, defaultSetpointC: 24, sampleSpacingSeconds: 60 };
+const options = {
+  minSetpointC: 18,
+  maxSetpointC: 27,
+  defaultSetpointC: 24,
+  sampleSpacingSeconds: 60,
+  upperLimitC: 27,
+  guardBandC: 0.5,
+  calibrate: false,
+};
 
 describe('Recommender windows', () => {
   it('samples one reading per spacing interval, so 10-second readings make one-minute windows', async () => {
@@ -52,9 +60,11 @@ describe('Recommender windows', () => {
   it('clamps to the safe range, and a long gap starts the window again', async () => {
     const model = new EchoModel();
     const r = new Recommender(model, options);
+    // The model asks for 35 °C in a room at 35 °C: the supervisor overrides it (room air far above the limit).
     const first = Array.from({ length: 6 }, (_, i) => message('b', t0 + i * 60_000, 35));
     const { points } = await r.recommend(first);
-    expect(points.map((p) => p.fields.recommended_setpoint)).toEqual([27]);
+    expect(points.map((p) => p.fields.recommended_setpoint)).toEqual([18]);
+    expect(points[0]?.fields).toMatchObject({ model_setpoint: 35, decided_by: DECIDED_BY.supervisor });
     const later = Array.from({ length: 5 }, (_, i) => message('b', t0 + 3_600_000 + i * 60_000, 10));
     expect((await r.recommend(later)).points).toHaveLength(0);
     const sixth = await r.recommend([message('b', t0 + 3_600_000 + 5 * 60_000, 10)]);

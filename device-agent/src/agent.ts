@@ -144,6 +144,10 @@ export class Agent {
           sensor: this.sensor.kind,
           simulated: this.sensor.simulated,
           ...(c.location ? { location: c.location } : {}),
+          // The local guard holds a lower set-point than commanded: said with every reading while it lasts.
+          ...(this.controller?.guardHolding
+            ? { guard: 'holding', commandedSetpoint: this.controller.commandedSetpoint }
+            : {}),
         },
       },
     };

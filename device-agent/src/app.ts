@@ -45,7 +45,19 @@ export function createAgent(
     token: c.gateway.token,
     timeoutMs: c.gateway.timeoutMs,
   });
-  const controller = actuator ? new CoolingController(actuator, c.actuator, ledger) : undefined;
+  const guardLog = log.child({ module: 'guard' });
+  const controller = actuator
+    ? new CoolingController(
+        actuator,
+        c.actuator,
+        ledger,
+        () => clock.now(),
+        (g) =>
+          g.holding
+            ? guardLog.warn(g, 'local guard holds the set-point below the commanded one: room air near the limit')
+            : guardLog.info('local guard released: the commanded set-point applies again'),
+      )
+    : undefined;
   if (controller && c.actuator.initialSetpointC !== null) controller.setpoint = c.actuator.initialSetpointC;
   const poller =
     controller && c.commands.enabled

@@ -59,7 +59,23 @@ export const AgentConfigSchema = Type.Object(
       minOffSeconds: Type.Number({ minimum: 0, default: 180 }),
       minSetpointC: Type.Number({ default: 18, description: 'commands are clamped to [min, max]' }),
       maxSetpointC: Type.Number({ default: 27 }),
-      initialSetpointC: Type.Union([Type.Number(), Type.Null()], { default: null, description: 'before any command' }),
+      initialSetpointC: Type.Union([Type.Null(), Type.Number()], {
+        default: null,
+        description: 'before any command (null: the relay is left alone until one arrives)',
+      }),
+      upperLimitC: Type.Number({
+        default: 27,
+        minimum: 15,
+        maximum: 45,
+        description:
+          'local guard: the relay holds a set-point lowered as room air nears this, whatever a command says; no command can switch it off',
+      }),
+      guardBandC: Type.Number({
+        default: 0.5,
+        minimum: 0.1,
+        maximum: 5,
+        description: 'local guard: aims room air at upperLimitC minus this, and never raises the set-point above it',
+      }),
     }),
     commands: configSection({
       enabled: Type.Boolean({ default: true, description: 'long-poll the gateway for set-point commands' }),

@@ -7,7 +7,15 @@ function setup(now: { t: number }) {
   const applied = new Set<string>();
   const c = new CoolingController(
     actuator,
-    { hysteresisC: 1, minOnSeconds: 180, minOffSeconds: 120, minSetpointC: 18, maxSetpointC: 27 },
+    {
+      hysteresisC: 1,
+      minOnSeconds: 180,
+      minOffSeconds: 120,
+      minSetpointC: 18,
+      maxSetpointC: 27,
+      upperLimitC: 27,
+      guardBandC: 0.5,
+    },
     { wasApplied: (id) => applied.has(id), markApplied: (id) => void applied.add(id) },
     () => now.t,
   );
@@ -50,7 +58,7 @@ describe('CoolingController', () => {
   it('switches with hysteresis and honours minimum on and off times', () => {
     const now = { t: 0 };
     const { c, actuator } = setup(now);
-    expect(c.onTemperature(30)).toBe(false); // no set-point yet: hands off
+    expect(c.onTemperature(26)).toBe(false); // no set-point yet: hands off
     c.apply({ id: 'a', value: 24, expiresAt: 10_000_000, source: 'api' });
     expect(c.onTemperature(24.4)).toBe(false); // inside the band
     expect(c.onTemperature(24.5)).toBe(true); // sp + h/2

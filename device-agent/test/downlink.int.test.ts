@@ -120,7 +120,10 @@ describe('downlink: set-point commands reach the agent', () => {
     );
     expect(stale.outcome).toBe('expired');
 
-    // 3. Through the commands topic (as the cloud sink publishes).
+    // 3. Through the commands topic (as the cloud sink publishes). The room has cooled to 23 °C meanwhile: the
+    // agent's local guard lets a raise to 26.5 °C through (at 26 °C it would hold the set-point lower).
+    sensor.value = { temperatureC: 23, humidityPct: 45 };
+    for (let i = 0; i < 3; i++) await agentParts.agent.readOnce();
     const producer = testProducer(kafka.brokers);
     await producer.connect();
     const send = () =>
@@ -152,7 +155,7 @@ describe('downlink: set-point commands reach the agent', () => {
       60_000,
     );
     await producer.disconnect();
-    await agentParts.agent.readOnce(); // 26 °C < 26.5 - 0.5: the relay goes off
+    await agentParts.agent.readOnce(); // 23 °C < 26.5 - 0.5: the relay goes off
     expect(actuator.on).toBe(false);
     expect(agentParts.controller?.setpoint).toBe(26.5);
     expect(actuator.history.map((h) => h.on)).toEqual([true, false]);

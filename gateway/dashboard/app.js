@@ -161,7 +161,8 @@ async function devicesPage() {
       el('td', {}, quality[i] ?? '–'),
       el('td', {}, fmt(d.aircon_setpoint)),
       el('td', {}, fmt(d.recommended_setpoint)),
-      el('td', {}, cmd ? cmd.source : '–'),
+      // Who decided the recommendation (model, supervisor, fallback); else who sent the last command.
+      el('td', {}, d.recommendedBy ?? (cmd ? cmd.source : '–')),
       el('td', {}, ago(d.at)),
     );
   });

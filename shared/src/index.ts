@@ -2,6 +2,8 @@ export * from './cli.js';
 export * from './config/kafka-security.js';
 export * from './config/load-config.js';
 export * from './config/sink-sections.js';
+export * from './control/online-calibration.js';
+export * from './control/setpoint-supervisor.js';
 export * from './edgex/dto.js';
 export * from './edgex/json.js';
 export * from './edgex/limits.js';

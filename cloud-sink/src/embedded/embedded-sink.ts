@@ -11,7 +11,7 @@ import {
 import { loadRecommender } from '../app.js';
 import { ClosedLoop } from '../inference/closed-loop.js';
 import type { CommandSink } from '../inference/command-sink.js';
-import { RECOMMENDATION } from '../inference/recommender.js';
+import { type DecidedBy, decidedByName, RECOMMENDATION } from '../inference/recommender.js';
 import type { SinkMetrics } from '../metrics.js';
 import { SinkPipeline } from '../pipeline.js';
 import { CLIMATE } from '../points.js';
@@ -35,6 +35,8 @@ export interface DeviceSummary {
   aircon_setpoint?: number;
   recommended_setpoint?: number;
   recommendedAt?: string;
+  /** Who decided the latest recommendation: the model, the safety supervisor, or the fallback rule. */
+  recommendedBy?: DecidedBy;
 }
 
 export interface EmbeddedSinkSummary {
@@ -127,7 +129,13 @@ export class EmbeddedSink {
         device: p.tags.device ?? '',
         at: iso(p.time),
         ...p.fields,
-        ...(rec ? { recommended_setpoint: rec.fields.recommended_setpoint, recommendedAt: iso(rec.time) } : {}),
+        ...(rec
+          ? {
+              recommended_setpoint: rec.fields.recommended_setpoint,
+              recommendedAt: iso(rec.time),
+              recommendedBy: decidedByName(rec.fields.decided_by),
+            }
+          : {}),
       };
     });
     return {

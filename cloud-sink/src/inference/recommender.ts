@@ -1,10 +1,38 @@
-import { type EnrichedEvent, originMs } from '@hvac-edge/shared';
+import {
+  DEFAULT_CALIBRATION,
+  DEFAULT_SUPERVISOR_LIMITS,
+  type DecisionSource,
+  type EnrichedEvent,
+  OnlineCalibration,
+  originMs,
+  type SupervisorDecision,
+  type SupervisorLimits,
+  superviseSetpoint,
+} from '@hvac-edge/shared';
 import { locationOf, type PointRecord, readingNumber } from '../points.js';
 import type { Recommendation } from './closed-loop.js';
+import { type InputRanges, inRanges } from './input-ranges.js';
 import type { SetpointModel, Window } from './setpoint-model.js';
 import { WINDOW } from './setpoint-model.js';
 
 export const RECOMMENDATION = 'hvac_recommendation';
+
+/**
+ * Who decided a recommendation, as the integer field `decided_by` of its point (a field, not a tag: a replay that
+ * decides differently must overwrite the same series, not add one).
+ */
+export const DECIDED_BY = { model: 0, supervisor: 1, fallback: 2 } as const;
+export type DecidedBy = keyof typeof DECIDED_BY;
+
+const decidedBy = (source: DecisionSource): DecidedBy => (source === 'proposal' ? 'model' : source);
+
+/** The name for a `decided_by` field value (undefined for points written before the field existed). */
+export function decidedByName(code: number | undefined): DecidedBy | undefined {
+  return (Object.keys(DECIDED_BY) as DecidedBy[]).find((k) => DECIDED_BY[k] === code);
+}
+
+/** Counts each decision (the supervisor's overrides and the fallbacks, with their reason). */
+export type DecisionObserver = (by: DecidedBy, reason: string | undefined) => void;
 
 export interface RecommenderOptions {
   minSetpointC: number;
@@ -13,11 +41,19 @@ export interface RecommenderOptions {
   defaultSetpointC: number;
   /** Minimum spacing of readings in a window (s); 0 = every reading. */
   sampleSpacingSeconds: number;
+  /** Room air limit the supervisor holds (°C) and its guard band (K). */
+  upperLimitC: number;
+  guardBandC: number;
+  /** Learn a per-device offset on the model's proposals from the room's tracking error. */
+  calibrate: boolean;
 }
 
 interface DeviceWindow {
   rows: Window;
+  /** Origin (Unix ms) of each row. */
+  times: number[];
   lastOriginMs: number;
+  calibration: OnlineCalibration | undefined;
 }
 
 /**
@@ -30,11 +66,23 @@ interface DeviceWindow {
  */
 export class Recommender {
   private readonly windows = new Map<string, DeviceWindow>();
+  private readonly limits: SupervisorLimits;
+  private readonly ranges: InputRanges | undefined;
 
   constructor(
     private readonly model: SetpointModel,
     private readonly options: RecommenderOptions,
-  ) {}
+    private readonly onDecision: DecisionObserver = () => {},
+  ) {
+    this.limits = {
+      ...DEFAULT_SUPERVISOR_LIMITS,
+      upperC: options.upperLimitC,
+      guardBandC: options.guardBandC,
+      minSetpointC: options.minSetpointC,
+      maxSetpointC: options.maxSetpointC,
+    };
+    this.ranges = model.inputRanges;
+  }
 
   get modelId(): string {
     return this.model.id;
@@ -46,7 +94,7 @@ export class Recommender {
   }
 
   async recommend(events: EnrichedEvent[]): Promise<{ points: PointRecord[]; recommendations: Recommendation[] }> {
-    const pending: Array<{ m: EnrichedEvent; at: number; window: Window; current: number | undefined }> = [];
+    const pending: Array<{ m: EnrichedEvent; at: number; state: DeviceWindow; current: number | undefined }> = [];
     const spacingMs = this.options.sampleSpacingSeconds * 1000;
     for (const m of events) {
       const t = readingNumber(m.event, 'temperature');
@@ -65,26 +113,61 @@ export class Recommender {
         current ?? this.options.defaultSetpointC,
       ];
       const fresh = !prev || (spacingMs > 0 && at - prev.lastOriginMs > 10 * spacingMs);
-      const w = [...(fresh ? [] : prev.rows), row].slice(-WINDOW);
-      this.windows.set(m.event.deviceName, { rows: w, lastOriginMs: at });
-      if (w.length === WINDOW) pending.push({ m, at, window: w, current });
+      const state: DeviceWindow = {
+        rows: [...(fresh ? [] : prev.rows), row].slice(-WINDOW),
+        times: [...(fresh ? [] : prev.times), at].slice(-WINDOW),
+        lastOriginMs: at,
+        calibration:
+          prev?.calibration ?? (this.options.calibrate ? new OnlineCalibration(DEFAULT_CALIBRATION) : undefined),
+      };
+      this.windows.set(m.event.deviceName, state);
+      if (state.rows.length === WINDOW) pending.push({ m, at, state, current });
     }
     if (pending.length === 0) return { points: [], recommendations: [] };
-    const predicted = await this.model.predict(pending.map((p) => p.window));
+    const predicted = await this.model.predict(pending.map((p) => p.state.rows));
     const recommendations: Recommendation[] = [];
-    const points = pending.map(({ m, at, current }, i): PointRecord => {
+    const points = pending.map(({ m, at, state, current }, i): PointRecord => {
       const raw = predicted[i] ?? Number.NaN;
-      const clamped = Math.min(this.options.maxSetpointC, Math.max(this.options.minSetpointC, raw));
-      const setpoint = Math.round(clamped * 10) / 10;
+      const d = this.supervise(state, raw, current);
+      const setpoint = d.setpointC;
+      const by = decidedBy(d.source);
+      this.onDecision(by, d.reason);
       recommendations.push({ device: m.event.deviceName, setpoint, current, at });
       const location = locationOf(m.event);
       return {
         measurement: RECOMMENDATION,
         tags: { device: m.event.deviceName, model: this.model.id, ...(location ? { location } : {}) },
-        fields: { recommended_setpoint: setpoint, ...(current === undefined ? {} : { current_setpoint: current }) },
+        fields: {
+          recommended_setpoint: setpoint,
+          ...(Number.isFinite(raw) ? { model_setpoint: Math.round(raw * 100) / 100 } : {}),
+          decided_by: DECIDED_BY[by],
+          ...(current === undefined ? {} : { current_setpoint: current }),
+        },
+        integers: ['decided_by'],
         time: m.event.origin.toString(),
       };
     });
     return { points, recommendations };
+  }
+
+  /**
+   * The model's proposal, moved by the device's learned offset, judged by the safety supervisor on the window's own
+   * room air. A device that reports no set-point is judged as if it ran on the default one.
+   */
+  private supervise(state: DeviceWindow, raw: number, current: number | undefined): SupervisorDecision {
+    const proposedC = state.calibration ? state.calibration.apply(raw) : raw;
+    const d = superviseSetpoint(
+      {
+        recent: state.rows.map((row, k) => ({ atMs: state.times[k] as number, airC: row[0] as number })),
+        currentC: current ?? this.options.defaultSetpointC,
+        proposedC,
+        inDistribution: !this.ranges || inRanges(state.rows, this.ranges),
+      },
+      this.limits,
+    );
+    if (state.calibration && d.airC !== undefined) {
+      state.calibration.observe(d.airC, d.setpointC, d.source === 'supervisor', this.limits);
+    }
+    return d;
   }
 }

@@ -38,12 +38,22 @@ export interface ModelCard {
     epochs: number;
   };
   metrics: Record<string, number>;
+  /** What the model saw in training: the supervisor's out-of-distribution check. */
+  inputRanges?: InputRanges;
   evaluation?: Record<string, number | string>;
+}
+
+/** Per feature (in FEATURES order), the range of values the model was trained on. */
+export interface InputRanges {
+  min: number[];
+  max: number[];
 }
 
 /** Port: recommended set-points (°C) for a batch of windows. */
 export interface SetpointModel {
   readonly id: string;
   readonly backend: string;
+  /** Inputs outside these are out of distribution (the supervisor then falls back); undefined = not recorded. */
+  readonly inputRanges?: InputRanges;
   predict(windows: Window[]): Promise<number[]>;
 }

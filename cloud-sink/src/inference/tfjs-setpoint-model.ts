@@ -2,12 +2,20 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs';
 import { readModelFiles } from './model-files.js';
-import { FEATURES, type ModelMetadata, type SetpointModel, WINDOW, type Window } from './setpoint-model.js';
+import {
+  FEATURES,
+  type InputRanges,
+  type ModelMetadata,
+  type SetpointModel,
+  WINDOW,
+  type Window,
+} from './setpoint-model.js';
 import type { Tf } from './tfjs-runtime.js';
 
 /** A TensorFlow.js layers model over flattened, normalised windows. */
 export class TfjsSetpointModel implements SetpointModel {
   readonly id: string;
+  readonly inputRanges: InputRanges | undefined;
 
   constructor(
     private readonly tf: Tf,
@@ -16,6 +24,7 @@ export class TfjsSetpointModel implements SetpointModel {
     readonly backend: string,
   ) {
     this.id = `${metadata.name}@${metadata.version}`;
+    this.inputRanges = metadata.card?.inputRanges;
   }
 
   async predict(windows: Window[]): Promise<number[]> {

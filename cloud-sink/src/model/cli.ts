@@ -4,12 +4,14 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ExitError, runCli } from '@hvac-edge/shared';
 import { ruleBasedSetpoint } from '@hvac-edge/shared/sim';
+import { inputRangesOf } from '../inference/input-ranges.js';
 import { FEATURES } from '../inference/setpoint-model.js';
 import { loadTf } from '../inference/tfjs-runtime.js';
 import { loadTfjsSetpointModel, saveTfjsSetpointModel } from '../inference/tfjs-setpoint-model.js';
 import { csvDataset } from './csv-dataset.js';
 import { type Dataset, datasetHash, simulateDataset, splitByTime, WIDTH } from './dataset.js';
-import { evaluateController, modelController } from './evaluate.js';
+import { evaluateController, supervisedController } from './evaluate.js';
+import { evaluateSuite, type SuiteRow, suiteSummary } from './evaluate-suite.js';
 import { SHIPPED_MODEL_DIR } from './shipped-model.js';
 import { DEFAULT_TRAIN, mae, modelMetadata, predictAll, trainSetpointModel } from './train.js';
 
@@ -17,9 +19,13 @@ const USAGE = `usage:
   hvac-model train    [--days 365] [--seed 1] [--start-day 0] [--csv file] [--epochs 40] [--out dir]
                       [--model-version v]
   hvac-model evaluate [--model dir] [--days 365] [--seed 2] [--start-day 0]
+  hvac-model evaluate --suite [--model dir] [--days 30]
   hvac-model --help | --version
 train: fits the set-point model on simulated days (or a CSV), one progress line per epoch on stderr, writes it to
---out (default: the shipped model). evaluate: runs it in the closed loop against the simulator and the baselines.
+--out (default: the shipped model). evaluate: runs it in the closed loop against the simulator and the baselines,
+behind the safety supervisor and the online calibration as the sink runs it. --suite: on 12 room variants of the
+family (the hard corners and 8 drawn with fixed seeds), --days of midsummer and of midwinter each, one table row per
+variant.
 The last line on stdout is one JSON object. Exit codes: 0 done, 1 unexpected error, 2 usage, 3 a missing file or
 directory.`;
 
@@ -121,6 +127,7 @@ async function train(args: Record<string, string | undefined>) {
           epochs,
         },
         metrics: rounded,
+        inputRanges: inputRangesOf(split.train.x),
       },
     ),
   );
@@ -138,6 +145,9 @@ async function evaluate(args: Record<string, string | undefined>) {
   }
   const { tf, backend } = await loadTf();
   const model = await loadTfjsSetpointModel(tf, dir, backend);
+  const ranges = model.inputRanges;
+  if (args.suite) return evaluateFamily(model, ranges, num(args, 'days', 30), backend);
+  const controller = supervisedController(model, model.inputRanges);
   const scenario = {
     days: num(args, 'days', 365),
     seed: num(args, 'seed', 2),
@@ -146,13 +156,63 @@ async function evaluate(args: Record<string, string | undefined>) {
   console.error(
     `closed-loop evaluation of ${model.id} (${backend}) over ${scenario.days} simulated days, seed ${scenario.seed}`,
   );
-  const report = await evaluateController(modelController(model), scenario, (r) =>
+  const report = await evaluateController(controller, scenario, (r) =>
     console.error(
       `${r.controller.padEnd(18)} cooling ${r.coolingKwh.toFixed(1).padStart(8)} kWh  mean set-point ${r.meanSetpointC.toFixed(2)} °C  ` +
         `above 27 °C ${r.minutesAbovePct.toFixed(3)} %  below 18 °C ${r.minutesBelowPct.toFixed(3)} %`,
     ),
   );
-  console.log(JSON.stringify({ backend, days: scenario.days, seed: scenario.seed, ...report.summary }));
+  console.log(
+    JSON.stringify({
+      backend,
+      days: scenario.days,
+      seed: scenario.seed,
+      ...report.summary,
+      decisions: controller.counts,
+    }),
+  );
+}
+
+const TABLE = [
+  ['variant', 26],
+  ['kWh', 9],
+  ['vs fixed 18', 12],
+  ['vs oracle', 10],
+  ['>27 °C %', 9],
+  ['unsupervised >27 %', 19],
+  ['overrides', 10],
+  ['fallbacks', 10],
+] as const;
+
+function tableLine(cells: Array<string | number>): string {
+  return cells.map((c, i) => String(c).padStart((TABLE[i] as readonly [string, number])[1])).join(' ');
+}
+
+async function evaluateFamily(
+  model: Awaited<ReturnType<typeof loadTfjsSetpointModel>>,
+  ranges: Parameters<typeof evaluateSuite>[1],
+  days: number,
+  backend: string,
+) {
+  console.error(
+    `closed-loop evaluation of ${model.id} (${backend}) on 12 room variants, ${days} summer + ${days} winter days each`,
+  );
+  console.log(tableLine(TABLE.map(([h]) => h)));
+  const row = (r: SuiteRow) =>
+    console.log(
+      tableLine([
+        r.variant,
+        r.modelKwh.toFixed(0),
+        `${r.savingVsFixed18Pct.toFixed(1)} %`,
+        `${r.vsOraclePct.toFixed(1)} %`,
+        r.minutesAbove27Pct.toFixed(3),
+        r.unsupervisedMinutesAbove27Pct.toFixed(1),
+        r.decisions.supervisor,
+        r.decisions.fallback,
+      ]),
+    );
+  const rows = await evaluateSuite(model, ranges, days, row);
+  console.log(JSON.stringify({ backend, days, ...suiteSummary(rows), rows }));
 }
 
 runCli(
@@ -161,12 +221,15 @@ runCli(
     version: '0.1.0',
     usage: USAGE,
     positionals: true,
-    options: Object.fromEntries(
-      ['days', 'seed', 'start-day', 'csv', 'epochs', 'out', 'model-version', 'model'].map((k) => [
-        k,
-        { type: 'string' as const },
-      ]),
-    ),
+    options: {
+      ...Object.fromEntries(
+        ['days', 'seed', 'start-day', 'csv', 'epochs', 'out', 'model-version', 'model'].map((k) => [
+          k,
+          { type: 'string' as const },
+        ]),
+      ),
+      suite: { type: 'boolean' as const },
+    },
   },
   async ({ values, positionals }) => {
     const [command] = positionals;

@@ -1,4 +1,12 @@
 import {
+  type CalibrationOptions,
+  DEFAULT_SUPERVISOR_LIMITS,
+  type DecisionSource,
+  OnlineCalibration,
+  type SupervisorLimits,
+  superviseSetpoint,
+} from '@hvac-edge/shared';
+import {
   type Controller,
   createScenario,
   fixedController,
@@ -8,6 +16,7 @@ import {
   runClosedLoop,
   type ScenarioOptions,
 } from '@hvac-edge/shared/sim';
+import { type InputRanges, inRanges } from '../inference/input-ranges.js';
 import type { SetpointModel } from '../inference/setpoint-model.js';
 
 export interface ClampRange {
@@ -26,6 +35,50 @@ export function modelController(
       const [v] = await model.predict([window.map((row) => [...row])]);
       const clamped = Math.min(clamp.maxSetpointC, Math.max(clamp.minSetpointC, v ?? clamp.minSetpointC));
       return Math.round(clamped * 10) / 10;
+    },
+  };
+}
+
+/** Decisions of a supervised controller, by who decided. */
+export type DecisionCounts = Record<DecisionSource, number>;
+
+/**
+ * The sink's full inference path in the loop: the model's proposal, judged by the safety supervisor on the window's
+ * own room air (one-minute readings), with the rule-based schedule as the fallback for inputs outside the model's
+ * training ranges. `counts` tallies who decided.
+ */
+export function supervisedController(
+  model: SetpointModel,
+  ranges: InputRanges | undefined,
+  options: { limits?: SupervisorLimits; calibration?: CalibrationOptions | false } = {},
+): Controller & { counts: DecisionCounts } {
+  const limits = options.limits ?? DEFAULT_SUPERVISOR_LIMITS;
+  const inner = modelController(model, { minSetpointC: -100, maxSetpointC: 100 });
+  const calibration = options.calibration === false ? undefined : new OnlineCalibration(options.calibration);
+  const counts: DecisionCounts = { proposal: 0, supervisor: 0, fallback: 0 };
+  return {
+    name: `${model.id}+supervisor${calibration ? '+calibration' : ''}`,
+    counts,
+    decide: async (ctx) => {
+      const raw = await inner.decide(ctx);
+      const proposedC = calibration ? calibration.apply(raw) : raw;
+      const d = superviseSetpoint(
+        {
+          recent: ctx.window.map((row, i) => ({
+            atMs: (ctx.minute - (ctx.window.length - 1 - i)) * 60_000,
+            airC: row[0],
+          })),
+          currentC: ctx.setpointC,
+          proposedC,
+          inDistribution: !ranges || inRanges(ctx.window, ranges),
+        },
+        limits,
+      );
+      counts[d.source]++;
+      if (calibration && d.airC !== undefined) {
+        calibration.observe(d.airC, d.setpointC, d.source === 'supervisor', limits);
+      }
+      return d.setpointC;
     },
   };
 }

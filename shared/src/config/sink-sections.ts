@@ -20,6 +20,25 @@ export const InferenceConfigSection = configSection(
     minSetpointC: Type.Number({ default: 18, description: 'recommendations are clamped to [min, max]' }),
     maxSetpointC: Type.Number({ default: 27 }),
     defaultSetpointC: Type.Number({ default: 24, description: 'set-point feature for devices that report none' }),
+    upperLimitC: Type.Number({
+      default: 27,
+      minimum: 15,
+      maximum: 45,
+      description:
+        'the safety supervisor keeps room air at or below this (ASHRAE recommended inlet limit); it judges every recommendation and cannot be switched off',
+    }),
+    guardBandC: Type.Number({
+      default: 0.5,
+      minimum: 0.1,
+      maximum: 5,
+      description:
+        'the supervisor aims projected room air at upperLimitC minus this, and never raises the set-point above it',
+    }),
+    calibrate: Type.Boolean({
+      default: true,
+      description:
+        "learn a per-device offset on the model's proposals from the room's own tracking error (online calibration)",
+    }),
   },
   'set-point inference on each device window',
 );

@@ -4,6 +4,7 @@ export * from './oracle.js';
 export * from './psychrometrics.js';
 export * from './random.js';
 export * from './room.js';
+export * from './room-family.js';
 export * from './scenario.js';
 export * from './sensor-model.js';
 export * from './weather.js';

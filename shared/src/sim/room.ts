@@ -96,20 +96,31 @@ export function indoorRh(s: RoomState): number {
   return relativeHumidity(s.airC, s.w);
 }
 
-const SUBSTEPS = 3;
+const MIN_SUBSTEPS = 3;
 
-/** Advances `s` in place by `dtSec` (explicit Euler in sub-steps, stable for the default parameters). */
+/**
+ * Explicit Euler sub-steps for one step of `dtSec`: at least three, and enough that no sub-step moves room air by
+ * more than 0.3 of its fastest time constant (a light room with a strong cooling unit and a narrow band reacts in
+ * seconds; a plain 20-s step would oscillate). The default room needs three.
+ */
+function substeps(p: RoomParams, capacity: number, dtSec: number): number {
+  const conductance = capacity / p.proportionalBandK + p.uaInterior + p.uaInfiltration;
+  return Math.max(MIN_SUBSTEPS, Math.ceil((dtSec * conductance) / (0.3 * p.airCapacity)));
+}
+
+/** Advances `s` in place by `dtSec` (explicit Euler in sub-steps, see `substeps`). */
 export function stepRoom(p: RoomParams, s: RoomState, u: RoomInputs, dtSec: number): StepResult {
-  const h = dtSec / SUBSTEPS;
   const capacity = capacityAt(p, u.outdoorC);
+  const n = substeps(p, capacity, dtSec);
+  const h = dtSec / n;
   let cooling = 0;
-  for (let k = 0; k < SUBSTEPS; k++) {
+  for (let k = 0; k < n; k++) {
     const q = Math.min(capacity, Math.max(0, (capacity * (s.airC - u.setpointC)) / p.proportionalBandK));
     const toAir = u.itLoadW + p.uaInterior * (s.massC - s.airC) + p.uaInfiltration * (u.outdoorC - s.airC) - q;
     const toMass = p.uaEnvelope * (u.outdoorC - s.massC) + p.uaInterior * (s.airC - s.massC) + p.solarPeakW * u.solar;
     s.airC += (h * toAir) / p.airCapacity;
     s.massC += (h * toMass) / p.massCapacity;
-    cooling += q / SUBSTEPS;
+    cooling += q / n;
   }
   // Moisture: outdoor-air exchange, indoor gains, and condensation on the coil when it is below the dew point.
   const load = cooling / capacity;
