@@ -47,7 +47,9 @@ describe('end to end: agent -> gateway -> Kafka -> sink -> TSDB, and the closed 
     const gwPort = await freePort();
     const sinkPort = await freePort();
     gatewayUrl = `http://127.0.0.1:${gwPort}`;
+    const gatewayId = uniqueTopic('gw'); // its own command relay group on a Kafka the whole run shares
     const gateway = spawnService('gateway', {
+      GATEWAY_GATEWAY_ID: gatewayId,
       GATEWAY_HTTP_HOST: '127.0.0.1',
       GATEWAY_HTTP_PORT: String(gwPort),
       GATEWAY_STORE_PATH: join(dir, 'gateway.db'),
@@ -130,7 +132,7 @@ describe('end to end: agent -> gateway -> Kafka -> sink -> TSDB, and the closed 
     for (const field of ['temperature', 'humidity', 'ext_temperature', 'ext_humidity', 'weather_stat']) {
       const series = await vm.exportSeries(`climate_${field}`);
       expect(series, field).toHaveLength(1);
-      expect(series[0]?.metric).toMatchObject({ device: DEVICE, location: 'e2e-lab', gateway: 'gateway-1' });
+      expect(series[0]?.metric).toMatchObject({ device: DEVICE, location: 'e2e-lab', gateway: gatewayId });
       expect(
         [...(series[0]?.timestamps ?? [])].sort((a, b) => a - b),
         field,

@@ -16,7 +16,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSink } from '../src/app.js';
 import { loadSinkConfig } from '../src/config.js';
-import { Recommender } from '../src/inference/recommender.js';
+import { DECIDED_BY, Recommender } from '../src/inference/recommender.js';
 import { FEATURES, WINDOW } from '../src/inference/setpoint-model.js';
 import { loadTf, type Tf } from '../src/inference/tfjs-runtime.js';
 import { loadTfjsSetpointModel, saveTfjsSetpointModel } from '../src/inference/tfjs-setpoint-model.js';
@@ -162,6 +162,8 @@ describe('cloud sink inference (TensorFlow.js)', () => {
         'kafka.commandsTopic': commandsTopic,
         'closedLoop.intervalSeconds': 900,
         'closedLoop.deadbandC': 0.5,
+        // The model's proposals as they are (no learned offset), so the test can tell them from the supervisor's.
+        'inference.calibrate': false,
       },
     );
     const recommender = new Recommender(model, config.inference);
@@ -175,7 +177,10 @@ describe('cloud sink inference (TensorFlow.js)', () => {
     );
 
     const series = await vm.exportSeries('hvac_recommendation_recommended_setpoint');
+    const raw = await vm.exportSeries('hvac_recommendation_model_setpoint');
+    const decided = await vm.exportSeries('hvac_recommendation_decided_by');
     expect(series.map((s) => s.metric.device).sort()).toEqual(['r-1', 'r-2']);
+    const byDevice = (xs: typeof series, device: string) => xs.find((x) => x.metric.device === device)?.values ?? [];
     for (const s of series) {
       expect(s.metric).toMatchObject({ model: 'test-small@1', location: 'dc' });
       const device = s.metric.device as string;
@@ -184,8 +189,15 @@ describe('cloud sink inference (TensorFlow.js)', () => {
       const expected = await model.predict(
         Array.from({ length: 10 - WINDOW + 1 }, (_, k) => windowOf(device, k + WINDOW - 1)),
       );
-      expect(s.values).toEqual(expected.map((v) => Math.round(Math.min(27, Math.max(18, v)) * 10) / 10));
-      for (const v of s.values) expect(v).toBeGreaterThanOrEqual(18);
+      // The model's own output is kept; the recommendation is it, clamped, unless the supervisor lowered it.
+      expect(byDevice(raw, device)).toEqual(expected.map((v) => Math.round(v * 100) / 100));
+      const by = byDevice(decided, device);
+      s.values.forEach((v, k) => {
+        const clamped = Math.round(Math.min(27, Math.max(18, expected[k] as number)) * 10) / 10;
+        if (by[k] === DECIDED_BY.model) expect(v).toBe(clamped);
+        else expect([by[k], v < clamped]).toEqual([DECIDED_BY.supervisor, true]);
+        expect(v).toBeGreaterThanOrEqual(18);
+      });
     }
     const current = await vm.exportSeries('hvac_recommendation_current_setpoint');
     expect(current.flatMap((s) => s.values)).toEqual(Array(2 * (10 - WINDOW + 1)).fill(24));

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { createLogger } from '@hvac-edge/shared';
-import { makeTempDir } from '@hvac-edge/test/support';
+import { makeTempDir, uniqueTopic } from '@hvac-edge/test/support';
 import { createGateway, type Gateway } from '../src/app.js';
 import { loadGatewayConfig } from '../src/config.js';
 import { LocalDatabase } from '../src/local/local-database.js';
@@ -50,6 +50,9 @@ export async function startTestGateway(
       'http.port': 0,
       'store.path': `${dir}/gateway.db`,
       'auth.adminTokens': [ADMIN_TOKEN],
+      // Its own id, so its command relay has its own consumer group: on a real Kafka shared by the whole run, a group
+      // one test's gateway left behind makes the next joiner wait out the session timeout.
+      gatewayId: uniqueTopic('gw'),
       ...overrides,
     },
   );

@@ -32,6 +32,8 @@ export interface ModelCard {
     description: string;
     /** Simulated days (simulator source). */
     days?: number;
+    /** Simulated rooms: the default room, or a family of rooms (domain randomisation). Absent = default. */
+    rooms?: 'default' | 'family';
     examples: number;
     sha256: string;
     seed: number;

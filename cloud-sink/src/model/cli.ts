@@ -9,15 +9,15 @@ import { FEATURES } from '../inference/setpoint-model.js';
 import { loadTf } from '../inference/tfjs-runtime.js';
 import { loadTfjsSetpointModel, saveTfjsSetpointModel } from '../inference/tfjs-setpoint-model.js';
 import { csvDataset } from './csv-dataset.js';
-import { type Dataset, datasetHash, simulateDataset, splitByTime, WIDTH } from './dataset.js';
+import { type Dataset, datasetHash, simulateDataset, simulateFamilyDataset, splitByTime, WIDTH } from './dataset.js';
 import { evaluateController, supervisedController } from './evaluate.js';
 import { evaluateSuite, type SuiteRow, suiteSummary } from './evaluate-suite.js';
 import { SHIPPED_MODEL_DIR } from './shipped-model.js';
 import { DEFAULT_TRAIN, mae, modelMetadata, predictAll, trainSetpointModel } from './train.js';
 
 const USAGE = `usage:
-  hvac-model train    [--days 365] [--seed 1] [--start-day 0] [--csv file] [--epochs 40] [--out dir]
-                      [--model-version v]
+  hvac-model train    [--days 365] [--seed 1] [--start-day 0] [--rooms default|family] [--csv file] [--epochs 40]
+                      [--out dir] [--model-version v]
   hvac-model evaluate [--model dir] [--days 365] [--seed 2] [--start-day 0]
   hvac-model evaluate --suite [--model dir] [--days 30]
   hvac-model --help | --version
@@ -72,9 +72,15 @@ async function train(args: Record<string, string | undefined>) {
   const out = resolve(args.out ?? SHIPPED_MODEL_DIR);
   const started = Date.now();
   const days = num(args, 'days', 365);
+  const rooms = args.rooms ?? 'default';
+  if (rooms !== 'default' && rooms !== 'family') {
+    throw new ExitError(2, `hvac-model: --rooms must be "default" or "family", got "${rooms}"`);
+  }
   const data = args.csv
     ? csvDataset(await readFile(args.csv, 'utf8'), args.csv)
-    : await simulateDataset({ days, seed, startDayOfYear: num(args, 'start-day', 0) });
+    : rooms === 'family'
+      ? await simulateFamilyDataset({ days, seed })
+      : await simulateDataset({ days, seed, startDayOfYear: num(args, 'start-day', 0) });
   console.error(`dataset: ${data.size} windows (${data.description}), ${Date.now() - started} ms`);
   const sha256 = datasetHash(data);
   const split = splitByTime(data);
@@ -120,7 +126,7 @@ async function train(args: Record<string, string | undefined>) {
         training: {
           source: args.csv ? `csv:${args.csv}` : 'simulator',
           description: data.description,
-          ...(args.csv ? {} : { days }),
+          ...(args.csv ? {} : { days, rooms }),
           examples: data.size,
           sha256,
           seed,
@@ -223,7 +229,7 @@ runCli(
     positionals: true,
     options: {
       ...Object.fromEntries(
-        ['days', 'seed', 'start-day', 'csv', 'epochs', 'out', 'model-version', 'model'].map((k) => [
+        ['days', 'seed', 'start-day', 'rooms', 'csv', 'epochs', 'out', 'model-version', 'model'].map((k) => [
           k,
           { type: 'string' as const },
         ]),

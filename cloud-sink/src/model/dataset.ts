@@ -3,11 +3,14 @@ import {
   type Controller,
   createScenario,
   DEFAULT_ORACLE,
+  deriveSeed,
+  drawRoomVariant,
   type FeatureRow,
   mulberry32,
   oracleSetpoint,
   runClosedLoop,
   type ScenarioOptions,
+  variantScenario,
 } from '@hvac-edge/shared/sim';
 import { FEATURES, WINDOW } from '../inference/setpoint-model.js';
 
@@ -55,14 +58,14 @@ export class DatasetBuilder {
  * the oracle's set-point for every window it sees. Without exploration a model never sees what happens away from
  * the oracle's choices, and cannot correct from there.
  */
-function exploringOracle(builder: DatasetBuilder, seed: number): Controller {
+function exploringOracle(builder: DatasetBuilder, seed: number, t0 = 0): Controller {
   const r = mulberry32(seed);
   let offset = 0;
   return {
     name: 'exploring-oracle',
     decide: ({ scenario, state, minute, window }) => {
       const label = oracleSetpoint(scenario, state, minute);
-      builder.add(window, label, minute);
+      builder.add(window, label, t0 + minute);
       if (r() < 0.15) offset = r() < 0.5 ? 0 : -6 + 9 * r();
       const sp = Math.min(DEFAULT_ORACLE.maxSetpointC, Math.max(DEFAULT_ORACLE.minSetpointC, label + offset));
       return Math.round(sp * 4) / 4;
@@ -78,6 +81,33 @@ export async function simulateDataset(o: ScenarioOptions): Promise<Dataset> {
   return builder.build(
     `simulated server room: ${o.days} days from day-of-year ${o.startDayOfYear ?? 0}, seed ${o.seed}, DHT22 noise, ` +
       'exploring behaviour policy, oracle labels (highest set-point keeping room air <= 26.75 °C for 60 min)',
+  );
+}
+
+/** Days per room in the family dataset: long enough for weekly load patterns and a few weather spells. */
+export const FAMILY_CHUNK_DAYS = 5;
+
+/**
+ * Domain randomisation: `days` simulated in chunks of FAMILY_CHUNK_DAYS, each a different room drawn from the family
+ * (shared/sim/room-family.ts) at its time of year, so that the model learns how a room's own air and set-point
+ * history tell its response, rather than one room's. Room draws and weather are seeded apart from the evaluation
+ * suite's.
+ */
+export async function simulateFamilyDataset(o: { days: number; seed: number }): Promise<Dataset> {
+  const builder = new DatasetBuilder();
+  const chunks = Math.ceil(o.days / FAMILY_CHUNK_DAYS);
+  for (let k = 0; k < chunks; k++) {
+    const room = drawRoomVariant(deriveSeed(o.seed, 9000 + k));
+    const days = Math.min(FAMILY_CHUNK_DAYS, o.days - k * FAMILY_CHUNK_DAYS);
+    const sc = createScenario(variantScenario(room, days, (k * FAMILY_CHUNK_DAYS) % 365, deriveSeed(o.seed, 5000 + k)));
+    const t0 = k * FAMILY_CHUNK_DAYS * 1440;
+    await runClosedLoop(sc, exploringOracle(builder, deriveSeed(o.seed, 6000 + k), t0), {
+      sensorSeed: deriveSeed(o.seed, 7000 + k),
+    });
+  }
+  return builder.build(
+    `family of simulated server rooms: ${o.days} days in ${chunks} rooms of ${FAMILY_CHUNK_DAYS} days through the year, ` +
+      `seed ${o.seed}, DHT22 noise, exploring behaviour policy, oracle labels (highest set-point keeping room air <= 26.75 °C for 60 min)`,
   );
 }
 

@@ -32,6 +32,7 @@ describe('northbound crash: SIGKILL mid-drain', () => {
     dir = await makeTempDir('nb-crash');
     const dbPath = `${dir}/gateway.db`;
     const topic = uniqueTopic('events');
+    const gatewayId = uniqueTopic('gw'); // one id across its restarts, none shared with other tests
     // The backlog: accepted while Kafka was unreachable.
     const store = await openSqliteStore(dbPath);
     const accepted: string[] = [];
@@ -56,6 +57,7 @@ describe('northbound crash: SIGKILL mid-drain', () => {
       const port = await freePort();
       return spawnGateway(port, dbPath, {
         GATEWAY_KAFKA_BROKERS: kafka?.brokers.join(',') ?? '',
+        GATEWAY_GATEWAY_ID: gatewayId,
         GATEWAY_KAFKA_TOPIC: topic,
         // Small batches: a real Kafka takes a batch in a few ms, and the drain must still be under way when killed.
         GATEWAY_KAFKA_BATCH_SIZE: '50',

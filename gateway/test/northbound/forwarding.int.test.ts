@@ -77,7 +77,7 @@ describe('northbound: store-and-forward to Kafka', () => {
     const first = received[0];
     expect(first?.message).toMatchObject({
       schemaVersion: 1,
-      gatewayId: 'gateway-1',
+      gatewayId: gw?.config.gatewayId,
       weather: { provider: 'fixed', temperatureC: 31.5, humidityPct: 70, weatherStatus: 7, stale: false },
     });
     expect(first?.headers).toMatchObject({ 'event-id': first?.message.event.id, 'schema-version': '1' });
