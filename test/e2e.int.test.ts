@@ -140,7 +140,7 @@ describe('end to end: agent -> gateway -> Kafka -> sink -> TSDB, and the closed 
     }
     const recs = await vm.exportSeries('hvac_recommendation_recommended_setpoint');
     expect(recs).toHaveLength(1);
-    expect(recs[0]?.metric).toMatchObject({ device: DEVICE, model: 'hvac-setpoint@1' });
+    expect(recs[0]?.metric).toMatchObject({ device: DEVICE, model: 'hvac-setpoint@2' });
     const recTimes = recs[0]?.timestamps ?? [];
     expect(recTimes.length).toBeGreaterThan(0);
     expect(new Set(recTimes).size).toBe(recTimes.length);

@@ -4,7 +4,13 @@ import { makeTempDir } from '@hvac-edge/test/support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTf, type Tf } from '../src/inference/tfjs-runtime.js';
 import { loadTfjsSetpointModel, saveTfjsSetpointModel } from '../src/inference/tfjs-setpoint-model.js';
-import { type Dataset, datasetHash, simulateDataset, splitByTime } from '../src/model/dataset.js';
+import {
+  type Dataset,
+  datasetHash,
+  simulateDataset,
+  simulateFamilyDataset,
+  splitByTime,
+} from '../src/model/dataset.js';
 import { evaluateController, modelController } from '../src/model/evaluate.js';
 import { evaluateSuite, suiteSummary, suiteVariants } from '../src/model/evaluate-suite.js';
 import { SHIPPED_MODEL_DIR } from '../src/model/shipped-model.js';
@@ -69,7 +75,8 @@ describe('the shipped model (cloud-sink/models/hvac-setpoint)', () => {
     expect(report.summary.minutesAbove27Pct).toBeLessThan(0.5);
 
     // The training data is regenerated exactly (same hash as the card records) ...
-    const data = await simulateDataset({ days: card?.training.days ?? 365, seed: card?.training.seed ?? 1 });
+    expect(card?.training.rooms).toBe('family');
+    const data = await simulateFamilyDataset({ days: card?.training.days ?? 365, seed: card?.training.seed ?? 1 });
     expect(data.size).toBe(card?.training.examples);
     expect(datasetHash(data)).toBe(card?.training.sha256);
     // ... and retraining with the documented command's settings reproduces the weights: bit-for-bit on wasm, within
@@ -81,7 +88,7 @@ describe('the shipped model (cloud-sink/models/hvac-setpoint)', () => {
         seed: 42 + (card?.training.seed ?? 1),
         epochs: card?.training.epochs ?? 40,
       });
-      await saveTfjsSetpointModel(tf, r.model, out, modelMetadata('hvac-setpoint', '1', r.mean, r.std, card));
+      await saveTfjsSetpointModel(tf, r.model, out, modelMetadata('hvac-setpoint', '2', r.mean, r.std, card));
       if (backend === 'wasm') {
         const [a, b] = await Promise.all([
           readFile(join(out, 'weights.bin')),

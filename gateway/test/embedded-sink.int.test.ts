@@ -63,7 +63,7 @@ describe('gateway with the cloud sink embedded (single box, no Kafka)', () => {
       (await gw?.server.inject({ method: 'GET', url: '/api/v3/sink/summary' }))?.json() as Summary;
     await waitFor(async () => (await summary()).events === 8, 'all events through the embedded sink', 30_000);
     const s = await summary();
-    expect(s).toMatchObject({ model: 'hvac-setpoint@1', climatePoints: 8, recommendationPoints: 3 });
+    expect(s).toMatchObject({ model: 'hvac-setpoint@2', climatePoints: 8, recommendationPoints: 3 });
     expect(s.devices).toEqual([
       expect.objectContaining({
         device: 'r1',
@@ -76,9 +76,9 @@ describe('gateway with the cloud sink embedded (single box, no Kafka)', () => {
     const recommended = s.devices[0]?.recommended_setpoint as number;
     expect(recommended).toBeGreaterThanOrEqual(18);
     expect(recommended).toBeLessThanOrEqual(27);
-    // The room sits at 19.7 °C, 1.7 K above an 18 °C set-point: colder than any room air the shipped model saw in
-    // training, so the fallback rule decides (toward 26.3 °C air) a warmer set-point, raised by 1 K per decision at
-    // most; it goes to the queue.
+    // The room sits at 19.7 °C, 1.7 K above an 18 °C set-point: a set-point below the shipped model's training range
+    // (card.inputRanges), so the fallback rule decides (toward 26.3 °C air) a warmer set-point, raised by 1 K per
+    // decision at most; it goes to the queue.
     expect(recommended).toBeGreaterThan(18);
     expect(recommended).toBeLessThanOrEqual(19);
     expect(s.devices[0]?.recommendedBy).toBe('fallback');
@@ -86,7 +86,7 @@ describe('gateway with the cloud sink embedded (single box, no Kafka)', () => {
     // the eight events over batches, so that is the recommendation at the reading time its idempotency key names.
     expect(s.commandsSent).toBe(1);
     const queued = gw.commands.after('r1', 0);
-    expect(queued).toEqual([expect.objectContaining({ device: 'r1', source: 'embedded:hvac-setpoint@1' })]);
+    expect(queued).toEqual([expect.objectContaining({ device: 'r1', source: 'embedded:hvac-setpoint@2' })]);
     const recommendations = new Map(
       (gw.embeddedSink?.sink.points.query({ measurement: 'hvac_recommendation', device: 'r1' }) ?? []).map(
         (p) => [Number(BigInt(p.time) / 1_000_000n), p.fields.recommended_setpoint] as const,
@@ -94,7 +94,7 @@ describe('gateway with the cloud sink embedded (single box, no Kafka)', () => {
     );
     expect(recommendations.size).toBe(3);
     const at = Number(queued[0]?.id.split(':').at(-1));
-    expect(queued[0]?.id).toBe(`hvac-setpoint@1:r1:${at}`);
+    expect(queued[0]?.id).toBe(`hvac-setpoint@2:r1:${at}`);
     expect(queued[0]?.value).toBe(recommendations.get(at));
     // Everything is marked forwarded once the sink has it: nothing keeps waiting in the store.
     await waitFor(async () => (await gw?.store.stats())?.pending === 0, 'events marked forwarded', 10_000);
