@@ -168,7 +168,27 @@ describe('the executables, as an operator meets them', () => {
     const last = JSON.parse(r.out.trim().split('\n').at(-1) as string);
     expect(last).toMatchObject({ out });
     const meta = JSON.parse(readFileSync(`${out}/model.json`, 'utf8')).userDefinedMetadata.hvacEdge;
-    expect(meta.version).toMatch(/^1\+[0-9a-f]{8}-s1-e3$/);
+    expect(meta.version).toMatch(/^2\+[0-9a-f]{8}-s1-e3$/);
+    expect(meta.card.training).toMatchObject({ source: 'simulator', rooms: 'family', days: 3 });
+  });
+
+  it('evaluate --suite prints a row per room variant and its summary JSON last; a bad --rooms is a usage error', {
+    timeout: 120_000,
+  }, async () => {
+    const r = await run('model', ['evaluate', '--suite', '--days', '1']);
+    expect(r.code, r.err).toBe(0);
+    const lines = r.out.trim().split('\n');
+    expect(lines[0]).toMatch(/variant +kWh +vs fixed 18/);
+    expect(lines.filter((l) => /^ *(heavy-load-small-unit|drawn-\d) /.test(l))).toHaveLength(9);
+    const last = JSON.parse(lines.at(-1) as string);
+    expect(last).toMatchObject({ variants: 12, days: 1 });
+    for (const k of ['worstMinutesAbove27Pct', 'medianSavingVsFixed18Pct', 'medianVsOraclePct']) {
+      expect(typeof last[k]).toBe('number');
+    }
+    expect(last.rows).toHaveLength(12);
+    const bad = await run('model', ['train', '--rooms', 'mars']);
+    expect(bad.code).toBe(2);
+    expect(bad.err.trim()).toBe('hvac-model: --rooms must be "default" or "family", got "mars"');
   });
 
   it("the gateway's default /metrics passes promtool check metrics as served", async () => {

@@ -31,6 +31,9 @@ export function decidedByName(code: number | undefined): DecidedBy | undefined {
   return (Object.keys(DECIDED_BY) as DecidedBy[]).find((k) => DECIDED_BY[k] === code);
 }
 
+/** Room air the fallback rule and the calibration aim at: 0.2 K under the supervisor's target (26.3 °C by default). */
+const aimFor = (o: Pick<RecommenderOptions, 'upperLimitC' | 'guardBandC'>) => o.upperLimitC - o.guardBandC - 0.2;
+
 /** Counts each decision (the supervisor's overrides and the fallbacks, with their reason). */
 export type DecisionObserver = (by: DecidedBy, reason: string | undefined) => void;
 
@@ -61,8 +64,10 @@ interface DeviceWindow {
  * weather status, current set-point) feed the model once the window is full, for every event after that; all
  * windows of a batch go through the model in one call. Events without weather or without both indoor values do not
  * enter a window, nor do readings closer than the sample spacing to the previous one (the model was trained on
- * one-minute readings; an agent reading every 10 s would otherwise feed it a window six times too short). Windows
- * live in memory: after a restart or a rebalance a device needs six readings again.
+ * one-minute readings; an agent reading every 10 s would otherwise feed it a window six times too short). Each
+ * proposal, moved by the device's online calibration, is judged by the safety supervisor (shared/control) on the
+ * window's own room air before it becomes a recommendation. Windows and calibrations live in memory: after a
+ * restart or a rebalance a device needs six readings again, and its offset is learned again.
  */
 export class Recommender {
   private readonly windows = new Map<string, DeviceWindow>();
@@ -80,6 +85,8 @@ export class Recommender {
       guardBandC: options.guardBandC,
       minSetpointC: options.minSetpointC,
       maxSetpointC: options.maxSetpointC,
+      // The fallback rule and the calibration aim a little under the supervisor's target, wherever it is set.
+      fallbackAimC: aimFor(options),
     };
     this.ranges = model.inputRanges;
   }
