@@ -25,9 +25,8 @@ train: fits the set-point model on simulated days (or a CSV), one progress line 
 --out (default: the shipped model). --rooms family (the default): a different room of the family every 5 days;
 default: the simulator's default room only (--start-day applies to it). evaluate: runs it in the closed loop against
 the simulator and the baselines, behind the safety supervisor and the online calibration as the sink runs it, and
-alone for comparison. --suite: on 12 room variants of the
-family (the hard corners and 8 drawn with fixed seeds), --days of midsummer and of midwinter each, one table row per
-variant.
+alone for comparison. --suite: on 12 room variants of the family (the hard corners and 8 drawn with fixed seeds),
+--days of midsummer and of midwinter each, one table row per variant.
 The last line on stdout is one JSON object. Exit codes: 0 done, 1 unexpected error, 2 usage, 3 a missing file or
 directory.`;
 
@@ -45,7 +44,7 @@ function num(args: Record<string, string | undefined>, name: string, fallback: n
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** The shipped model's version: what `pnpm train` with its default options writes. */
-export const SHIPPED_VERSION = '2';
+const SHIPPED_VERSION = '2';
 
 /**
  * The shipped model's options give SHIPPED_VERSION (what `pnpm train` reproduces bit for bit); any other data or
@@ -159,7 +158,7 @@ async function evaluate(args: Record<string, string | undefined>) {
   const model = await loadTfjsSetpointModel(tf, dir, backend);
   const ranges = model.inputRanges;
   if (args.suite) return evaluateFamily(model, ranges, num(args, 'days', 30), backend);
-  const controller = supervisedController(model, model.inputRanges);
+  const controller = supervisedController(model, ranges);
   const scenario = {
     days: num(args, 'days', 365),
     seed: num(args, 'seed', 2),

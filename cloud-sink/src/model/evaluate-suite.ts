@@ -1,5 +1,6 @@
 import {
   createScenario,
+  DEFAULT_FACTORS,
   drawRoomVariant,
   fixedController,
   type LoopResult,
@@ -8,21 +9,13 @@ import {
   roomVariant,
   runClosedLoop,
   type VariantFactors,
+  variantScenario,
 } from '@hvac-edge/shared/sim';
 import type { InputRanges } from '../inference/input-ranges.js';
 import type { SetpointModel } from '../inference/setpoint-model.js';
 import { type DecisionCounts, modelController, supervisedController } from './evaluate.js';
 
-const BASE: VariantFactors = {
-  itLoad: 1,
-  capacity: 1,
-  airCapacity: 1,
-  massCapacity: 1,
-  envelope: 1,
-  proportionalBandK: 3,
-  climateOffsetC: 0,
-  solar: 1,
-};
+const BASE = DEFAULT_FACTORS;
 
 /**
  * The suite's rooms: the hard corners of the family by hand (heavy load on a small unit with a wide band, a light
@@ -91,14 +84,7 @@ export async function evaluateSuite(
     const sum = { fixed: 0, oracle: 0, model: 0 };
     const worst = { supervised: 0, raw: 0, oracle: 0 };
     for (const period of SUITE_PERIODS) {
-      const sc = createScenario({
-        days,
-        seed: v.seed,
-        startDayOfYear: period.startDayOfYear,
-        room: v.room,
-        load: v.load,
-        climate: v.climate,
-      });
+      const sc = createScenario(variantScenario(v, days, period.startDayOfYear));
       const run = (c: Parameters<typeof runClosedLoop>[1]): Promise<LoopResult> => runClosedLoop(sc, c);
       const [fixed, oracle, raw, sup] = [
         await run(fixedController(18)),

@@ -47,6 +47,18 @@ export interface RoomVariant {
 
 export type VariantFactors = RoomVariant['factors'];
 
+/** The factors of the simulator's default room. */
+export const DEFAULT_FACTORS: VariantFactors = {
+  itLoad: 1,
+  capacity: 1,
+  airCapacity: 1,
+  massCapacity: 1,
+  envelope: 1,
+  proportionalBandK: DEFAULT_ROOM.proportionalBandK,
+  climateOffsetC: 0,
+  solar: 1,
+};
+
 /** The variant with the given factors (the default room is all factors 1, band 3 K, offset 0). */
 export function roomVariant(name: string, seed: number, f: VariantFactors): RoomVariant {
   const d = DEFAULT_ROOM;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   canHoldRoom,
   createScenario,
+  DEFAULT_FACTORS,
   drawRoomVariant,
   fixedController,
   ROOM_FAMILY,
@@ -10,16 +11,7 @@ import {
   variantScenario,
 } from '../../src/sim/index.js';
 
-const BASE = {
-  itLoad: 1,
-  capacity: 1,
-  airCapacity: 1,
-  massCapacity: 1,
-  envelope: 1,
-  proportionalBandK: 3,
-  climateOffsetC: 0,
-  solar: 1,
-};
+const BASE = DEFAULT_FACTORS;
 
 describe('the family of rooms', () => {
   it('draws every factor within its published range, deterministically, and only rooms the unit can hold', () => {
