@@ -111,7 +111,7 @@ const status = setInterval(async () => {
     console.log(
       `${new Date().toISOString().slice(11, 19)}  room ${f(d.temperature, ' °C')} ${f(d.humidity, ' %RH', 0)}${old(d.at)}` +
         ` | outdoor ${f(d.ext_temperature, ' °C')} ${f(d.ext_humidity, ' %', 0)} status ${d.weather_stat ?? '-'}` +
-        ` | set-point ${f(d.aircon_setpoint, ' °C')} -> recommended ${d.recommended_setpoint === undefined ? '(waiting for the first)' : f(d.recommended_setpoint, ' °C', 2)}${old(d.recommendedAt)}` +
+        ` | set-point ${f(d.aircon_setpoint, ' °C')} -> recommended ${d.recommended_setpoint === undefined ? '(waiting for the first)' : f(d.recommended_setpoint, ' °C', 2)}${d.recommendedBy ? ` by the ${d.recommendedBy}` : ''}${old(d.recommendedAt)}` +
         ` (${s.model ?? 'no model'}, ${s.backend ?? '-'})` +
         ` | this run: ${s.events} events, ${s.commandsSent} commands | stored: ${s.climatePoints} climate + ${s.recommendationPoints} recommendation points`,
     );
