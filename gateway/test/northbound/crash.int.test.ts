@@ -45,6 +45,9 @@ describe('northbound crash: SIGKILL mid-drain', () => {
 
     const admin = new Kafka({ clientId: 'crash-test', brokers: kafka.brokers, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
+    // The topic exists before the gateway starts: otherwise a real Kafka's auto-creation holds the first batch while
+    // the gateway keeps reading its backlog, and the whole backlog could land between the first poll and the kill.
+    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
     const inTopic = async () => {
       try {
         const offsets = await admin.fetchTopicOffsets(topic);
