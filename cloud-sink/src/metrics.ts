@@ -23,6 +23,7 @@ export class SinkMetrics {
   readonly backend: Gauge<'backend' | 'model'>;
   readonly commands: Counter;
   readonly decisions: Counter<'decided_by' | 'reason'>;
+  readonly guardHolding: Counter;
 
   constructor(options: SinkMetricsOptions = {}) {
     const registry = options.registry ?? new Registry();
@@ -78,6 +79,11 @@ export class SinkMetrics {
       name: 'hvac_sink_setpoint_decisions_total',
       help: 'Recommendations by who decided them (model, supervisor, fallback) and why the supervisor acted',
       labelNames: ['decided_by', 'reason'] as const,
+      registers,
+    });
+    this.guardHolding = new Counter({
+      name: 'hvac_sink_agent_guard_holding_events_total',
+      help: 'Events from devices whose local guard held the set-point below the commanded one (room air near the limit)',
       registers,
     });
     this.backend = new Gauge({

@@ -25,9 +25,11 @@ export class SinkPipeline {
 
   async process(events: EnrichedEvent[], keepAlive?: () => void): Promise<BatchResult> {
     const points: PointRecord[] = [];
+    let guarded = 0;
     for (const m of events) {
       const p = climatePoint(m);
       if (p) points.push(p);
+      if (p?.fields.commanded_setpoint !== undefined) guarded++;
     }
     const climate = points.length;
     const i0 = performance.now();
@@ -44,6 +46,7 @@ export class SinkPipeline {
     }
     this.metrics.writeSeconds.observe((performance.now() - t0) / 1000);
     this.metrics.events.inc(events.length);
+    if (guarded > 0) this.metrics.guardHolding.inc(guarded);
     this.metrics.batchSize.observe(events.length);
     if (climate > 0) this.metrics.points.inc({ measurement: CLIMATE }, climate);
     for (const p of scored.points) this.metrics.points.inc({ measurement: p.measurement });

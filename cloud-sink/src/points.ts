@@ -31,9 +31,20 @@ export function locationOf(event: EnrichedEvent['event']): string | undefined {
 }
 
 /**
+ * The set-point a command asked for while the device agent's local guard holds a lower one (the event's tags
+ * `guard: holding` and `commandedSetpoint`); undefined otherwise.
+ */
+export function guardHeldCommand(event: EnrichedEvent['event']): number | undefined {
+  const t = event.tags;
+  if (t?.guard !== 'holding') return undefined;
+  const v = Number(t.commandedSetpoint);
+  return Number.isFinite(v) ? v : undefined;
+}
+
+/**
  * One `climate` point per event: tags device, location, gateway; fields temperature and humidity (from the
  * readings), ext_temperature, ext_humidity and weather_stat (from the weather), aircon_setpoint when the device
- * reported one. Timestamp = the event's origin (ns), so a replayed event overwrites itself instead of duplicating.
+ * reported one, commanded_setpoint while the agent's local guard holds the set-point below the commanded one. Timestamp = the event's origin (ns), so a replayed event overwrites itself instead of duplicating.
  * Returns undefined for an event that carries neither temperature nor humidity.
  */
 export function climatePoint(m: EnrichedEvent): PointRecord | undefined {
@@ -52,6 +63,8 @@ export function climatePoint(m: EnrichedEvent): PointRecord | undefined {
   }
   const setpoint = readingNumber(e, 'setpoint');
   if (setpoint !== undefined) fields.aircon_setpoint = setpoint;
+  const commanded = guardHeldCommand(e);
+  if (commanded !== undefined) fields.commanded_setpoint = commanded;
   return {
     measurement: CLIMATE,
     tags: { device: e.deviceName, gateway: m.gatewayId, ...(location ? { location } : {}) },

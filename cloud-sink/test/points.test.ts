@@ -51,4 +51,48 @@ describe('climatePoint', () => {
       'climate,device=room\\ 1,gateway=gw-1,location=server\\,room aircon_setpoint=22,ext_humidity=70,ext_temperature=30,humidity=41,temperature=24.5,weather_stat=6i 1795421981781000001',
     );
   });
+
+  it("carries the commanded set-point while the agent's local guard holds a lower one, and only then", () => {
+    const event = (tags: Record<string, unknown>) => ({
+      schemaVersion: 1 as const,
+      gatewayId: 'gw-1',
+      receivedAt: 0,
+      sequence: 1,
+      event: {
+        id: '7d1e8b0e-1f5c-4b7e-9d4a-2f1a3c5e6b7e',
+        deviceName: 'pi',
+        profileName: 'dht22',
+        sourceName: 'climate',
+        origin: 1n,
+        readings: [
+          {
+            origin: 1n,
+            deviceName: 'pi',
+            resourceName: 'temperature',
+            profileName: 'dht22',
+            valueType: 'Float64' as const,
+            value: '26.8',
+          },
+          {
+            origin: 1n,
+            deviceName: 'pi',
+            resourceName: 'setpoint',
+            profileName: 'dht22',
+            valueType: 'Float64' as const,
+            value: '24.1',
+          },
+        ],
+        tags,
+      },
+      weather: null,
+    });
+    expect(climatePoint(event({ guard: 'holding', commandedSetpoint: 27 }))?.fields).toMatchObject({
+      aircon_setpoint: 24.1,
+      commanded_setpoint: 27,
+    });
+    expect(climatePoint(event({}))?.fields.commanded_setpoint).toBeUndefined();
+    expect(
+      climatePoint(event({ guard: 'holding', commandedSetpoint: 'x' }))?.fields.commanded_setpoint,
+    ).toBeUndefined();
+  });
 });

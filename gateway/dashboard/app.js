@@ -159,7 +159,14 @@ async function devicesPage() {
       el('td', {}, fmt(d.temperature)),
       el('td', {}, fmt(d.humidity)),
       el('td', {}, quality[i] ?? '–'),
-      el('td', {}, fmt(d.aircon_setpoint)),
+      // While the agent's local guard holds a lower set-point than commanded, both show.
+      el(
+        'td',
+        {},
+        d.commanded_setpoint === undefined
+          ? fmt(d.aircon_setpoint)
+          : `${fmt(d.aircon_setpoint)} (guard; commanded ${fmt(d.commanded_setpoint)})`,
+      ),
       el('td', {}, fmt(d.recommended_setpoint)),
       // Who decided the recommendation (model, supervisor, fallback); else who sent the last command.
       el('td', {}, d.recommendedBy ?? (cmd ? cmd.source : '–')),

@@ -33,6 +33,8 @@ export interface DeviceSummary {
   ext_humidity?: number;
   weather_stat?: number;
   aircon_setpoint?: number;
+  /** Present while the agent's local guard holds the set-point below this commanded one. */
+  commanded_setpoint?: number;
   recommended_setpoint?: number;
   recommendedAt?: string;
   /** Who decided the latest recommendation: the model, the safety supervisor, or the fallback rule. */
