@@ -175,13 +175,14 @@ describe('the executables, as an operator meets them', () => {
   it('evaluate --suite prints a row per room variant and its summary JSON last; a bad --rooms is a usage error', {
     timeout: 120_000,
   }, async () => {
-    const r = await run('model', ['evaluate', '--suite', '--days', '1']);
+    const r = await run('model', ['evaluate', '--suite', '--days', '1', '--draw-from', '9']);
     expect(r.code, r.err).toBe(0);
     const lines = r.out.trim().split('\n');
     expect(lines[0]).toMatch(/variant +kWh +vs fixed 18/);
-    expect(lines.filter((l) => /^ *(heavy-load-small-unit|drawn-\d) /.test(l))).toHaveLength(9);
+    expect(lines.filter((l) => /^ *(heavy-load-small-unit|drawn-\d+) /.test(l))).toHaveLength(9);
     const last = JSON.parse(lines.at(-1) as string);
-    expect(last).toMatchObject({ variants: 12, days: 1 });
+    expect(last).toMatchObject({ variants: 12, days: 1, drawFrom: 9 });
+    expect(last.rows.at(-1).variant).toBe('drawn-16');
     for (const k of ['worstMinutesAbove27Pct', 'medianSavingVsFixed18Pct', 'medianVsOraclePct']) {
       expect(typeof last[k]).toBe('number');
     }

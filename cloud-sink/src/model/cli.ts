@@ -11,7 +11,7 @@ import { loadTfjsSetpointModel, saveTfjsSetpointModel } from '../inference/tfjs-
 import { csvDataset } from './csv-dataset.js';
 import { type Dataset, datasetHash, simulateDataset, simulateFamilyDataset, splitByTime, WIDTH } from './dataset.js';
 import { evaluateController, modelController, supervisedController } from './evaluate.js';
-import { evaluateSuite, type SuiteRow, suiteSummary } from './evaluate-suite.js';
+import { evaluateSuite, type SuiteRow, suiteSummary, suiteVariants } from './evaluate-suite.js';
 import { SHIPPED_MODEL_DIR } from './shipped-model.js';
 import { DEFAULT_TRAIN, mae, modelMetadata, predictAll, trainSetpointModel } from './train.js';
 
@@ -19,14 +19,14 @@ const USAGE = `usage:
   hvac-model train    [--days 365] [--seed 1] [--start-day 0] [--rooms family|default] [--csv file] [--epochs 40]
                       [--out dir] [--model-version v]
   hvac-model evaluate [--model dir] [--days 365] [--seed 2] [--start-day 0]
-  hvac-model evaluate --suite [--model dir] [--days 30]
+  hvac-model evaluate --suite [--model dir] [--days 30] [--draw-from 1]
   hvac-model --help | --version
 train: fits the set-point model on simulated days (or a CSV), one progress line per epoch on stderr, writes it to
 --out (default: the shipped model). --rooms family (the default): a different room of the family every 5 days;
 default: the simulator's default room only (--start-day applies to it). evaluate: runs it in the closed loop against
 the simulator and the baselines, behind the safety supervisor and the online calibration as the sink runs it, and
 alone for comparison. --suite: on 12 room variants of the family (the hard corners and 8 drawn with fixed seeds),
---days of midsummer and of midwinter each, one table row per variant.
+--days of midsummer and of midwinter each, one table row per variant; --draw-from N draws the 8 with seeds N..N+7.
 The last line on stdout is one JSON object. Exit codes: 0 done, 1 unexpected error, 2 usage, 3 a missing file or
 directory.`;
 
@@ -157,7 +157,7 @@ async function evaluate(args: Record<string, string | undefined>) {
   const { tf, backend } = await loadTf();
   const model = await loadTfjsSetpointModel(tf, dir, backend);
   const ranges = model.inputRanges;
-  if (args.suite) return evaluateFamily(model, ranges, num(args, 'days', 30), backend);
+  if (args.suite) return evaluateFamily(model, ranges, num(args, 'days', 30), num(args, 'draw-from', 1), backend);
   const controller = supervisedController(model, ranges);
   const scenario = {
     days: num(args, 'days', 365),
@@ -211,6 +211,7 @@ async function evaluateFamily(
   model: Awaited<ReturnType<typeof loadTfjsSetpointModel>>,
   ranges: Parameters<typeof evaluateSuite>[1],
   days: number,
+  drawFrom: number,
   backend: string,
 ) {
   console.error(
@@ -230,8 +231,8 @@ async function evaluateFamily(
         r.decisions.fallback,
       ]),
     );
-  const rows = await evaluateSuite(model, ranges, days, row);
-  console.log(JSON.stringify({ backend, days, ...suiteSummary(rows), rows }));
+  const rows = await evaluateSuite(model, ranges, days, row, suiteVariants(drawFrom));
+  console.log(JSON.stringify({ backend, days, drawFrom, ...suiteSummary(rows), rows }));
 }
 
 runCli(
@@ -242,10 +243,9 @@ runCli(
     positionals: true,
     options: {
       ...Object.fromEntries(
-        ['days', 'seed', 'start-day', 'rooms', 'csv', 'epochs', 'out', 'model-version', 'model'].map((k) => [
-          k,
-          { type: 'string' as const },
-        ]),
+        ['days', 'seed', 'start-day', 'rooms', 'csv', 'epochs', 'out', 'model-version', 'model', 'draw-from'].map(
+          (k) => [k, { type: 'string' as const }],
+        ),
       ),
       suite: { type: 'boolean' as const },
     },
