@@ -28,6 +28,8 @@ export interface AgentStats {
   stampedLate: number;
   /** Readings taken before the clock was synchronised in a boot that ended before it was: they cannot be placed. */
   untimed: number;
+  /** Times the local guard started holding a set-point below the commanded one. */
+  guardOverrides: number;
 }
 
 /**
@@ -43,6 +45,7 @@ export class Agent {
     retries: 0,
     stampedLate: 0,
     untimed: 0,
+    guardOverrides: 0,
   };
   private waitingForClock = false;
   /** Paces a backlog's drain; only stop() cuts it short. */

@@ -52,10 +52,11 @@ export function createAgent(
         c.actuator,
         ledger,
         () => clock.now(),
-        (g) =>
-          g.holding
-            ? guardLog.warn(g, 'local guard holds the set-point below the commanded one: room air near the limit')
-            : guardLog.info('local guard released: the commanded set-point applies again'),
+        (g) => {
+          if (!g.holding) return guardLog.info('local guard released: the commanded set-point applies again');
+          if (agent) agent.stats.guardOverrides += 1;
+          guardLog.warn(g, 'local guard holds the set-point below the commanded one: room air near the limit');
+        },
       )
     : undefined;
   if (controller && c.actuator.initialSetpointC !== null) controller.setpoint = c.actuator.initialSetpointC;

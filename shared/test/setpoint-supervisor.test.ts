@@ -5,7 +5,9 @@ import {
   DEFAULT_SUPERVISOR_LIMITS,
   type SupervisorInput,
   superviseSetpoint,
+  supervisorLimits,
 } from '../src/control/setpoint-supervisor.js';
+import { SupervisedProposals } from '../src/control/supervised-proposals.js';
 
 const minute = 60_000;
 /** One reading a minute, oldest first. */
@@ -82,22 +84,41 @@ describe('set-point supervisor', () => {
 
 describe('online calibration', () => {
   const bounds = { minSetpointC: 18, maxSetpointC: 27 };
+  const AIM = DEFAULT_SUPERVISOR_LIMITS.fallbackAimC;
   it('learns a negative offset in a room running above its aim, and a positive one below it', () => {
-    const hot = new OnlineCalibration();
+    const hot = new OnlineCalibration(AIM);
     for (let i = 0; i < 20; i++) hot.observe(27, 24, false, bounds);
     expect(hot.offset).toBeLessThan(-1);
     expect(hot.apply(25)).toBeLessThan(24);
-    const cold = new OnlineCalibration();
+    const cold = new OnlineCalibration(AIM);
     for (let i = 0; i < 20; i++) cold.observe(24, 22, false, bounds);
     expect(cold.offset).toBeGreaterThan(1);
   });
 
   it('does not wind up against its bounds or while the supervisor holds the proposal down', () => {
-    const c = new OnlineCalibration();
+    const c = new OnlineCalibration(AIM);
     for (let i = 0; i < 100; i++) c.observe(20, 27, false, bounds); // cold room, set-point already at max
     for (let i = 0; i < 100; i++) c.observe(20, 24, true, bounds); // held down by the supervisor
     expect(c.offset).toBe(0);
     for (let i = 0; i < 1000; i++) c.observe(40, 24, false, bounds);
     expect(c.offset).toBe(-6);
+  });
+});
+
+describe('supervised proposals under configured limits', () => {
+  it('aim the fallback rule and the calibration under the configured limit, not the default one', () => {
+    const limits = supervisorLimits({ upperLimitC: 25, guardBandC: 1, minSetpointC: 18, maxSetpointC: 27 });
+    expect(limits.fallbackAimC).toBeCloseTo(23.8, 10);
+    expect(DEFAULT_SUPERVISOR_LIMITS.fallbackAimC).toBeCloseTo(26.3, 10);
+    // Room air at 23.9 °C: under this supervisor's target (24), over its aim (23.8) — and far under the default aim
+    // (26.3), which would have learned upwards. The learned offset goes down, and the supervisor need not act.
+    const steady = input({ recent: air(23.9, 23.9, 23.9, 23.9, 23.9, 23.9), currentC: 20, proposedC: 20 });
+    const room = new SupervisedProposals(limits);
+    let d = room.decide(steady);
+    for (let i = 0; i < 30; i++) d = room.decide(steady);
+    expect(d).toMatchObject({ source: 'proposal' });
+    expect(d.setpointC).toBeLessThan(20);
+    // Calibration off: the proposal as given.
+    expect(new SupervisedProposals(limits, false).decide(steady)).toMatchObject({ source: 'proposal', setpointC: 20 });
   });
 });

@@ -1,13 +1,10 @@
 import {
-  DEFAULT_CALIBRATION,
-  DEFAULT_SUPERVISOR_LIMITS,
   type DecisionSource,
   type EnrichedEvent,
-  OnlineCalibration,
   originMs,
-  type SupervisorDecision,
+  SupervisedProposals,
   type SupervisorLimits,
-  superviseSetpoint,
+  supervisorLimits,
 } from '@hvac-edge/shared';
 import { locationOf, type PointRecord, readingNumber } from '../points.js';
 import type { Recommendation } from './closed-loop.js';
@@ -31,9 +28,6 @@ export function decidedByName(code: number | undefined): DecidedBy | undefined {
   return (Object.keys(DECIDED_BY) as DecidedBy[]).find((k) => DECIDED_BY[k] === code);
 }
 
-/** Room air the fallback rule and the calibration aim at: 0.2 K under the supervisor's target (26.3 °C by default). */
-const aimFor = (o: Pick<RecommenderOptions, 'upperLimitC' | 'guardBandC'>) => o.upperLimitC - o.guardBandC - 0.2;
-
 /** Counts each decision (the supervisor's overrides and the fallbacks, with their reason). */
 export type DecisionObserver = (by: DecidedBy, reason: string | undefined) => void;
 
@@ -56,7 +50,8 @@ interface DeviceWindow {
   /** Origin (Unix ms) of each row. */
   times: number[];
   lastOriginMs: number;
-  calibration: OnlineCalibration | undefined;
+  /** The device's calibration and supervisor (kept across windows: the calibration learns). */
+  supervised: SupervisedProposals;
 }
 
 /**
@@ -79,15 +74,7 @@ export class Recommender {
     private readonly options: RecommenderOptions,
     private readonly onDecision: DecisionObserver = () => {},
   ) {
-    this.limits = {
-      ...DEFAULT_SUPERVISOR_LIMITS,
-      upperC: options.upperLimitC,
-      guardBandC: options.guardBandC,
-      minSetpointC: options.minSetpointC,
-      maxSetpointC: options.maxSetpointC,
-      // The fallback rule and the calibration aim a little under the supervisor's target, wherever it is set.
-      fallbackAimC: aimFor(options),
-    };
+    this.limits = supervisorLimits(options);
     this.ranges = model.inputRanges;
   }
 
@@ -124,8 +111,8 @@ export class Recommender {
         rows: [...(fresh ? [] : prev.rows), row].slice(-WINDOW),
         times: [...(fresh ? [] : prev.times), at].slice(-WINDOW),
         lastOriginMs: at,
-        calibration:
-          prev?.calibration ?? (this.options.calibrate ? new OnlineCalibration(DEFAULT_CALIBRATION) : undefined),
+        supervised:
+          prev?.supervised ?? new SupervisedProposals(this.limits, this.options.calibrate ? undefined : false),
       };
       this.windows.set(m.event.deviceName, state);
       if (state.rows.length === WINDOW) pending.push({ m, at, state, current });
@@ -161,20 +148,12 @@ export class Recommender {
    * The model's proposal, moved by the device's learned offset, judged by the safety supervisor on the window's own
    * room air. A device that reports no set-point is judged as if it ran on the default one.
    */
-  private supervise(state: DeviceWindow, raw: number, current: number | undefined): SupervisorDecision {
-    const proposedC = state.calibration ? state.calibration.apply(raw) : raw;
-    const d = superviseSetpoint(
-      {
-        recent: state.rows.map((row, k) => ({ atMs: state.times[k] as number, airC: row[0] as number })),
-        currentC: current ?? this.options.defaultSetpointC,
-        proposedC,
-        inDistribution: !this.ranges || inRanges(state.rows, this.ranges),
-      },
-      this.limits,
-    );
-    if (state.calibration && d.airC !== undefined) {
-      state.calibration.observe(d.airC, d.setpointC, d.source === 'supervisor', this.limits);
-    }
-    return d;
+  private supervise(state: DeviceWindow, raw: number, current: number | undefined) {
+    return state.supervised.decide({
+      recent: state.rows.map((row, k) => ({ atMs: state.times[k] as number, airC: row[0] as number })),
+      currentC: current ?? this.options.defaultSetpointC,
+      proposedC: raw,
+      inDistribution: !this.ranges || inRanges(state.rows, this.ranges),
+    });
   }
 }

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ExitError, runCli } from '@hvac-edge/shared';
-import { createScenario, type LoopResult, ruleBasedSetpoint, runClosedLoop } from '@hvac-edge/shared/sim';
+import { type LoopResult, ruleBasedSetpoint } from '@hvac-edge/shared/sim';
 import { inputRangesOf } from '../inference/input-ranges.js';
 import { FEATURES } from '../inference/setpoint-model.js';
 import { loadTf } from '../inference/tfjs-runtime.js';
@@ -172,10 +172,7 @@ async function evaluate(args: Record<string, string | undefined>) {
       `${r.controller.padEnd(18)} cooling ${r.coolingKwh.toFixed(1).padStart(8)} kWh  mean set-point ${r.meanSetpointC.toFixed(2)} °C  ` +
         `above 27 °C ${r.minutesAbovePct.toFixed(3)} %  below 18 °C ${r.minutesBelowPct.toFixed(3)} %`,
     );
-  const report = await evaluateController(controller, scenario, line);
-  const alone = await runClosedLoop(createScenario(scenario), modelController(model));
-  line(alone);
-  const fixed18 = report.summary.fixed18Kwh;
+  const report = await evaluateController(controller, scenario, line, modelController(model));
   console.log(
     JSON.stringify({
       backend,
@@ -183,11 +180,7 @@ async function evaluate(args: Record<string, string | undefined>) {
       seed: scenario.seed,
       ...report.summary,
       decisions: controller.counts,
-      unsupervised: {
-        coolingKwh: Math.round(alone.coolingKwh * 1000) / 1000,
-        energySavingVsFixed18Pct: Math.round((100_000 * (fixed18 - alone.coolingKwh)) / fixed18) / 1000,
-        minutesAbove27Pct: Math.round(alone.minutesAbovePct * 1000) / 1000,
-      },
+      unsupervised: report.reference,
     }),
   );
 }

@@ -1,3 +1,4 @@
+import { median } from '@hvac-edge/shared';
 import {
   createScenario,
   DEFAULT_FACTORS,
@@ -13,7 +14,7 @@ import {
 } from '@hvac-edge/shared/sim';
 import type { InputRanges } from '../inference/input-ranges.js';
 import type { SetpointModel } from '../inference/setpoint-model.js';
-import { type DecisionCounts, modelController, supervisedController } from './evaluate.js';
+import { type DecisionCounts, modelController, r3, supervisedController } from './evaluate.js';
 
 const BASE = DEFAULT_FACTORS;
 
@@ -65,8 +66,6 @@ export interface SuiteRow {
   decisions: DecisionCounts;
 }
 
-const r3 = (v: number) => Math.round(v * 1000) / 1000;
-
 /**
  * Closed-loop evaluation of `model` on every suite variant and period: fixed 18 °C, the oracle, the model alone and
  * the model behind the supervisor, each on the same weather, load and sensor noise.
@@ -77,11 +76,10 @@ export async function evaluateSuite(
   days: number,
   onRow?: (row: SuiteRow) => void,
   variants: RoomVariant[] = suiteVariants(),
-  supervision: Parameters<typeof supervisedController>[2] = {},
 ): Promise<SuiteRow[]> {
   const rows: SuiteRow[] = [];
   for (const v of variants) {
-    const supervised = supervisedController(model, ranges, supervision);
+    const supervised = supervisedController(model, ranges);
     const sum = { fixed: 0, oracle: 0, model: 0 };
     const worst = { supervised: 0, raw: 0, oracle: 0 };
     for (const period of SUITE_PERIODS) {
@@ -119,20 +117,14 @@ export async function evaluateSuite(
   return rows;
 }
 
-const medianOf = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
-
 export function suiteSummary(rows: SuiteRow[]) {
   return {
     variants: rows.length,
     worstMinutesAbove27Pct: Math.max(...rows.map((r) => r.minutesAbove27Pct)),
     worstUnsupervisedMinutesAbove27Pct: Math.max(...rows.map((r) => r.unsupervisedMinutesAbove27Pct)),
-    medianSavingVsFixed18Pct: r3(medianOf(rows.map((r) => r.savingVsFixed18Pct))),
+    medianSavingVsFixed18Pct: r3(median(rows.map((r) => r.savingVsFixed18Pct))),
     worstSavingVsFixed18Pct: Math.min(...rows.map((r) => r.savingVsFixed18Pct)),
-    medianVsOraclePct: r3(medianOf(rows.map((r) => r.vsOraclePct))),
+    medianVsOraclePct: r3(median(rows.map((r) => r.vsOraclePct))),
     worstVsOraclePct: Math.min(...rows.map((r) => r.vsOraclePct)),
   };
 }

@@ -1,10 +1,8 @@
 import {
-  type CalibrationOptions,
   DEFAULT_SUPERVISOR_LIMITS,
   type DecisionSource,
-  OnlineCalibration,
+  SupervisedProposals,
   type SupervisorLimits,
-  superviseSetpoint,
 } from '@hvac-edge/shared';
 import {
   type Controller,
@@ -43,41 +41,32 @@ export function modelController(
 export type DecisionCounts = Record<DecisionSource, number>;
 
 /**
- * The sink's full inference path in the loop: the model's proposal, judged by the safety supervisor on the window's
- * own room air (one-minute readings), with the rule-based schedule as the fallback for inputs outside the model's
- * training ranges. `counts` tallies who decided.
+ * The sink's full inference path in the loop: the model's proposal, moved by the room's online calibration and judged
+ * by the safety supervisor on the window's own room air (one-minute readings), with the supervisor's tracking rule
+ * as the fallback for inputs outside the model's training ranges. `counts` tallies who decided.
  */
 export function supervisedController(
   model: SetpointModel,
   ranges: InputRanges | undefined,
-  options: { limits?: SupervisorLimits; calibration?: CalibrationOptions | false } = {},
+  limits: SupervisorLimits = DEFAULT_SUPERVISOR_LIMITS,
 ): Controller & { counts: DecisionCounts } {
-  const limits = options.limits ?? DEFAULT_SUPERVISOR_LIMITS;
   const inner = modelController(model, { minSetpointC: -100, maxSetpointC: 100 });
-  const calibration = options.calibration === false ? undefined : new OnlineCalibration(options.calibration);
+  const supervised = new SupervisedProposals(limits);
   const counts: DecisionCounts = { proposal: 0, supervisor: 0, fallback: 0 };
   return {
-    name: `${model.id}+supervisor${calibration ? '+calibration' : ''}`,
+    name: `${model.id}+supervisor+calibration`,
     counts,
     decide: async (ctx) => {
-      const raw = await inner.decide(ctx);
-      const proposedC = calibration ? calibration.apply(raw) : raw;
-      const d = superviseSetpoint(
-        {
-          recent: ctx.window.map((row, i) => ({
-            atMs: (ctx.minute - (ctx.window.length - 1 - i)) * 60_000,
-            airC: row[0],
-          })),
-          currentC: ctx.setpointC,
-          proposedC,
-          inDistribution: !ranges || inRanges(ctx.window, ranges),
-        },
-        limits,
-      );
+      const d = supervised.decide({
+        recent: ctx.window.map((row, i) => ({
+          atMs: (ctx.minute - (ctx.window.length - 1 - i)) * 60_000,
+          airC: row[0],
+        })),
+        currentC: ctx.setpointC,
+        proposedC: await inner.decide(ctx),
+        inDistribution: !ranges || inRanges(ctx.window, ranges),
+      });
       counts[d.source]++;
-      if (calibration && d.airC !== undefined) {
-        calibration.observe(d.airC, d.setpointC, d.source === 'supervisor', limits);
-      }
       return d.setpointC;
     },
   };
@@ -100,18 +89,29 @@ export interface EvaluationReport {
     minutesAbove27Pct: number;
     minutesBelow18Pct: number;
   };
+  /** The reference controller run on the same scenario (e.g. the model without its supervisor), when given. */
+  reference?: {
+    model: string;
+    coolingKwh: number;
+    energySavingVsFixed18Pct: number;
+    energySavingVsOraclePct: number;
+    minutesAbove27Pct: number;
+  };
 }
 
-const pct = (v: number) => Math.round(v * 1000) / 1000;
+/** Rounded to three decimals, as every figure of the reports. */
+export const r3 = (v: number) => Math.round(v * 1000) / 1000;
 
 /**
  * Closed-loop comparison on one simulated period: the fixed 18 °C set-point of the source report, a rule-based
- * schedule, the oracle, and the controller under test, each on the same scenario and the same sensor noise.
+ * schedule, the oracle, and the controller under test (and a reference controller, when given), each on the same
+ * scenario and the same sensor noise.
  */
 export async function evaluateController(
   controller: Controller,
   scenario: ScenarioOptions,
   onResult?: (r: LoopResult) => void,
+  reference?: Controller,
 ): Promise<EvaluationReport> {
   const sc = createScenario(scenario);
   const results: LoopResult[] = [];
@@ -121,22 +121,35 @@ export async function evaluateController(
     results.push(r);
   }
   const [fixed18, rule, oracle, tested] = results as [LoopResult, LoopResult, LoopResult, LoopResult];
-  const saving = (base: LoopResult, r: LoopResult) => pct((100 * (base.coolingKwh - r.coolingKwh)) / base.coolingKwh);
+  const saving = (base: LoopResult, r: LoopResult) => r3((100 * (base.coolingKwh - r.coolingKwh)) / base.coolingKwh);
+  const ref = reference ? await runClosedLoop(sc, reference) : undefined;
+  if (ref) onResult?.(ref);
   return {
     scenario: { days: scenario.days, seed: scenario.seed, startDayOfYear: scenario.startDayOfYear ?? 0 },
     results,
     summary: {
       model: tested.controller,
-      coolingKwh: pct(tested.coolingKwh),
-      fixed18Kwh: pct(fixed18.coolingKwh),
-      oracleKwh: pct(oracle.coolingKwh),
-      ruleBasedKwh: pct(rule.coolingKwh),
+      coolingKwh: r3(tested.coolingKwh),
+      fixed18Kwh: r3(fixed18.coolingKwh),
+      oracleKwh: r3(oracle.coolingKwh),
+      ruleBasedKwh: r3(rule.coolingKwh),
       energySavingVsFixed18Pct: saving(fixed18, tested),
       oracleSavingVsFixed18Pct: saving(fixed18, oracle),
       ruleBasedSavingVsFixed18Pct: saving(fixed18, rule),
       energySavingVsOraclePct: saving(oracle, tested),
-      minutesAbove27Pct: pct(tested.minutesAbovePct),
-      minutesBelow18Pct: pct(tested.minutesBelowPct),
+      minutesAbove27Pct: r3(tested.minutesAbovePct),
+      minutesBelow18Pct: r3(tested.minutesBelowPct),
     },
+    ...(ref
+      ? {
+          reference: {
+            model: ref.controller,
+            coolingKwh: r3(ref.coolingKwh),
+            energySavingVsFixed18Pct: saving(fixed18, ref),
+            energySavingVsOraclePct: saving(oracle, ref),
+            minutesAbove27Pct: r3(ref.minutesAbovePct),
+          },
+        }
+      : {}),
   };
 }

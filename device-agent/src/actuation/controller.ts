@@ -1,4 +1,4 @@
-import { type AirSample, DEFAULT_SUPERVISOR_LIMITS, type SupervisorLimits, superviseSetpoint } from '@hvac-edge/shared';
+import { type AirSample, type SupervisorLimits, superviseSetpoint, supervisorLimits } from '@hvac-edge/shared';
 import type { Actuator } from './actuator.js';
 import type { CommandLedger } from './command-ledger.js';
 
@@ -48,8 +48,6 @@ export class CoolingController {
   private readonly recent: AirSample[] = [];
   private lastJudgedAt = Number.NEGATIVE_INFINITY;
   private readonly limits: SupervisorLimits;
-  /** Times the guard started holding a set-point below the commanded one. */
-  guardOverrides = 0;
 
   constructor(
     private readonly actuator: Actuator,
@@ -58,15 +56,8 @@ export class CoolingController {
     private readonly now: () => number = Date.now,
     private readonly onGuard: (change: GuardChange) => void = () => {},
   ) {
-    this.limits = {
-      ...DEFAULT_SUPERVISOR_LIMITS,
-      upperC: options.upperLimitC,
-      guardBandC: options.guardBandC,
-      minSetpointC: options.minSetpointC,
-      maxSetpointC: options.maxSetpointC,
-      // The guard only lowers; how fast a command may raise is the sender's business.
-      maxRaiseC: Number.POSITIVE_INFINITY,
-    };
+    // The guard only lowers; how fast a command may raise is the sender's business.
+    this.limits = supervisorLimits(options, { maxRaiseC: Number.POSITIVE_INFINITY });
   }
 
   /** The set-point the relay holds now (the commanded one, unless the guard holds it lower). */
@@ -136,7 +127,6 @@ export class CoolingController {
     );
     this.effective = Math.min(commanded, d.setpointC);
     if (this.guardHolding && !wasHolding) {
-      this.guardOverrides++;
       const airC = d.airC ?? this.recent.at(-1)?.airC ?? Number.NaN;
       this.onGuard({ holding: true, commandedC: commanded, setpointC: this.effective, airC });
     } else if (!this.guardHolding && wasHolding) {

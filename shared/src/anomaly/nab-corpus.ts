@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** One series of the NAB corpus: its values and its anomaly windows as inclusive row ranges. */
@@ -47,17 +47,4 @@ export function readNabCorpus(root: string): NabSeries[] {
     out.push({ name, timesMs, values, windows });
   }
   return out;
-}
-
-/** The data files of the corpus that the labels do not name (none in the published corpus). */
-export function unlabelledFiles(root: string, corpus: NabSeries[]): string[] {
-  const named = new Set(corpus.map((s) => s.name));
-  const files: string[] = [];
-  for (const group of readdirSync(join(root, 'data'), { withFileTypes: true })) {
-    if (!group.isDirectory()) continue;
-    for (const f of readdirSync(join(root, 'data', group.name))) {
-      if (f.endsWith('.csv') && !named.has(`${group.name}/${f}`)) files.push(`${group.name}/${f}`);
-    }
-  }
-  return files;
 }

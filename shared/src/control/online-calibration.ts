@@ -5,20 +5,25 @@
  * supervisor still judges every calibrated proposal.
  */
 export interface CalibrationOptions {
-  /** The room air the calibrated proposals aim at (°C): below the supervisor's target, so it rarely has to act. */
-  aimC: number;
   /** Offset change per decision per kelvin of tracking error (K/K). */
   gain: number;
   /** The offset stays within ±limitC (K). */
   limitC: number;
 }
 
-export const DEFAULT_CALIBRATION: CalibrationOptions = { aimC: 26.3, gain: 0.1, limitC: 6 };
+export const DEFAULT_CALIBRATION: CalibrationOptions = { gain: 0.1, limitC: 6 };
 
 export class OnlineCalibration {
   private offsetC = 0;
 
-  constructor(private readonly options: CalibrationOptions = DEFAULT_CALIBRATION) {}
+  /**
+   * `aimC`: the room air the calibrated proposals aim at — the supervisor's fallback aim, under its target, so that
+   * it rarely has to act.
+   */
+  constructor(
+    private readonly aimC: number,
+    private readonly options: CalibrationOptions = DEFAULT_CALIBRATION,
+  ) {}
 
   /** The offset learned so far (K). */
   get offset(): number {
@@ -43,7 +48,7 @@ export class OnlineCalibration {
     bounds: { minSetpointC: number; maxSetpointC: number },
   ): void {
     if (!Number.isFinite(airC)) return;
-    const error = this.options.aimC - airC;
+    const error = this.aimC - airC;
     if (error > 0 && (heldDown || appliedC >= bounds.maxSetpointC)) return;
     if (error < 0 && appliedC <= bounds.minSetpointC) return;
     const { limitC } = this.options;

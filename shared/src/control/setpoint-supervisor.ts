@@ -3,6 +3,7 @@
  * the cooling unit. It knows nothing of the model: it judges the proposal against the room's own recent air
  * temperature, so it holds on rooms no model was trained on. See README, "Safe set-point control".
  */
+import { median } from '../median.js';
 
 export interface SupervisorLimits {
   /** Room air must stay at or below this (°C; ASHRAE's recommended upper limit for inlet air). */
@@ -29,17 +30,37 @@ export interface SupervisorLimits {
   plausibleAirC: readonly [number, number];
 }
 
-export const DEFAULT_SUPERVISOR_LIMITS: SupervisorLimits = {
-  upperC: 27,
+/** The fallback rule (and online calibration) aim this far below the supervisor's target (K). */
+const AIM_BELOW_TARGET_C = 0.2;
+
+/**
+ * The limits for a configured upper limit, guard band and set-point range; the fallback rule's aim follows them
+ * (0.2 K under the supervisor's target).
+ */
+export function supervisorLimits(
+  o: { upperLimitC: number; guardBandC: number; minSetpointC: number; maxSetpointC: number },
+  overrides: Partial<Omit<SupervisorLimits, 'upperC' | 'guardBandC' | 'fallbackAimC'>> = {},
+): SupervisorLimits {
+  return {
+    upperC: o.upperLimitC,
+    guardBandC: o.guardBandC,
+    lookaheadMin: 5,
+    maxRaiseC: 1,
+    minSetpointC: o.minSetpointC,
+    maxSetpointC: o.maxSetpointC,
+    fallbackAimC: o.upperLimitC - o.guardBandC - AIM_BELOW_TARGET_C,
+    blindSetpointC: 20,
+    plausibleAirC: [0, 50],
+    ...overrides,
+  };
+}
+
+export const DEFAULT_SUPERVISOR_LIMITS: SupervisorLimits = supervisorLimits({
+  upperLimitC: 27,
   guardBandC: 0.5,
-  lookaheadMin: 5,
-  maxRaiseC: 1,
   minSetpointC: 18,
   maxSetpointC: 27,
-  fallbackAimC: 26.3,
-  blindSetpointC: 20,
-  plausibleAirC: [0, 50],
-};
+});
 
 export interface AirSample {
   atMs: number;
@@ -69,12 +90,6 @@ export interface SupervisorDecision {
   airC?: number;
   projectedC?: number;
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 
 /**
  * Theil-Sen slope (°C per minute): the median of pairwise slopes, so one spiking reading does not move it. Pairs
