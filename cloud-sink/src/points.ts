@@ -34,7 +34,7 @@ export function locationOf(event: EnrichedEvent['event']): string | undefined {
  * The set-point a command asked for while the device agent's local guard holds a lower one (the event's tags
  * `guard: holding` and `commandedSetpoint`); undefined otherwise.
  */
-export function guardHeldCommand(event: EnrichedEvent['event']): number | undefined {
+function guardHeldCommand(event: EnrichedEvent['event']): number | undefined {
   const t = event.tags;
   if (t?.guard !== 'holding') return undefined;
   const v = Number(t.commandedSetpoint);

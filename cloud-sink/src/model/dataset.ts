@@ -6,6 +6,7 @@ import {
   deriveSeed,
   drawRoomVariant,
   type FeatureRow,
+  MINUTES_PER_DAY,
   mulberry32,
   oracleSetpoint,
   runClosedLoop,
@@ -100,7 +101,7 @@ export async function simulateFamilyDataset(o: { days: number; seed: number }): 
     const room = drawRoomVariant(deriveSeed(o.seed, 9000 + k));
     const days = Math.min(FAMILY_CHUNK_DAYS, o.days - k * FAMILY_CHUNK_DAYS);
     const sc = createScenario(variantScenario(room, days, (k * FAMILY_CHUNK_DAYS) % 365, deriveSeed(o.seed, 5000 + k)));
-    const t0 = k * FAMILY_CHUNK_DAYS * 1440;
+    const t0 = k * FAMILY_CHUNK_DAYS * MINUTES_PER_DAY;
     await runClosedLoop(sc, exploringOracle(builder, deriveSeed(o.seed, 6000 + k), t0), {
       sensorSeed: deriveSeed(o.seed, 7000 + k),
     });
