@@ -1,14 +1,28 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readNabCorpus } from '../src/anomaly/nab-corpus.js';
 import {
+  corpusBounds,
   NAB_PROFILES,
+  type NabProfile,
+  type NabProfileName,
   nabScore,
   prepareFile,
   probationaryRows,
   scaledSigmoid,
+  scoreCorpus,
   scoreFile,
 } from '../src/anomaly/nab-score.js';
+
+interface PublishedDetector {
+  threshold: Record<NabProfileName, number>;
+  published: Record<NabProfileName, number>;
+  rows: Record<string, Array<[number, number]>>;
+}
+const PUBLISHED = JSON.parse(
+  readFileSync(new URL('./fixtures/nab-published-results.json', import.meta.url), 'utf8'),
+) as { detectors: Record<string, PublishedDetector> };
 
 const NAB = fileURLToPath(new URL('../../../shared/nab', import.meta.url));
 
@@ -37,7 +51,7 @@ describe('NAB scoring (Lavin & Ahmad 2015)', () => {
       ],
     });
     const s = scoreFile(p, 0.5, NAB_PROFILES.standard);
-    const expected = scaledSigmoid(-90 / 100) + 0.11 * scaledSigmoid(21 / 99) - 1;
+    const expected = scaledSigmoid(-90 / 100) / scaledSigmoid(-1) + 0.11 * scaledSigmoid(21 / 99) - 1;
     expect(s).toMatchObject({ tp: 1, fp: 1, fn: 1 });
     expect(s.raw).toBeCloseTo(expected, 10);
   });
@@ -57,6 +71,24 @@ describe('NAB scoring (Lavin & Ahmad 2015)', () => {
     for (const profile of Object.values(NAB_PROFILES)) {
       expect(nabScore(perfect, profile).score).toBeCloseTo(100, 6);
       expect(nabScore(none, profile).score).toBe(0);
+    }
+  });
+
+  // NAB's own results for three published detectors (their anomaly scores per row, its thresholds per profile):
+  // this scorer, fed the same scores, must give the scores NAB published for them.
+  it.each(Object.keys(PUBLISHED.detectors))('reproduces the published NAB scores of %s', (name) => {
+    const det = PUBLISHED.detectors[name] as PublishedDetector;
+    const files = readNabCorpus(NAB).map((s) => {
+      const scores = new Float64Array(s.values.length);
+      for (const [row, score] of det.rows[s.name] ?? []) scores[row] = score;
+      return prepareFile({ name: s.name, scores, windows: s.windows });
+    });
+    for (const [profileName, profile] of Object.entries(NAB_PROFILES) as Array<[NabProfileName, NabProfile]>) {
+      const { nullRaw, perfectRaw } = corpusBounds(files, profile);
+      const raw = scoreCorpus(files, det.threshold[profileName], profile).raw;
+      expect((100 * (raw - nullRaw)) / (perfectRaw - nullRaw)).toBeCloseTo(det.published[profileName], 6);
+      // The exact sweep finds a threshold at least as good as NAB's optimiser did.
+      expect(nabScore(files, profile).score).toBeGreaterThanOrEqual(det.published[profileName] - 1e-9);
     }
   });
 });

@@ -40,12 +40,17 @@ export interface PreparedFile {
   /** Per row: the unweighted score a detection there gets (positive inside a window, negative outside). */
   position: Float64Array;
   windows: number;
+  /** Windows with a row past the probationary period; NAB neither rewards nor charges the others. */
+  countable: boolean[];
 }
 
 /** NAB's scaled sigmoid: 2 / (1 + e^(5y)) − 1, and −1 for a detection more than three window lengths past. */
 export function scaledSigmoid(y: number): number {
   return y > 3 ? -1 : 2 / (1 + Math.exp(5 * y)) - 1;
 }
+
+/** A detection at a window's first row; true positives are weighted relative to it, so it earns exactly the TP weight. */
+const MAX_TP = scaledSigmoid(-1);
 
 export function probationaryRows(length: number): number {
   return Math.min(Math.floor(0.15 * length), 750);
@@ -67,7 +72,7 @@ export function prepareFile(f: NabFile): PreparedFile {
     if (inWin && i >= inWin[0] && i <= inWin[1]) {
       const width = inWin[1] - inWin[0] + 1;
       window[i] = w;
-      position[i] = scaledSigmoid(-(inWin[1] - i + 1) / width);
+      position[i] = scaledSigmoid(-(inWin[1] - i + 1) / width) / MAX_TP;
     } else if (!prev) {
       position[i] = -1;
     } else {
@@ -82,6 +87,7 @@ export function prepareFile(f: NabFile): PreparedFile {
     window,
     position,
     windows: f.windows.length,
+    countable: f.windows.map(([, end]) => end >= probationaryRows(n)),
   };
 }
 
@@ -109,7 +115,10 @@ export function scoreFile(p: PreparedFile, threshold: number, profile: NabProfil
     }
   }
   let tp = 0;
+  let counted = 0;
   for (let w = 0; w < p.windows; w++) {
+    if (!p.countable[w]) continue;
+    counted++;
     const b = best[w] as number;
     if (Number.isNaN(b)) raw -= profile.fn;
     else {
@@ -117,7 +126,7 @@ export function scoreFile(p: PreparedFile, threshold: number, profile: NabProfil
       tp++;
     }
   }
-  return { name: p.name, raw, tp, fp, fn: p.windows - tp };
+  return { name: p.name, raw, tp, fp, fn: counted - tp };
 }
 
 /** The corpus at one threshold. */
@@ -126,45 +135,61 @@ export function scoreCorpus(files: PreparedFile[], threshold: number, profile: N
   return { raw: perFile.reduce((a, f) => a + f.raw, 0), perFile };
 }
 
-/** The null detector (never fires) and the perfect one (fires at the first countable row of every window). */
+/** The null detector (never fires) and the perfect one (fires at the first row of every window: the TP weight each). */
 export function corpusBounds(files: PreparedFile[], profile: NabProfile): { nullRaw: number; perfectRaw: number } {
-  let nullRaw = 0;
-  let perfectRaw = 0;
-  for (const f of files) {
-    nullRaw -= profile.fn * f.windows;
-    const seen = new Set<number>();
-    for (let i = f.probation; i < f.scores.length; i++) {
-      const w = f.window[i] as number;
-      if (w >= 0 && !seen.has(w)) {
-        seen.add(w);
-        perfectRaw += profile.tp * (f.position[i] as number);
-      }
-    }
-    perfectRaw -= profile.fn * (f.windows - seen.size);
-  }
-  return { nullRaw, perfectRaw };
+  const windows = files.reduce((a, f) => a + f.countable.filter(Boolean).length, 0);
+  return { nullRaw: -profile.fn * windows, perfectRaw: profile.tp * windows };
 }
 
 /**
- * The NAB score for a profile: the threshold (among the corpus's score quantiles) that maximises the total raw score
- * over all files, and the total normalised to 0 (null) .. 100 (perfect).
+ * The NAB score for a profile: the threshold that maximises the total raw score over all files (found exactly, by
+ * sweeping every distinct score from the highest down, as NAB's sweeper does per file), normalised to 0 (null) ..
+ * 100 (perfect). NAB's own optimiser searches locally and can stop short of this maximum.
  */
-export function nabScore(files: PreparedFile[], profile: NabProfile, candidates = 400) {
-  const all = files.flatMap((f) => Array.from(f.scores as ArrayLike<number>).slice(f.probation));
-  all.sort((a, b) => a - b);
-  const thresholds = new Set<number>();
-  for (let k = 0; k < candidates; k++) {
-    // Denser near the top, where thresholds that fire rarely live.
-    const q = 1 - (1 - k / candidates) ** 3;
-    const v = all[Math.min(all.length - 1, Math.floor(q * all.length))];
-    if (v !== undefined && v > 0) thresholds.add(v);
-  }
-  thresholds.add(Number.POSITIVE_INFINITY);
-  let best = { threshold: Number.POSITIVE_INFINITY, raw: Number.NEGATIVE_INFINITY, perFile: [] as FileScore[] };
-  for (const t of thresholds) {
-    const s = scoreCorpus(files, t, profile);
-    if (s.raw > best.raw) best = { threshold: t, ...s };
-  }
+export function nabScore(files: PreparedFile[], profile: NabProfile) {
+  const rows: Array<{ score: number; file: number; row: number }> = [];
+  files.forEach((f, file) => {
+    for (let row = f.probation; row < f.scores.length; row++) {
+      const score = f.scores[row] as number;
+      if (Number.isFinite(score)) rows.push({ score, file, row });
+    }
+  });
+  rows.sort((a, b) => b.score - a.score);
   const { nullRaw, perfectRaw } = corpusBounds(files, profile);
-  return { ...best, score: (100 * (best.raw - nullRaw)) / (perfectRaw - nullRaw) };
+  // Windows are keyed by file and index; each holds its best (earliest) detection so far.
+  const best = new Map<number, number>();
+  const offsets: number[] = [];
+  let windowsBefore = 0;
+  for (const f of files) {
+    offsets.push(windowsBefore);
+    windowsBefore += f.windows;
+  }
+  let raw = nullRaw;
+  let bestRaw = raw;
+  let threshold = Number.POSITIVE_INFINITY;
+  for (let k = 0; k < rows.length; k++) {
+    const { score, file, row } = rows[k] as (typeof rows)[number];
+    const f = files[file] as PreparedFile;
+    const w = f.window[row] as number;
+    const pos = f.position[row] as number;
+    if (w < 0) raw += profile.fp * pos;
+    else {
+      const key = (offsets[file] as number) + w;
+      const prev = best.get(key);
+      if (prev === undefined) {
+        raw += profile.fn + profile.tp * pos;
+        best.set(key, pos);
+      } else if (pos > prev) {
+        raw += profile.tp * (pos - prev);
+        best.set(key, pos);
+      }
+    }
+    const next = rows[k + 1];
+    if ((!next || next.score !== score) && raw > bestRaw) {
+      bestRaw = raw;
+      threshold = score;
+    }
+  }
+  const { perFile } = scoreCorpus(files, threshold, profile);
+  return { threshold, raw: bestRaw, perFile, score: (100 * (bestRaw - nullRaw)) / (perfectRaw - nullRaw) };
 }
