@@ -1,4 +1,5 @@
 export * from './closed-loop.js';
+export * from './faults.js';
 export * from './it-load.js';
 export * from './oracle.js';
 export * from './psychrometrics.js';
