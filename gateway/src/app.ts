@@ -68,7 +68,7 @@ export async function createGateway(
     ...(forwarder ? { onAccepted: () => forwarder.notify() } : {}),
   });
   const relay = createCommandRelay(config, commands, metrics, log);
-  const monitoring = createMonitoring(config, metrics, log, options.now);
+  const monitoring = createMonitoring(config, metrics, log, options.now, async () => (await store.stats()).bytes);
   const housekeeping = new Housekeeping(store, commands, config.retention, metrics, log.child({ module: 'retention' }));
   const mqtt = createMqtt(config, ingest, log);
   const http = await createHttpListeners(

@@ -15,6 +15,7 @@ export const METRICS = {
   cpu_temp: { unit: '°C', description: 'CPU/SoC temperature, where the host exposes one (a Raspberry Pi does)' },
   net_rx: { unit: 'bytes/s', description: 'bytes received per second, all interfaces but loopback' },
   net_tx: { unit: 'bytes/s', description: 'bytes sent per second, all interfaces but loopback' },
+  buffer_bytes: { unit: 'bytes', description: "the gateway's own event buffer on disk (its host target only)" },
 } as const;
 
 export type MetricName = keyof typeof METRICS;

@@ -22,10 +22,12 @@ export function createMonitoring(
   metrics: GatewayMetrics,
   log: Logger,
   now: () => number = Date.now,
+  bufferBytes?: () => Promise<number>,
 ): MonitoringFeature | undefined {
   const m = config.monitoring;
   if (!m.enabled) return undefined;
-  const service = new MonitoringService(m, metrics, log.child({ module: 'monitoring' }), now, hostname());
+  const buffer = bufferBytes ? { bytes: bufferBytes, limitBytes: config.retention.maxDiskBytes } : undefined;
+  const service = new MonitoringService(m, metrics, log.child({ module: 'monitoring' }), now, hostname(), buffer);
   const alertSink = m.alerts.mqttUrl ? new MqttAlertSink(m.alerts.mqttUrl, m.alerts.mqttTopic) : undefined;
   const alerts = new AlertEngine(
     service,

@@ -1,4 +1,5 @@
 import { ProcHostCollector } from '@hvac-edge/shared';
+import { DEFAULT_NOVELTY, type Forecast, forecast, runwaySeconds, scoreSeries } from '@hvac-edge/shared/anomaly';
 import type { Logger } from 'pino';
 import type { GatewayMetrics } from '../metrics.js';
 import { type MetricName, type Snapshot, snapshotToValues } from './catalog.js';
@@ -7,6 +8,16 @@ import type { MonitoringConfig } from './config.js';
 import { type Aggregation, type HistorySpec, resample, SeriesHistory } from './history.js';
 
 export type TargetSource = 'host' | 'node_exporter' | 'push';
+
+/** The gateway's own event buffer, recorded as the host target's `buffer_bytes`. */
+export interface BufferSource {
+  bytes(): Promise<number>;
+  /** The disk budget (retention.maxDiskBytes): the runway's and the buffer forecast's threshold. */
+  limitBytes: number;
+}
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
 
 export interface TargetState {
   name: string;
@@ -40,6 +51,7 @@ export class MonitoringService {
     private readonly log: Logger,
     readonly now: () => number = Date.now,
     hostName = 'localhost',
+    readonly buffer?: BufferSource,
   ) {
     this.spec = {
       rawCapacity: Math.ceil(config.history.rawSeconds / config.intervalSeconds),
@@ -77,16 +89,8 @@ export class MonitoringService {
     const t = this.ensureTarget(name, host, source);
     if (t.lastSampleAt !== undefined && snap.at <= t.lastSampleAt) return {}; // duplicate or out of order
     const values = snapshotToValues(snap, t.prev);
-    for (const [metric, value] of Object.entries(values) as [MetricName, number][]) {
-      if (!Number.isFinite(value)) continue;
-      let s = t.series.get(metric);
-      if (!s) {
-        s = new SeriesHistory(this.spec);
-        t.series.set(metric, s);
-      }
-      s.add(snap.at, value);
-      this.samplesIngested += 1;
-    }
+    for (const [metric, value] of Object.entries(values) as [MetricName, number][])
+      this.record(t, metric, snap.at, value);
     if (t.lastSampleAt !== undefined && snap.at - t.lastSampleAt <= this.config.staleAfterSeconds * 1000) {
       t.runningMs += snap.at - t.lastSampleAt;
     }
@@ -95,6 +99,69 @@ export class MonitoringService {
     t.prev = snap;
     t.lastError = undefined;
     return values;
+  }
+
+  private record(t: TargetState, metric: MetricName, at: number, value: number): void {
+    if (!Number.isFinite(value)) return;
+    let s = t.series.get(metric);
+    if (!s) {
+      s = new SeriesHistory(this.spec);
+      t.series.set(metric, s);
+    }
+    s.add(at, value);
+    this.samplesIngested += 1;
+  }
+
+  /**
+   * Per point of the finest roll-up tier that covers `start` (1 min within monitoring.history.minuteHours, else
+   * 1 h), the novelty detector's score and level. The detector reads the tier from its oldest point, so what it
+   * says of a point is what it would have said when that point was new (no look-ahead).
+   */
+  anomalies(target: string, metric: MetricName, start: number, end: number) {
+    const now = this.now();
+    const minuteSpan = this.config.history.minuteHours * HOUR;
+    const stepMs = start >= now - minuteSpan ? MINUTE : HOUR;
+    const oldest =
+      stepMs === MINUTE ? now - minuteSpan + MINUTE : now - this.config.history.hourDays * 86_400_000 + HOUR;
+    const points = this.window(target, metric, Math.min(oldest, start), end, stepMs, 'avg');
+    const scores = scoreSeries(
+      points.map((p) => p.at),
+      points.map((p) => p.value),
+      DEFAULT_NOVELTY,
+    );
+    return {
+      stepMs,
+      points: points.flatMap((p, i) =>
+        p.at >= start && p.at <= end ? [{ ...p, ...(scores[i] as (typeof scores)[number]) }] : [],
+      ),
+    };
+  }
+
+  /** The forecast of a series from its hourly tier (all of it). */
+  forecast(target: string, metric: MetricName, horizonMs: number, threshold: number | undefined): Forecast {
+    const now = this.now();
+    const points = this.window(
+      target,
+      metric,
+      now - this.config.history.hourDays * 86_400_000 + HOUR,
+      now,
+      HOUR,
+      'avg',
+    );
+    return forecast(points, { horizonMs, ...(threshold !== undefined ? { threshold } : {}) });
+  }
+
+  /**
+   * Seconds until the buffer reaches its disk budget at the growth of the last hour (raw samples), Infinity when
+   * it is not growing, undefined without a buffer source.
+   */
+  bufferRunwaySeconds(): number | undefined {
+    if (!this.buffer) return undefined;
+    const s = this.targets.get(this.config.hostTarget)?.series.get('buffer_bytes');
+    if (!s) return undefined;
+    const now = this.now();
+    const recent = s.range(now - HOUR, now, now).map((p) => ({ at: p.at, value: p.sum / p.count }));
+    return runwaySeconds(recent, this.buffer.limitBytes);
   }
 
   /**
@@ -150,6 +217,7 @@ export class MonitoringService {
     this.metrics.monitoringCollectCpu.observe((cpu.user + cpu.system) / 1e6);
     const t = this.targets.get(this.config.hostTarget) as TargetState;
     this.ingest(t.name, t.host, 'host', snap);
+    if (this.buffer && t.lastSampleAt === snap.at) this.record(t, 'buffer_bytes', snap.at, await this.buffer.bytes());
   }
 
   async scrape(name: string, url: string): Promise<void> {

@@ -29,6 +29,62 @@ const LatestValue = Type.Object(
   { additionalProperties: false },
 );
 const security = [{ credential: [] }];
+const AnomalyResponse = Type.Object(
+  {
+    name: Type.String(),
+    metric: Type.String(),
+    unit: Unit,
+    stepSeconds: Type.Integer({ description: 'the roll-up tier scored: 60 or 3600' }),
+    start: Time,
+    end: Time,
+    points: Type.Array(
+      Type.Object(
+        {
+          now: Time,
+          value: Type.Number(),
+          score: Type.Number({ minimum: 0, maximum: 1 }),
+          level: Type.Union(['normal', 'info', 'warning', 'critical'].map((l) => Type.Literal(l))),
+          reason: Type.Union([
+            Type.Literal('new-extreme'),
+            Type.Literal('new-transition'),
+            Type.Literal('new-at-time-of-day'),
+            Type.Null(),
+          ]),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+const ForecastResponse = Type.Object(
+  {
+    name: Type.String(),
+    metric: Type.String(),
+    unit: Unit,
+    method: Type.String(),
+    threshold: Type.Number(),
+    horizonDays: Type.Integer(),
+    fittedPoints: Type.Integer({ description: 'hourly points the fit used (fewer than 6: no forecast)' }),
+    fittedTo: Time,
+    trendPerDay: Type.Union([Type.Number(), Type.Null()]),
+    seasonal: Type.Boolean({ description: 'a daily profile was fitted (two days of history or more)' }),
+    daysUntilThreshold: Type.Union([Type.Number(), Type.Null()], {
+      description:
+        'days from the last hourly point until the forecast reaches the threshold; null: not within the horizon',
+    }),
+    series: Type.Array(
+      Type.Object(
+        { now: Time, value: Type.Number(), lower: Type.Number(), upper: Type.Number() },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+/** Forecasts reach this far at most (a year of hourly points, within MAX_POINTS). */
+const MAX_HORIZON_DAYS = 365;
+const DEFAULT_PERCENT_THRESHOLD = 90;
 /** Points one window query may return. */
 const MAX_POINTS = 10_000;
 const CloudParams = Type.Object({ cloud: Type.String() });
@@ -165,6 +221,103 @@ export const monitoringPlugin: FastifyPluginAsyncTypebox<MonitoringPluginOptions
         value: p.value,
         unit,
       }));
+    },
+  );
+
+  const metricOf = (name: string): MetricName => {
+    if (!isMetricName(name))
+      throw new HttpError(404, `unknown metric ${name}; valid metrics: ${METRIC_NAMES.join(', ')}`);
+    return name;
+  };
+
+  app.get(
+    '/infra/cloudServices/:target/anomaly/:metric',
+    {
+      schema: {
+        tags,
+        security,
+        summary:
+          'Anomaly score and level per point of a window (start/end: Unix ms or ISO 8601; default the last 24 h), from the streaming novelty detector over the 1-minute tier (windows within monitoring.history.minuteHours) or the 1-hour tier',
+        params: Type.Object({ target: Type.String(), metric: Type.String() }),
+        querystring: Type.Object({ start: Type.Optional(Type.String()), end: Type.Optional(Type.String()) }),
+        response: { 200: AnomalyResponse },
+      },
+    },
+    async (request) => {
+      const t = resolveTarget(request.params.target);
+      const metric = metricOf(request.params.metric);
+      const to = parseTime(request.query.end, 'end') ?? monitoring.now();
+      const from = parseTime(request.query.start, 'start') ?? to - 86_400_000;
+      if (to < from) throw new HttpError(400, 'end is before start');
+      const minuteSpan = cfg.history.minuteHours * 3_600_000;
+      checkWindow(from, to, from >= monitoring.now() - minuteSpan ? 60 : 3600);
+      const { stepMs, points } = monitoring.anomalies(t.name, metric, from, to);
+      return {
+        name: t.name,
+        metric,
+        unit: METRICS[metric].unit,
+        stepSeconds: stepMs / 1000,
+        start: iso(from),
+        end: iso(to),
+        points: points.map((p) => ({
+          now: iso(p.at),
+          value: p.value,
+          score: p.score,
+          level: p.level,
+          reason: p.reason,
+        })),
+      };
+    },
+  );
+
+  app.get(
+    '/infra/cloudServices/:target/forecast/:metric',
+    {
+      schema: {
+        tags,
+        security,
+        summary:
+          'Forecast of a metric from its 1-hour tier (linear trend + daily profile, 95 % band) and the days until it reaches threshold (default: 90 for % metrics, retention.maxDiskBytes for buffer_bytes)',
+        params: Type.Object({ target: Type.String(), metric: Type.String() }),
+        querystring: Type.Object({
+          horizonDays: Type.Integer({ minimum: 1, maximum: MAX_HORIZON_DAYS, default: 30 }),
+          threshold: Type.Optional(Type.Number()),
+        }),
+        response: { 200: ForecastResponse },
+      },
+    },
+    async (request) => {
+      const t = resolveTarget(request.params.target);
+      const metric = metricOf(request.params.metric);
+      const unit = METRICS[metric].unit;
+      const threshold =
+        request.query.threshold ??
+        (unit === '%'
+          ? DEFAULT_PERCENT_THRESHOLD
+          : metric === 'buffer_bytes'
+            ? monitoring.buffer?.limitBytes
+            : undefined);
+      if (threshold === undefined) {
+        throw new HttpError(
+          400,
+          `threshold is required for ${metric} (unit ${unit}); only % metrics and buffer_bytes have a default`,
+        );
+      }
+      const f = monitoring.forecast(t.name, metric, request.query.horizonDays * 86_400_000, threshold);
+      return {
+        name: t.name,
+        metric,
+        unit,
+        method: 'linear trend + daily profile (least squares on the 1-hour tier), 95 % prediction band',
+        threshold,
+        horizonDays: request.query.horizonDays,
+        fittedPoints: f.fittedPoints,
+        fittedTo: iso(f.fittedTo),
+        trendPerDay: f.trendPerDay,
+        seasonal: f.seasonal,
+        daysUntilThreshold: f.daysUntilThreshold,
+        series: f.series.map((p) => ({ now: iso(p.at), value: p.value, lower: p.lower, upper: p.upper })),
+      };
     },
   );
 

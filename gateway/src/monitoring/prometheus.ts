@@ -82,4 +82,13 @@ export function registerMonitoringGauges(registry: Registry, monitoring: Monitor
       this.set(alerts.activeAlerts().length);
     },
   });
+  new Gauge({
+    name: 'hvac_gateway_buffer_runway_seconds',
+    help: 'Seconds until the event buffer fills retention.maxDiskBytes at its growth over the last hour (+Inf: not growing)',
+    registers: [registry],
+    collect() {
+      const runway = monitoring.bufferRunwaySeconds();
+      if (runway !== undefined) this.set(runway);
+    },
+  });
 }

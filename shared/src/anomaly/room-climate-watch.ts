@@ -178,8 +178,8 @@ export class RoomClimateWatch {
 
   private index(device: string, location: string | undefined): void {
     if (location === undefined) return;
-    let set = this.byLocation.get(location);
-    if (!set) this.byLocation.set(location, (set = new Set()));
+    const set = this.byLocation.get(location) ?? new Set<string>();
+    this.byLocation.set(location, set);
     set.add(device);
   }
 
