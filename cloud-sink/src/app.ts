@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitError, kafkaSecurityOptions, type Logger } from '@hvac-edge/shared';
 import { Kafka, type KafkaConfig, logLevel, Partitioners } from 'kafkajs';
+import { RoomAnomalies } from './anomaly/room-anomalies.js';
 import type { SinkConfig } from './config.js';
 import { buildSinkHttp } from './http.js';
 import { ClosedLoop } from './inference/closed-loop.js';
@@ -74,7 +75,8 @@ export function createSink(
           log.child({ module: 'closed-loop' }),
         )
       : undefined;
-  const pipeline = new SinkPipeline(writer, metrics, recommender, loop);
+  const anomalies = new RoomAnomalies(metrics, log.child({ module: 'room-anomalies' }));
+  const pipeline = new SinkPipeline(writer, metrics, recommender, loop, anomalies);
   const consumer = new EventsConsumer(kafka, producer, c.kafka, pipeline, metrics, log.child({ module: 'consumer' }));
   let http: Awaited<ReturnType<typeof buildSinkHttp>> | undefined;
   return {

@@ -24,6 +24,7 @@ export class SinkMetrics {
   readonly commands: Counter;
   readonly decisions: Counter<'decided_by' | 'reason'>;
   readonly guardHolding: Counter;
+  readonly roomAnomalies: Counter<'kind' | 'state'>;
 
   constructor(options: SinkMetricsOptions = {}) {
     const registry = options.registry ?? new Registry();
@@ -79,6 +80,12 @@ export class SinkMetrics {
       name: 'hvac_sink_setpoint_decisions_total',
       help: 'Recommendations by who decided them (model, supervisor, fallback) and why the supervisor acted',
       labelNames: ['decided_by', 'reason'] as const,
+      registers,
+    });
+    this.roomAnomalies = new Counter({
+      name: 'hvac_sink_room_anomalies_total',
+      help: 'Room climate anomaly episodes (kind: cooling-failure, stuck-sensor, drift) started (firing) and ended (resolved)',
+      labelNames: ['kind', 'state'],
       registers,
     });
     this.guardHolding = new Counter({

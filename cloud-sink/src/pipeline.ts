@@ -1,4 +1,5 @@
 import type { EnrichedEvent } from '@hvac-edge/shared';
+import type { RoomAnomalies } from './anomaly/room-anomalies.js';
 import type { ClosedLoop, Recommendation } from './inference/closed-loop.js';
 import type { Recommender } from './inference/recommender.js';
 import type { PointWriter } from './influx/point-writer.js';
@@ -21,6 +22,7 @@ export class SinkPipeline {
     private readonly metrics: SinkMetrics,
     readonly recommender?: Recommender,
     readonly loop?: ClosedLoop,
+    private readonly anomalies?: RoomAnomalies,
   ) {}
 
   async process(events: EnrichedEvent[], keepAlive?: () => void): Promise<BatchResult> {
@@ -32,6 +34,8 @@ export class SinkPipeline {
       if (p?.fields.commanded_setpoint !== undefined) guarded++;
     }
     const climate = points.length;
+    const anomalyPoints = this.anomalies?.points(events) ?? [];
+    points.push(...anomalyPoints);
     const i0 = performance.now();
     const scored = this.recommender ? await this.recommender.recommend(events) : { points: [], recommendations: [] };
     if (scored.points.length > 0) this.metrics.inferenceSeconds.observe((performance.now() - i0) / 1000);
@@ -49,7 +53,7 @@ export class SinkPipeline {
     if (guarded > 0) this.metrics.guardHolding.inc(guarded);
     this.metrics.batchSize.observe(events.length);
     if (climate > 0) this.metrics.points.inc({ measurement: CLIMATE }, climate);
-    for (const p of scored.points) this.metrics.points.inc({ measurement: p.measurement });
+    for (const p of [...scored.points, ...anomalyPoints]) this.metrics.points.inc({ measurement: p.measurement });
     // After the points are durable; a replay re-offers the same idempotency keys, which the gateway ignores.
     if (this.loop && scored.recommendations.length > 0) await this.loop.offer(scored.recommendations);
     return { points: climate, recommendations: scored.recommendations };

@@ -8,6 +8,7 @@ import {
   PoisonError,
   UnavailableError,
 } from '@hvac-edge/shared';
+import { RoomAnomalies } from '../anomaly/room-anomalies.js';
 import { loadRecommender } from '../app.js';
 import { ClosedLoop } from '../inference/closed-loop.js';
 import type { CommandSink } from '../inference/command-sink.js';
@@ -96,7 +97,8 @@ export class EmbeddedSink {
             this.log.child({ module: 'closed-loop' }),
           )
         : undefined;
-    this.pipeline = new SinkPipeline(this.points, this.metrics, recommender, loop);
+    const anomalies = new RoomAnomalies(this.metrics, this.log.child({ module: 'room-anomalies' }));
+    this.pipeline = new SinkPipeline(this.points, this.metrics, recommender, loop, anomalies);
   }
 
   /**

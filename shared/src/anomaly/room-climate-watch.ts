@@ -170,7 +170,9 @@ export class RoomClimateWatch {
       driftBase: undefined,
       driftWeight: 0,
       driftSinceMs: undefined,
-      episodes: Object.fromEntries(KINDS.map((k) => [k, { active: false, lastSeenMs: 0 }])) as DeviceState['episodes'],
+      episodes: Object.fromEntries(
+        KINDS.map((k) => [k, { active: false, lastSeenMs: Number.NEGATIVE_INFINITY }]),
+      ) as DeviceState['episodes'],
     };
     this.devices.set(r.device, s);
     return s;
@@ -248,7 +250,12 @@ export class RoomClimateWatch {
       const p = this.devices.get(name) as DeviceState;
       if (name === r.device) continue;
       if (r.atMs - p.lastMs > this.o.neighbourWindowMinutes * MIN || !Number.isFinite(p.lastTemp)) continue;
-      if (p.episodes['stuck-sensor'].active || p.episodes.drift.active) continue;
+      // A neighbour with a fault of its own is no reference.
+      if (
+        KINDS.some((k) => p.episodes[k].active || r.atMs - p.episodes[k].lastSeenMs < 2 * this.o.driftHoldMinutes * MIN)
+      ) {
+        continue;
+      }
       peers.push(p.lastTemp);
     }
     if (peers.length < 2) return 0;
@@ -259,6 +266,10 @@ export class RoomClimateWatch {
       return 0;
     }
     const off = Math.abs(d - s.driftBase);
+    // Hysteresis: an episode under way holds until the difference is back within half the limit.
+    const active = s.episodes.drift.active;
+    if (active && off >= this.o.driftK / 2)
+      return Math.min(1, 0.5 + Math.max(0, off - this.o.driftK) / (2 * this.o.driftK));
     if (off < this.o.driftK) {
       s.driftSinceMs = undefined;
       // A running mean at first, then an average over about driftLearnDays of readings.
