@@ -25,7 +25,8 @@ export interface AlertSink {
 }
 
 /**
- * Threshold rules over a hold window (the aggregate of the last `holdSeconds` must cross the level), evaluated on a
+ * Alert rules evaluated on a timer: threshold rules over a hold window (the aggregate of the last `holdSeconds` must
+ * cross the level) and anomaly rules (the novelty detector's level over the hold window), evaluated on a
  * timer. A target fires at the highest level it meets, moves between levels, and resolves when it meets none.
  */
 export class AlertEngine {
@@ -44,6 +45,14 @@ export class AlertEngine {
   ) {}
 
   start(): void {
+    for (const r of this.rules) {
+      if (r.kind === 'threshold' && Object.keys(r.levels).length === 0) {
+        this.log.warn(
+          { rule: r.name },
+          `alert rule ${r.name} has no levels: a threshold rule without them never fires`,
+        );
+      }
+    }
     if (this.rules.length === 0) return;
     this.timer = setInterval(() => this.evaluate(), this.evaluateMs);
     this.timer.unref();
@@ -77,6 +86,10 @@ export class AlertEngine {
       for (const t of this.monitoring.targets.values()) {
         if (!rule.targets.includes('*') && !rule.targets.includes(t.name)) continue;
         const key = `${rule.name}\u0000${t.name}`;
+        if (rule.kind === 'anomaly') {
+          this.decide(key, rule, t.name, this.anomalyLevel(rule, t.name, now), now, emitted);
+          continue;
+        }
         const series = t.series.get(rule.metric);
         const points = series ? series.range(now - rule.holdSeconds * 1000, now, now) : [];
         let value: number | null = null;
@@ -92,20 +105,47 @@ export class AlertEngine {
           value = aggregate(merged, rule.aggregation);
         }
         const hit = value === null ? undefined : this.levelFor(rule, value);
-        const prev = this.active.get(key);
-        const base = { rule: rule.name, target: t.name, metric: rule.metric, value, at: now };
-        if (hit && (!prev || prev.level !== hit.level)) {
-          const e: AlertEvent = { ...base, state: 'firing', level: hit.level, threshold: hit.threshold };
-          this.active.set(key, e);
-          emitted.push(e);
-        } else if (!hit && prev) {
-          this.active.delete(key);
-          emitted.push({ ...base, state: 'resolved', level: prev.level, threshold: prev.threshold });
-        }
+        this.decide(key, rule, t.name, hit ? { ...hit, value } : undefined, now, emitted);
       }
     }
     for (const e of emitted) this.emit(e);
     return emitted;
+  }
+
+  private decide(
+    key: string,
+    rule: AlertRule,
+    target: string,
+    hit: { level: AlertLevel; threshold: number | null; value: number | null } | undefined,
+    now: number,
+    emitted: AlertEvent[],
+  ): void {
+    const prev = this.active.get(key);
+    const base = { rule: rule.name, target, metric: rule.metric, at: now };
+    if (hit && (!prev || prev.level !== hit.level)) {
+      const e: AlertEvent = { ...base, value: hit.value, state: 'firing', level: hit.level, threshold: hit.threshold };
+      this.active.set(key, e);
+      emitted.push(e);
+    } else if (!hit && prev) {
+      this.active.delete(key);
+      emitted.push({ ...base, value: null, state: 'resolved', level: prev.level, threshold: prev.threshold });
+    }
+  }
+
+  /**
+   * An anomaly rule's verdict: the highest level the novelty detector gave a point of the hold window (at least
+   * the last ten minutes), when it reaches the rule's minLevel; value = that point's score, threshold null.
+   */
+  private anomalyLevel(rule: AlertRule, target: string, now: number) {
+    const from = now - Math.max(rule.holdSeconds * 1000, 600_000);
+    const { points } = this.monitoring.anomalies(target, rule.metric, from, now);
+    let best: { level: AlertLevel; threshold: null; value: number } | undefined;
+    for (const p of points) {
+      if (p.level === 'normal' || LEVELS.indexOf(p.level) > LEVELS.indexOf(rule.minLevel)) continue;
+      if (!best || LEVELS.indexOf(p.level) < LEVELS.indexOf(best.level))
+        best = { level: p.level, threshold: null, value: p.score };
+    }
+    return best;
   }
 
   private emit(e: AlertEvent): void {

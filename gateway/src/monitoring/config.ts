@@ -8,12 +8,14 @@ const Level = Type.Object(
     warning: Type.Optional(Type.Number()),
     critical: Type.Optional(Type.Number()),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, default: {} },
 );
 
 export const AlertRuleSchema = Type.Object(
   {
     name: Type.String({ minLength: 1 }),
+    /** threshold: the aggregate against `levels`; anomaly: the novelty detector's level over the hold window. */
+    kind: Type.Union([Type.Literal('threshold'), Type.Literal('anomaly')], { default: 'threshold' }),
     metric: Type.Union(METRIC_NAMES.map((m) => Type.Literal(m))),
     /** Target names; "*" for all. */
     targets: Type.Array(Type.String({ minLength: 1 }), { default: ['*'] }),
@@ -24,6 +26,10 @@ export const AlertRuleSchema = Type.Object(
     /** Fires when the aggregate is above (or below) a level's threshold; the highest level met wins. */
     direction: Type.Union([Type.Literal('above'), Type.Literal('below')], { default: 'above' }),
     levels: Level,
+    /** anomaly rules: the lowest detector level that fires (its level is the alert's). */
+    minLevel: Type.Union([Type.Literal('info'), Type.Literal('warning'), Type.Literal('critical')], {
+      default: 'warning',
+    }),
   },
   { additionalProperties: false },
 );

@@ -28,6 +28,8 @@ describe('alerts', () => {
       [
         {
           name: 'cpu-hot',
+          kind: 'threshold',
+          minLevel: 'warning',
           metric: 'cpu_usage',
           targets: ['vm1'],
           aggregation: 'avg',
@@ -78,5 +80,56 @@ describe('alerts', () => {
     expect([await counted('resolved', 'warning'), await counted('resolved', 'critical')]).toEqual([1, 0]);
     expect(published[1]).toMatchObject({ rule: 'cpu-hot', target: 'vm1', metric: 'cpu_usage', threshold: 95 });
     engine.stop();
+  });
+
+  it("fires an anomaly rule at the novelty detector's level and resolves when the window holds none", async () => {
+    const { monitoring: config } = loadConfig<{ monitoring: any }>(
+      Type.Object({ monitoring: MonitoringConfigSchema }),
+      {
+        prefix: 'X_',
+        env: {},
+      },
+    );
+    const metrics = new GatewayMetrics({ defaultMetrics: false });
+    const m = new MonitoringService(config, metrics, pino({ level: 'silent' }), Date.now);
+    const published: AlertEvent[] = [];
+    const engine = new AlertEngine(
+      m,
+      [
+        {
+          name: 'cpu-odd',
+          kind: 'anomaly',
+          minLevel: 'warning',
+          metric: 'cpu_usage',
+          targets: ['*'],
+          aggregation: 'avg',
+          holdSeconds: 300,
+          direction: 'above',
+          levels: {},
+        },
+      ],
+      [{ publish: async (e) => void published.push(e) }],
+      60_000,
+      metrics,
+      pino({ level: 'silent' }),
+    );
+    const feed = (value: number) => m.ingest('vm1', 'vm1', 'push', { at: Date.now(), cpuUsagePct: value });
+    // Twelve hours of an ordinary wobble, one sample a minute: learnt, nothing fires.
+    for (let i = 0; i < 720; i++) {
+      feed(30 + 5 * Math.sin(i / 9));
+      vi.setSystemTime(Date.now() + 60_000);
+    }
+    expect(engine.evaluate()).toEqual([]);
+    feed(97);
+    vi.setSystemTime(Date.now() + 60_000);
+    expect(engine.evaluate()).toMatchObject([
+      { rule: 'cpu-odd', target: 'vm1', state: 'firing', level: 'critical', value: 1, threshold: null },
+    ]);
+    for (let i = 0; i < 15; i++) {
+      feed(30 + 5 * Math.sin(i / 9));
+      vi.setSystemTime(Date.now() + 60_000);
+    }
+    expect(engine.evaluate()).toMatchObject([{ rule: 'cpu-odd', state: 'resolved' }]);
+    expect(published.map((e) => e.state)).toEqual(['firing', 'resolved']);
   });
 });
