@@ -26,8 +26,8 @@ export interface AlertSink {
 
 /**
  * Alert rules evaluated on a timer: threshold rules over a hold window (the aggregate of the last `holdSeconds` must
- * cross the level) and anomaly rules (the novelty detector's level over the hold window), evaluated on a
- * timer. A target fires at the highest level it meets, moves between levels, and resolves when it meets none.
+ * cross the level) and anomaly rules (the novelty detector's level over the hold window). A target fires at the
+ * highest level it meets, moves between levels, and resolves when it meets none.
  */
 export class AlertEngine {
   readonly name = 'alerts';
