@@ -123,7 +123,9 @@ export class MonitoringService {
     const stepMs = start >= now - minuteSpan ? MINUTE : HOUR;
     const oldest =
       stepMs === MINUTE ? now - minuteSpan + MINUTE : now - this.config.history.hourDays * 86_400_000 + HOUR;
-    const points = this.window(target, metric, Math.min(oldest, start), end, stepMs, 'avg');
+    // Buckets on the tier's own boundaries, so each point keeps its bucket's start time.
+    const from = Math.floor(Math.min(oldest, start) / stepMs) * stepMs;
+    const points = this.window(target, metric, from, end, stepMs, 'avg');
     const scores = scoreSeries(
       points.map((p) => p.at),
       points.map((p) => p.value),
@@ -143,7 +145,7 @@ export class MonitoringService {
     const points = this.window(
       target,
       metric,
-      now - this.config.history.hourDays * 86_400_000 + HOUR,
+      Math.floor((now - this.config.history.hourDays * 86_400_000) / HOUR) * HOUR + HOUR,
       now,
       HOUR,
       'avg',
