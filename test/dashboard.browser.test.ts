@@ -83,7 +83,8 @@ beforeAll(async () => {
   // Three hours of history, a reading every 2 min, for the chart; then six recent readings fill the model's window:
   // a recommendation, and the closed loop's command.
   const now = Date.now();
-  for (let i = 90; i > 0; i--) await post(25 + 2 * Math.sin(i / 12), now - i * 120_000);
+  // Between 80 and 60 readings ago the sensor repeats itself (40 minutes): the sink's room watch calls it stuck.
+  for (let i = 90; i > 0; i--) await post(i <= 80 && i > 60 ? 26 : 25 + 2 * Math.sin(i / 12), now - i * 120_000);
   for (let i = 0; i < 8; i++) await post(24 + i * 0.1, now - (8 - i) * 1000);
   await waitFor(
     async () =>
@@ -129,6 +130,8 @@ describe('the dashboard in a real Chromium', () => {
     await row.waitFor();
     await page.locator('#device-chart canvas').waitFor();
     expect(Number(await page.locator('#device-chart').getAttribute('data-points'))).toBeGreaterThan(0);
+    // The stuck stretch, marked on the chart.
+    expect(Number(await page.locator('#device-chart').getAttribute('data-anomalies'))).toBeGreaterThan(0);
     await post(31.7);
     await expect.poll(() => row.textContent(), { timeout: 15_000, interval: 250 }).toContain('31.7');
     await page.screenshot({ path: join(ARTIFACTS, 'devices.png'), fullPage: true });
@@ -157,6 +160,10 @@ describe('the dashboard in a real Chromium', () => {
     await expect
       .poll(() => page.locator('main').textContent(), { timeout: 20_000, interval: 500 })
       .toMatch(/host \(host\)cpu_usage\d+\.\dmem_usage\d+\.\d/);
+    // The runway tiles: the disk's days to 90 % and the buffer's to its budget (a fresh gateway is still learning).
+    await expect
+      .poll(() => page.locator('main').textContent(), { timeout: 20_000, interval: 500 })
+      .toMatch(/disk 90 %(learning|> 1 year|\d+\.\d d).*buffer full(learning|> 1 year|\d+\.\d d)/);
     await page.screenshot({ path: join(ARTIFACTS, 'monitoring-phone.png'), fullPage: true });
     await page.goto(`${base}/dashboard/#devices`);
     await page.locator(`tr[data-device="${DEVICE}"]`).waitFor();

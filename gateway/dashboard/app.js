@@ -94,8 +94,20 @@ async function deviceChart(device) {
     ['hvac_recommendation', 'recommended_setpoint', 'recommendation °C', '#2f9e44', 'C'],
     ['climate', 'humidity', 'humidity %RH', '#ae3ec9', '%'],
   ];
-  const data = await Promise.all(wanted.map(([m, f]) => series(m, f, device, start, end)));
-  const box = el('div', { id: 'device-chart', 'data-points': String(data.reduce((n, s) => n + s.length, 0)) });
+  const [anomalies, ...data] = await Promise.all([
+    series('hvac_anomaly', 'score', device, start, end),
+    ...wanted.map(([m, f]) => series(m, f, device, start, end)),
+  ]);
+  const aligned = align([...data, anomalies]);
+  // Room anomalies (cooling failure, stuck sensor, drift) as red markers on the room temperature.
+  const flagged = aligned.pop();
+  const room = aligned[1];
+  aligned.push(flagged.map((score, i) => (score === null ? null : room[i])));
+  const box = el('div', {
+    id: 'device-chart',
+    'data-points': String(data.reduce((n, s) => n + s.length, 0)),
+    'data-anomalies': String(anomalies.length),
+  });
   const width = Math.min(main.clientWidth - 40, 1100);
   const chart = new uPlot(
     {
@@ -104,12 +116,19 @@ async function deviceChart(device) {
       series: [
         {},
         ...wanted.map(([, , label, stroke, scale]) => ({ label, stroke, scale, width: 1.5, spanGaps: true })),
+        {
+          label: 'room anomaly',
+          stroke: '#e03131',
+          scale: 'C',
+          paths: () => null,
+          points: { show: true, size: 7, fill: '#e03131' },
+        },
       ],
       // The whole 24 h, however few points there are yet.
       scales: { x: { time: true, range: [start / 1000, end / 1000] } },
       axes: [{}, { scale: 'C', label: '°C' }, { scale: '%', side: 1, label: '%RH', grid: { show: false } }],
     },
-    align(data),
+    aligned,
     box,
   );
   state.charts.push(chart);
@@ -331,12 +350,21 @@ async function monitoringPage() {
     // The figures an operator looks at first; at most eight per target, to keep each refresh small.
     const first = ['cpu_usage', 'mem_usage', 'disk_usage', 'cpu_temp', 'net_rx', 'net_tx', 'diskio_wb', 'diskio_rb'];
     const metrics = [...first.filter((m) => t.metrics.includes(m)), ...t.metrics.filter((m) => !first.includes(m))];
+    const base = `/infra/cloudServices/${encodeURIComponent(t.name)}`;
     for (const metric of metrics.slice(0, 8)) {
-      const q = new URLSearchParams({ start: String(end - 3_600_000), end: String(end), step: '60' });
-      const points = await api(`/infra/cloudServices/${encodeURIComponent(t.name)}/monitoring/${metric}?${q}`).catch(
-        () => [],
+      // The anomaly route answers the 1-minute values with the detector's verdict on each.
+      const q = new URLSearchParams({ start: String(end - 3_600_000), end: String(end) });
+      const points = await api(`${base}/anomaly/${metric}?${q}`)
+        .then((r) => r.points)
+        .catch(() => []);
+      const odd = points.filter((p) => p.level === 'warning' || p.level === 'critical').length;
+      const box = el(
+        'div',
+        { class: 'tile', 'data-metric': metric, 'data-anomalies': String(odd) },
+        metric,
+        el('b', {}, fmt(points.at(-1)?.value)),
+        odd ? el('span', { class: 'warn' }, ` ${odd} anomal${odd === 1 ? 'y' : 'ies'}`) : '',
       );
-      const box = el('div', { class: 'tile' }, metric, el('b', {}, fmt(points.at(-1)?.value)));
       if (points.length > 1) {
         state.charts.push(
           new uPlot(
@@ -346,11 +374,16 @@ async function monitoringPage() {
               legend: { show: false },
               cursor: { show: false },
               axes: [{ show: false }, { show: false }],
-              series: [{}, { stroke: '#1971c2' }],
+              series: [
+                {},
+                { stroke: '#1971c2' },
+                { stroke: '#e03131', paths: () => null, points: { show: true, size: 5, fill: '#e03131' } },
+              ],
             },
             [
-              points.map((p) => (typeof p.now === 'number' ? p.now : Date.parse(p.now)) / 1000),
+              points.map((p) => Date.parse(p.now) / 1000),
               points.map((p) => p.value),
+              points.map((p) => (p.level === 'warning' || p.level === 'critical' ? p.value : null)),
             ],
             box,
           ),
@@ -358,6 +391,23 @@ async function monitoringPage() {
       }
       cells.push(box);
     }
+    // Runway: when the disk reaches 90 % (and, on the gateway's own host, when its buffer fills its budget).
+    const runway = [];
+    for (const metric of ['disk_usage', 'buffer_bytes'].filter((m) => t.metrics.includes(m))) {
+      const f = await api(`${base}/forecast/${metric}?horizonDays=365`).catch(() => undefined);
+      if (!f) continue;
+      const days = f.daysUntilThreshold;
+      const what = metric === 'disk_usage' ? `disk ${f.threshold} %` : 'buffer full';
+      runway.push(
+        el(
+          'div',
+          { class: 'tile runway', 'data-metric': metric },
+          what,
+          el('b', {}, days === null ? (f.fittedPoints < 6 ? 'learning' : '> 1 year') : `${days.toFixed(1)} d`),
+        ),
+      );
+    }
+    cells.push(...runway);
     out.push(section(`${t.name} (${t.source})${t.stale ? ' — stale' : ''}`, el('div', { class: 'grid' }, ...cells)));
   }
   const active = (alerts.active ?? []).map((a) =>
