@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitError, kafkaSecurityOptions, type Logger } from '@hvac-edge/shared';
+import { MqttAlertSink } from '@hvac-edge/shared/alerts';
 import { Kafka, type KafkaConfig, logLevel, Partitioners } from 'kafkajs';
 import { RoomAnomalies } from './anomaly/room-anomalies.js';
 import type { SinkConfig } from './config.js';
@@ -75,7 +76,8 @@ export function createSink(
           log.child({ module: 'closed-loop' }),
         )
       : undefined;
-  const anomalies = new RoomAnomalies(metrics, log.child({ module: 'room-anomalies' }));
+  const alertSink = c.alerts.mqttUrl ? new MqttAlertSink(c.alerts.mqttUrl, c.alerts.mqttTopic) : undefined;
+  const anomalies = new RoomAnomalies(metrics, log.child({ module: 'room-anomalies' }), alertSink ? [alertSink] : []);
   const pipeline = new SinkPipeline(writer, metrics, recommender, loop, anomalies);
   const consumer = new EventsConsumer(kafka, producer, c.kafka, pipeline, metrics, log.child({ module: 'consumer' }));
   let http: Awaited<ReturnType<typeof buildSinkHttp>> | undefined;
@@ -100,6 +102,7 @@ export function createSink(
       await writer.close();
       await consumer.stop();
       await http?.close();
+      await alertSink?.close();
     },
   };
 }

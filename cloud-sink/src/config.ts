@@ -40,6 +40,13 @@ export const SinkConfigSchema = Type.Object(
     }),
     inference: InferenceConfigSection,
     closedLoop: ClosedLoopConfigSection,
+    alerts: configSection({
+      mqttUrl: Type.String({
+        default: '',
+        description: "publish room anomaly alerts to this MQTT broker (the gateway's alert topic) when set",
+      }),
+      mqttTopic: Type.String({ default: 'hvac-edge/alerts', description: 'as the gateway: <topic>/<rule>/<target>' }),
+    }),
     influx: configSection({
       url: Type.String({ default: 'http://127.0.0.1:8086', description: 'InfluxDB v2 (or a v2-compatible write API)' }),
       token: Type.String({ default: '', ...secret, description: 'SINK_INFLUX_TOKEN_FILE in Kubernetes' }),

@@ -1,4 +1,5 @@
 import { createLogger } from '@hvac-edge/shared';
+import type { AlertEvent } from '@hvac-edge/shared/alerts';
 import { simulateSite } from '@hvac-edge/shared/sim';
 import { makeEnrichedEvent, metricValue } from '@hvac-edge/test/support';
 import { describe, expect, it } from 'vitest';
@@ -36,12 +37,15 @@ describe('SinkPipeline: room climate anomalies', () => {
       close: async () => {},
     };
     const metrics = new SinkMetrics({ defaultMetrics: false });
+    const alerts: AlertEvent[] = [];
     const pipeline = new SinkPipeline(
       writer,
       metrics,
       undefined,
       undefined,
-      new RoomAnomalies(metrics, createLogger('t', { level: 'silent' })),
+      new RoomAnomalies(metrics, createLogger('t', { level: 'silent' }), [
+        { publish: async (e) => void alerts.push(e) },
+      ]),
     );
     const onset = 3 * 1440 + 600;
     const t0 = Date.UTC(2026, 6, 1);
@@ -83,5 +87,10 @@ describe('SinkPipeline: room climate anomalies', () => {
         state: 'resolved',
       }),
     ).toBe(1);
+    // The same episode as alert events, in the gateway's alert shape.
+    expect(alerts).toMatchObject([
+      { rule: 'room-cooling-failure', target: 'room-1', metric: 'temperature', state: 'firing', level: 'critical' },
+      { rule: 'room-cooling-failure', target: 'room-1', state: 'resolved' },
+    ]);
   });
 });

@@ -58,7 +58,8 @@ export async function createGateway(
   const store = storage.events;
   const commands = new CommandQueue(storage.local, metrics, config.commands, log.child({ module: 'commands' }));
   const weather = createWeather(config, metrics, log);
-  const sink = await createEmbeddedSink(config, commands, metrics, log);
+  const monitoring = createMonitoring(config, metrics, log, options.now, async () => (await store.stats()).bytes);
+  const sink = await createEmbeddedSink(config, commands, metrics, log, monitoring?.plugin.alerts);
   const forwarder = createForwarder(config, store, sink?.publisher, weather, metrics, log);
   const ingest = new IngestService(store, metrics, log.child({ module: 'ingest' }), {
     highWaterMark: config.store.highWaterMark,
@@ -68,7 +69,6 @@ export async function createGateway(
     ...(forwarder ? { onAccepted: () => forwarder.notify() } : {}),
   });
   const relay = createCommandRelay(config, commands, metrics, log);
-  const monitoring = createMonitoring(config, metrics, log, options.now, async () => (await store.stats()).bytes);
   const housekeeping = new Housekeeping(store, commands, config.retention, metrics, log.child({ module: 'retention' }));
   const mqtt = createMqtt(config, ingest, log);
   const http = await createHttpListeners(

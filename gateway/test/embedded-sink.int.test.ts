@@ -151,3 +151,47 @@ describe('gateway with the cloud sink embedded (single box, no Kafka)', () => {
     );
   });
 });
+
+describe('room anomalies from the embedded sink', () => {
+  it("reach the gateway's alerts: a stuck sensor is listed at /infra/alerts and counted", async () => {
+    const dir = await makeTempDir('embedded-alerts');
+    cleanup = () => rm(dir, { recursive: true, force: true });
+    gw = await startTestGateway({
+      'embeddedSink.enabled': true,
+      'embeddedSink.pointsPath': `${dir}/points.db`,
+      'weather.provider': 'fixed',
+      'kafka.idleMs': 20,
+      'monitoring.credentials': ['monitoring-credential-1'],
+    });
+    await gw.start();
+    // 40 minutes of the same reading, one a minute: the sensor is stuck.
+    const t0 = Date.now() - 45 * 60_000;
+    for (let i = 0; i < 40; i++) {
+      const body = makeAddEventRequest({ deviceName: 'r9', originNs: msToOrigin(t0 + i * 60_000), temperature: 23.4 });
+      const res = await gw.server.inject({
+        method: 'POST',
+        url: '/api/v3/event/svc/dht22/r9/climate',
+        payload: stringifyEdgex(body),
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(res.statusCode).toBe(201);
+    }
+    const active = async () =>
+      (
+        await gw?.server.inject({
+          method: 'GET',
+          url: '/infra/alerts',
+          headers: { credential: 'monitoring-credential-1' },
+        })
+      )?.json().active as Array<Record<string, unknown>>;
+    await waitFor(async () => (await active()).length > 0, 'the room alert', 15_000);
+    expect(await active()).toMatchObject([
+      { rule: 'room-stuck-sensor', target: 'r9', metric: 'temperature', state: 'firing', level: 'warning' },
+    ]);
+    const metrics = (await gw.server.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(
+      /hvac_monitoring_alert_events_total\{rule="room-stuck-sensor",level="warning",state="firing"\} 1/,
+    );
+    expect(metrics).toMatch(/hvac_sink_room_anomalies_total\{kind="stuck-sensor",state="firing"\} 1/);
+  });
+});

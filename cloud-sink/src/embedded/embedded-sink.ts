@@ -8,6 +8,7 @@ import {
   PoisonError,
   UnavailableError,
 } from '@hvac-edge/shared';
+import type { AlertSink } from '@hvac-edge/shared/alerts';
 import { RoomAnomalies } from '../anomaly/room-anomalies.js';
 import { loadRecommender } from '../app.js';
 import { ClosedLoop } from '../inference/closed-loop.js';
@@ -76,6 +77,8 @@ export class EmbeddedSink {
     private readonly commands: CommandSink,
     private readonly metrics: SinkMetrics,
     private readonly log: Logger,
+    /** Where room anomaly alerts go (the gateway's alert engine). */
+    private readonly alerts: readonly AlertSink[] = [],
   ) {
     mkdirSync(dirname(options.pointsPath), { recursive: true });
     this.points = new SqlitePointStore(options.pointsPath, options.retentionDays * 86_400_000);
@@ -97,7 +100,7 @@ export class EmbeddedSink {
             this.log.child({ module: 'closed-loop' }),
           )
         : undefined;
-    const anomalies = new RoomAnomalies(this.metrics, this.log.child({ module: 'room-anomalies' }));
+    const anomalies = new RoomAnomalies(this.metrics, this.log.child({ module: 'room-anomalies' }), this.alerts);
     this.pipeline = new SinkPipeline(this.points, this.metrics, recommender, loop, anomalies);
   }
 

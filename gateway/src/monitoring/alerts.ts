@@ -1,35 +1,20 @@
+import type { AlertEvent, AlertLevel, AlertSink } from '@hvac-edge/shared/alerts';
 import type { Logger } from 'pino';
 import type { GatewayMetrics } from '../metrics.js';
 import type { AlertRule } from './config.js';
 import { aggregate } from './history.js';
 import type { MonitoringService } from './monitoring-service.js';
 
-export type AlertLevel = 'info' | 'warning' | 'critical';
+export type { AlertEvent, AlertLevel, AlertSink };
+
 const LEVELS: AlertLevel[] = ['critical', 'warning', 'info'];
-
-export interface AlertEvent {
-  rule: string;
-  target: string;
-  metric: string;
-  state: 'firing' | 'resolved';
-  level: AlertLevel;
-  /** The aggregate over the hold window that decided the state. */
-  value: number | null;
-  threshold: number | null;
-  at: number;
-}
-
-/** Where alert events go besides the log and the API (e.g. MQTT). */
-export interface AlertSink {
-  publish(event: AlertEvent): Promise<void>;
-}
 
 /**
  * Alert rules evaluated on a timer: threshold rules over a hold window (the aggregate of the last `holdSeconds` must
  * cross the level) and anomaly rules (the novelty detector's level over the hold window). A target fires at the
  * highest level it meets, moves between levels, and resolves when it meets none.
  */
-export class AlertEngine {
+export class AlertEngine implements AlertSink {
   readonly name = 'alerts';
   private readonly active = new Map<string, AlertEvent>();
   private readonly recent: AlertEvent[] = [];
@@ -60,6 +45,17 @@ export class AlertEngine {
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+  }
+
+  /**
+   * An alert decided elsewhere (the embedded sink's room watch): listed, counted, logged and published like the
+   * rules' own, active from its `firing` event to its `resolved` one.
+   */
+  async publish(e: AlertEvent): Promise<void> {
+    const key = `${e.rule}\u0000${e.target}`;
+    if (e.state === 'firing') this.active.set(key, e);
+    else this.active.delete(key);
+    this.emit(e);
   }
 
   activeAlerts(): AlertEvent[] {

@@ -1,10 +1,10 @@
 import { hostname } from 'node:os';
 import type { Component, Logger } from '@hvac-edge/shared';
+import { MqttAlertSink } from '@hvac-edge/shared/alerts';
 import type { GatewayConfig } from '../config.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { AlertEngine } from './alerts.js';
 import { MonitoringService } from './monitoring-service.js';
-import { MqttAlertSink } from './mqtt-alert-sink.js';
 import type { MonitoringPluginOptions } from './plugin.js';
 import { registerMonitoringGauges } from './prometheus.js';
 

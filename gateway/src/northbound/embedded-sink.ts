@@ -1,5 +1,6 @@
 import type { EmbeddedSink, EmbeddedSinkSummary, SeriesQuery } from '@hvac-edge/cloud-sink/embedded';
 import type { Component, Logger } from '@hvac-edge/shared';
+import type { AlertSink } from '@hvac-edge/shared/alerts';
 import type { CommandQueue } from '../commands/command-queue.js';
 import type { GatewayConfig } from '../config.js';
 import type { GatewayMetrics } from '../metrics.js';
@@ -25,6 +26,8 @@ export async function createEmbeddedSink(
   commands: CommandQueue,
   metrics: GatewayMetrics,
   log: Logger,
+  /** The gateway's alert engine: room anomalies are listed and published with its own alerts. */
+  alerts?: AlertSink,
 ): Promise<EmbeddedSinkFeature | undefined> {
   const e = config.embeddedSink;
   if (!e.enabled) return undefined;
@@ -44,6 +47,7 @@ export async function createEmbeddedSink(
     },
     new module.SinkMetrics({ registry: metrics.registry }),
     log.child({ module: 'embedded-sink' }),
+    alerts ? [alerts] : [],
   );
   return {
     sink,
