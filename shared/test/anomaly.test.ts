@@ -110,4 +110,12 @@ describe('RoomClimateWatch', () => {
     const drift = run([{ kind: 'drift', room: 0, startMinute: 1500, kPerDay: 2 }], 4, 4);
     expect(drift).toEqual([{ device: 'room-0', kind: 'drift', minute: expect.any(Number) }]);
   });
+
+  it('keeps at most maxDevices devices, forgetting the least recently seen, and ignores replays and non-numbers', () => {
+    const watch = new RoomClimateWatch(undefined, 3);
+    for (const d of ['a', 'b', 'c', 'a', 'd', 'e']) watch.observe({ device: d, atMs: T0, airC: 22 });
+    expect(watch.size).toBe(3);
+    expect(watch.observe({ device: 'a', atMs: T0, airC: 40 })).toEqual([]);
+    expect(watch.observe({ device: 'a', atMs: T0 + MIN, airC: Number.NaN })).toEqual([]);
+  });
 });

@@ -235,6 +235,9 @@ export const monitoringPlugin: FastifyPluginAsyncTypebox<MonitoringPluginOptions
       const t = resolveTarget(request.params.target);
       const metric = metricOf(request.params.metric);
       const unit = METRICS[metric].unit;
+      if (request.query.threshold !== undefined && !Number.isFinite(request.query.threshold)) {
+        throw new HttpError(400, `threshold must be a finite number, got ${request.query.threshold}`);
+      }
       const threshold =
         request.query.threshold ??
         (unit === '%'

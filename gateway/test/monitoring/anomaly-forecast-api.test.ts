@@ -97,6 +97,12 @@ describe('monitoring API: anomaly scores and capacity forecasts', () => {
       expect(r.statusCode, h).toBe(400);
       expect(r.json().message).toMatch(/horizonDays/);
     }
+    for (const t of ['Infinity', '1e400', '-1e999']) {
+      const r = await get(`/infra/cloudServices/vm3/forecast/mem_usage?threshold=${t}`);
+      expect(r.statusCode, t).toBe(400);
+      expect(r.json().message).toMatch(/threshold must be a finite number/);
+    }
+    expect((await get('/infra/cloudServices/vm3/forecast/mem_usage?threshold=NaN')).statusCode).toBe(400);
     const noThreshold = await get('/infra/cloudServices/vm3/forecast/mem_total');
     expect(noThreshold.statusCode).toBe(400);
     expect(noThreshold.json().message).toMatch(/threshold is required for mem_total/);

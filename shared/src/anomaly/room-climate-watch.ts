@@ -193,7 +193,10 @@ export class RoomClimateWatch {
   }
 
   private cooling(s: DeviceState, r: RoomReading): number {
-    s.air.push({ at: r.atMs, v: r.airC });
+    // At most one point per 5 s in the ten-minute window (a device reading faster costs no more).
+    const last = s.air.at(-1);
+    if (last && r.atMs - last.at < 5000) last.v = r.airC;
+    else s.air.push({ at: r.atMs, v: r.airC });
     while (s.air.length > 2 && (s.air[0] as { at: number }).at < r.atMs - 10 * MIN) s.air.shift();
     if (r.setpointC === undefined) return 0;
     const excess = r.airC - r.setpointC;
@@ -245,8 +248,10 @@ export class RoomClimateWatch {
       return 0;
     }
     const peers: number[] = [];
+    let examined = 0;
     for (const name of this.byLocation.get(s.location) ?? []) {
-      if (peers.length >= this.o.maxPeers) break;
+      // Bounded however large the location: a few times the peers wanted are looked at.
+      if (peers.length >= this.o.maxPeers || ++examined > 4 * this.o.maxPeers) break;
       const p = this.devices.get(name) as DeviceState;
       if (name === r.device) continue;
       if (r.atMs - p.lastMs > this.o.neighbourWindowMinutes * MIN || !Number.isFinite(p.lastTemp)) continue;
