@@ -278,9 +278,9 @@ export class RoomClimateWatch {
       return Math.min(1, 0.5 + Math.max(0, off - this.o.driftK) / (2 * this.o.driftK));
     if (off < this.o.driftK) {
       s.driftSinceMs = undefined;
-      // A running mean at first, then an average over about driftLearnDays of readings.
-      const perDay = 1440;
-      s.driftWeight = Math.min(s.driftWeight + 1, this.o.driftLearnDays * perDay);
+      // A running mean at first, then a moving average over driftLearnDays' worth of readings at one a minute
+      // (about a day at one every 10 s).
+      s.driftWeight = Math.min(s.driftWeight + 1, this.o.driftLearnDays * 1440);
       s.driftBase += (d - s.driftBase) / s.driftWeight;
       return 0;
     }
