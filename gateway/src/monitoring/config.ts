@@ -91,7 +91,7 @@ export const MonitoringConfigSchema = configSection({
   }),
   alerts: configSection({
     evaluateSeconds: Type.Integer({ minimum: 1, default: 30 }),
-    rules: Type.Array(AlertRuleSchema, { default: [], description: 'threshold rules (JSON in env)' }),
+    rules: Type.Array(AlertRuleSchema, { default: [], description: 'threshold and anomaly rules (JSON in env)' }),
     mqttUrl: Type.String({ default: '', description: 'publish alert events to this broker when set' }),
     mqttTopic: Type.String({ default: 'hvac-edge/alerts' }),
   }),
