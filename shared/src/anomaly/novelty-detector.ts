@@ -10,8 +10,9 @@
  *   like a day is novel, a day that looks like a day is not; noise at the edge of what a part of the day has shown
  *   is not.
  * After a detection the detector rests (scores novelty as `info` only, and each one extends the rest) for a number
- * of points that grows with the stream: `restFraction` of the points seen, between `restMin` and `restMax`, so a burst of novelty is one alarm
- * and a young stream settles quickly. No look-ahead: the range, the transitions and the rest are all from the past.
+ * of points that grows with the stream: `restFraction` of the points seen, between `restMin` and `restMax`, so a
+ * burst of novelty is one alarm and a young stream settles quickly. No look-ahead: the range, the transitions and
+ * the rest are all from the past.
  */
 
 export type AnomalyLevel = 'normal' | 'info' | 'warning' | 'critical';
@@ -30,7 +31,10 @@ export interface NoveltyOptions {
   restMax: number;
 }
 
-/** Chosen on the NAB corpus (README: "Anomaly detection"), and checked on its neighbours there. */
+/**
+ * Chosen on the NAB corpus together with simulated metric series (README: "Anomaly detection"), and checked on
+ * their neighbours there.
+ */
 export const DEFAULT_NOVELTY: NoveltyOptions = {
   valueBins: 6,
   dayParts: 8,
