@@ -1,3 +1,4 @@
+import { type AirSample, robustSlopePerMin } from '../control/setpoint-supervisor.js';
 import { median } from '../median.js';
 
 /**
@@ -78,7 +79,7 @@ interface DeviceState {
   location: string | undefined;
   firstMs: number;
   lastMs: number;
-  air: Array<{ at: number; v: number }>;
+  air: AirSample[];
   excessHigh: number;
   learned: boolean;
   /** Consecutive readings that looked like a cooling failure (two are needed: one is a spike). */
@@ -196,22 +197,16 @@ export class RoomClimateWatch {
     // At most one point per 30 s in the ten-minute window (21 at most: a fleet of 10,000 keeps it in a few MB, and
     // a device reading faster costs no more).
     const last = s.air.at(-1);
-    if (last && r.atMs - last.at < 30_000) last.v = r.airC;
-    else s.air.push({ at: r.atMs, v: r.airC });
-    while (s.air.length > 2 && (s.air[0] as { at: number }).at < r.atMs - 10 * MIN) s.air.shift();
+    if (last && r.atMs - last.atMs < 30_000) last.airC = r.airC;
+    else s.air.push({ atMs: r.atMs, airC: r.airC });
+    while (s.air.length > 2 && (s.air[0] as AirSample).atMs < r.atMs - 10 * MIN) s.air.shift();
     if (r.setpointC === undefined) return 0;
     const excess = r.airC - r.setpointC;
-    const normal = s.excessHigh + this.o.coolingMarginK;
-    const over = excess - normal;
-    const first = s.air[0] as { at: number; v: number };
-    const spanMin = (r.atMs - first.at) / MIN;
-    // The rise over the last ten minutes, from the medians of its first and last thirds (a spike does not move it).
-    const third = Math.max(1, Math.floor(s.air.length / 3));
-    const rise =
-      spanMin >= 2
-        ? (median(s.air.slice(-third).map((p) => p.v)) - median(s.air.slice(0, third).map((p) => p.v))) /
-          (spanMin * (1 - 1 / 3))
-        : 0;
+    const over = excess - (s.excessHigh + this.o.coolingMarginK);
+    // The rise over the last ten minutes (Theil-Sen, as the set-point supervisor reads it: a spike does not move it),
+    // once two minutes are covered.
+    const spanMin = (r.atMs - (s.air[0] as AirSample).atMs) / MIN;
+    const rise = spanMin >= 2 ? robustSlopePerMin(s.air) : 0;
     // A falling room is not failing to cool, however far above its set-point (a lowered set-point does that).
     const failing =
       s.learned && over > 0 && rise > 0 && (rise >= this.o.coolingRiseKPerMin || over >= this.o.coolingHardK);

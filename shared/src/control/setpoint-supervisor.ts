@@ -95,7 +95,7 @@ export interface SupervisorDecision {
  * Theil-Sen slope (°C per minute): the median of pairwise slopes, so one spiking reading does not move it. Pairs
  * closer than half a minute are left out: over seconds, sensor noise is all the slope there is.
  */
-function robustSlopePerMin(samples: readonly AirSample[]): number {
+export function robustSlopePerMin(samples: readonly AirSample[]): number {
   const slopes: number[] = [];
   for (let i = 0; i < samples.length; i++) {
     for (let j = i + 1; j < samples.length; j++) {
