@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox';
 
-/** Response shapes of the monitoring API's anomaly and forecast routes (plugin.ts). */
+/** Response shapes of the monitoring API (plugin.ts): the time and unit fields, and the analysis routes' answers. */
 
-const Time = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
-const Unit = Type.String({ description: 'unit of value: %, count, bytes, bytes/s or s' });
+export const Time = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
+export const Unit = Type.String({ description: 'unit of value: %, count, bytes, bytes/s or s' });
 
 export const AnomalyResponse = Type.Object(
   {

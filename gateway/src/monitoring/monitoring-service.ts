@@ -112,19 +112,25 @@ export class MonitoringService {
     this.samplesIngested += 1;
   }
 
+  /** The roll-up tier an analysis of a window from `start` reads: 1 min within history.minuteHours, else 1 h. */
+  analysisStepMs(start: number): number {
+    return start >= this.now() - this.config.history.minuteHours * HOUR ? MINUTE : HOUR;
+  }
+
+  /** The first whole bucket a roll-up tier still holds (on the tier's own boundaries). */
+  private tierStart(stepMs: number): number {
+    const span = stepMs === MINUTE ? this.config.history.minuteHours * HOUR : this.config.history.hourDays * 86_400_000;
+    return Math.floor((this.now() - span) / stepMs) * stepMs + stepMs;
+  }
+
   /**
-   * Per point of the finest roll-up tier that covers `start` (1 min within monitoring.history.minuteHours, else
-   * 1 h), the novelty detector's score and level. The detector reads the tier from its oldest point, so what it
-   * says of a point is what it would have said when that point was new (no look-ahead).
+   * Per point of the tier `analysisStepMs(start)` picks, the novelty detector's score and level. The detector reads
+   * the tier from its oldest point, so what it says of a point is what it would have said when that point was new
+   * (no look-ahead).
    */
   anomalies(target: string, metric: MetricName, start: number, end: number) {
-    const now = this.now();
-    const minuteSpan = this.config.history.minuteHours * HOUR;
-    const stepMs = start >= now - minuteSpan ? MINUTE : HOUR;
-    const oldest =
-      stepMs === MINUTE ? now - minuteSpan + MINUTE : now - this.config.history.hourDays * 86_400_000 + HOUR;
-    // Buckets on the tier's own boundaries, so each point keeps its bucket's start time.
-    const from = Math.floor(Math.min(oldest, start) / stepMs) * stepMs;
+    const stepMs = this.analysisStepMs(start);
+    const from = Math.min(this.tierStart(stepMs), Math.floor(start / stepMs) * stepMs);
     const points = this.window(target, metric, from, end, stepMs, 'avg');
     const scores = scoreSeries(
       points.map((p) => p.at),
@@ -141,15 +147,7 @@ export class MonitoringService {
 
   /** The forecast of a series from its hourly tier (all of it). */
   forecast(target: string, metric: MetricName, horizonMs: number, threshold: number | undefined): Forecast {
-    const now = this.now();
-    const points = this.window(
-      target,
-      metric,
-      Math.floor((now - this.config.history.hourDays * 86_400_000) / HOUR) * HOUR + HOUR,
-      now,
-      HOUR,
-      'avg',
-    );
+    const points = this.window(target, metric, this.tierStart(HOUR), this.now(), HOUR, 'avg');
     return forecast(points, { horizonMs, ...(threshold !== undefined ? { threshold } : {}) });
   }
 

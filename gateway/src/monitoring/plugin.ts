@@ -2,7 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { HttpError, LogSampler, secretMatcher } from '@hvac-edge/shared';
 import { Type } from '@sinclair/typebox';
 import type { AlertEngine } from './alerts.js';
-import { AnomalyResponse, DEFAULT_PERCENT_THRESHOLD, ForecastResponse, MAX_HORIZON_DAYS } from './analysis-schemas.js';
+import {
+  AnomalyResponse,
+  DEFAULT_PERCENT_THRESHOLD,
+  ForecastResponse,
+  MAX_HORIZON_DAYS,
+  Time,
+  Unit,
+} from './analysis-schemas.js';
 import { isMetricName, METRIC_NAMES, METRICS, type MetricName } from './catalog.js';
 import { type Line, LineProtocolError, parseLineProtocol, timestampToMs } from './line-protocol.js';
 import { billingView, meterServers } from './metering.js';
@@ -11,8 +18,6 @@ import { decodeRequestBody } from './request-encoding.js';
 import { telegrafSnapshots } from './telegraf.js';
 
 const tags = ['monitoring'];
-const Time = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
-const Unit = Type.String({ description: 'unit of value: %, count, bytes, bytes/s or s' });
 const MetricValue = Type.Object(
   {
     now: Type.Union([Time], { description: 'time of the value (sample time, or bucket start in a window)' }),
@@ -93,6 +98,11 @@ export const monitoringPlugin: FastifyPluginAsyncTypebox<MonitoringPluginOptions
     }
     return t;
   };
+  const metricOf = (name: string): MetricName => {
+    if (!isMetricName(name))
+      throw new HttpError(404, `unknown metric ${name}; valid metrics: ${METRIC_NAMES.join(', ')}`);
+    return name;
+  };
 
   app.get('/infra/cloudServices', { schema: { tags, security, summary: 'Monitored targets' } }, async () => ({
     targets: [...monitoring.targets.values()].map((t) => ({
@@ -130,13 +140,10 @@ export const monitoringPlugin: FastifyPluginAsyncTypebox<MonitoringPluginOptions
       },
     },
     async (request) => {
-      const { target, metric } = request.params;
       const q = request.query;
-      const t = resolveTarget(target);
-      if (!isMetricName(metric)) {
-        throw new HttpError(404, `unknown metric ${metric}; valid metrics: ${METRIC_NAMES.join(', ')}`);
-      }
-      const unit = METRICS[metric as MetricName].unit;
+      const t = resolveTarget(request.params.target);
+      const metric = metricOf(request.params.metric);
+      const unit = METRICS[metric].unit;
       const start = parseTime(q.start, 'start');
       const end = parseTime(q.end, 'end');
       if (start === undefined && end === undefined) {
@@ -169,12 +176,6 @@ export const monitoringPlugin: FastifyPluginAsyncTypebox<MonitoringPluginOptions
     },
   );
 
-  const metricOf = (name: string): MetricName => {
-    if (!isMetricName(name))
-      throw new HttpError(404, `unknown metric ${name}; valid metrics: ${METRIC_NAMES.join(', ')}`);
-    return name;
-  };
-
   app.get(
     '/infra/cloudServices/:target/anomaly/:metric',
     {
@@ -194,8 +195,7 @@ export const monitoringPlugin: FastifyPluginAsyncTypebox<MonitoringPluginOptions
       const to = parseTime(request.query.end, 'end') ?? monitoring.now();
       const from = parseTime(request.query.start, 'start') ?? to - 86_400_000;
       if (to < from) throw new HttpError(400, 'end is before start');
-      const minuteSpan = cfg.history.minuteHours * 3_600_000;
-      checkWindow(from, to, from >= monitoring.now() - minuteSpan ? 60 : 3600);
+      checkWindow(from, to, monitoring.analysisStepMs(from) / 1000);
       const { stepMs, points } = monitoring.anomalies(t.name, metric, from, to);
       return {
         name: t.name,
