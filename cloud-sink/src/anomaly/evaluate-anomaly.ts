@@ -19,12 +19,18 @@ const round = (v: number, d = 3) => Math.round(v * 10 ** d) / 10 ** d;
 const MIN = 60_000;
 const DAY = 86_400_000;
 
-/** The NAB corpus through the product's detector, scored for each profile at the corpus-wide threshold. */
-export function evaluateNab(corpus: NabSeries[], options: NoveltyOptions = DEFAULT_NOVELTY) {
+/** Each NAB series through the detector, and prepared for scoring. */
+function scoreCorpusWith(corpus: NabSeries[], options: NoveltyOptions) {
   const scored = corpus.map((s) => scoreSeries(s.timesMs, s.values, options));
   const files = corpus.map((s, i) =>
     prepareFile({ name: s.name, scores: Float64Array.from(scored[i] ?? [], (x) => x.score), windows: s.windows }),
   );
+  return { scored, files };
+}
+
+/** The NAB corpus through the product's detector, scored for each profile at the corpus-wide threshold. */
+export function evaluateNab(corpus: NabSeries[], options: NoveltyOptions = DEFAULT_NOVELTY) {
+  const { scored, files } = scoreCorpusWith(corpus, options);
   const profiles = Object.fromEntries(
     (Object.keys(NAB_PROFILES) as NabProfileName[]).map((p) => [p, nabScore(files, NAB_PROFILES[p])]),
   ) as Record<NabProfileName, ReturnType<typeof nabScore>>;
@@ -51,22 +57,22 @@ export function evaluateNab(corpus: NabSeries[], options: NoveltyOptions = DEFAU
 /** The standard score with each setting moved to its neighbours: how much the chosen one depends on the corpus. */
 export function nabNeighbours(corpus: NabSeries[]) {
   const d = DEFAULT_NOVELTY;
-  const variants: Array<[string, Partial<NoveltyOptions>]> = [
-    [`valueBins ${d.valueBins - 1}`, { valueBins: d.valueBins - 1 }],
-    [`valueBins ${d.valueBins + 1}`, { valueBins: d.valueBins + 1 }],
-    [`dayParts ${d.dayParts - 2}`, { dayParts: d.dayParts - 2 }],
-    [`dayParts ${d.dayParts + 4}`, { dayParts: d.dayParts + 4 }],
-    [`dayBins ${d.dayBins - 2}`, { dayBins: d.dayBins - 2 }],
-    [`dayBins ${d.dayBins + 2}`, { dayBins: d.dayBins + 2 }],
-    [`extremeMargin ${d.extremeMargin / 3}`, { extremeMargin: d.extremeMargin / 3 }],
-    [`extremeMargin ${d.extremeMargin * 2}`, { extremeMargin: d.extremeMargin * 2 }],
-    [`restFraction ${d.restFraction * 0.5}`, { restFraction: d.restFraction * 0.5 }],
-    [`restFraction ${d.restFraction * 1.5}`, { restFraction: d.restFraction * 1.5 }],
+  const steps: Array<[keyof NoveltyOptions, number[]]> = [
+    ['valueBins', [d.valueBins - 1, d.valueBins + 1]],
+    ['dayParts', [d.dayParts - 2, d.dayParts + 4]],
+    ['dayBins', [d.dayBins - 2, d.dayBins + 2]],
+    ['extremeMargin', [d.extremeMargin / 3, d.extremeMargin * 2]],
+    ['restFraction', [d.restFraction * 0.5, d.restFraction * 1.5]],
   ];
-  return variants.map(([name, change]) => ({
-    name,
-    nabStandard: evaluateNab(corpus, { ...d, ...change }).nabStandard,
-  }));
+  return steps.flatMap(([setting, values]) =>
+    values.map((value) => ({
+      name: `${setting} ${round(value, 4)}`,
+      nabStandard: round(
+        nabScore(scoreCorpusWith(corpus, { ...d, [setting]: value }).files, NAB_PROFILES.standard).score,
+        2,
+      ),
+    })),
+  );
 }
 
 type SeriesKind = 'spike' | 'level-shift' | 'slow-drift';
