@@ -8,14 +8,20 @@ import { SinkMetrics } from '../src/metrics.js';
 import { SinkPipeline } from '../src/pipeline.js';
 import type { PointRecord } from '../src/points.js';
 
+/** A point writer that keeps what it is given. */
+function recordingWriter() {
+  const written: PointRecord[] = [];
+  const writer = {
+    write: async (p: PointRecord[]) => void written.push(...p),
+    ping: async () => true,
+    close: async () => {},
+  };
+  return { written, writer };
+}
+
 describe('SinkPipeline', () => {
   it('counts the events whose device agent held its set-point below the commanded one, and writes the command', async () => {
-    const written: PointRecord[] = [];
-    const writer = {
-      write: async (p: PointRecord[]) => void written.push(...p),
-      ping: async () => true,
-      close: async () => {},
-    };
+    const { written, writer } = recordingWriter();
     const metrics = new SinkMetrics({ defaultMetrics: false });
     const pipeline = new SinkPipeline(writer, metrics);
     const held = makeEnrichedEvent({ origin: 1n, readings: { temperature: '26.9', setpoint: '23.5' } });
@@ -30,12 +36,7 @@ describe('SinkPipeline', () => {
 
 describe('SinkPipeline: room climate anomalies', () => {
   it('writes hvac_anomaly points for a simulated cooling failure within 15 minutes of its onset, and none before', async () => {
-    const written: PointRecord[] = [];
-    const writer = {
-      write: async (p: PointRecord[]) => void written.push(...p),
-      ping: async () => true,
-      close: async () => {},
-    };
+    const { written, writer } = recordingWriter();
     const metrics = new SinkMetrics({ defaultMetrics: false });
     const alerts: AlertEvent[] = [];
     const pipeline = new SinkPipeline(

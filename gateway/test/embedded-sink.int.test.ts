@@ -22,20 +22,28 @@ interface Summary {
   devices: Array<Record<string, number | string>>;
 }
 
+/** A started gateway with the sink embedded, on points in a temp dir (removed after the test), fixed weather. */
+async function startEmbedded(overrides: Record<string, unknown>): Promise<TestGateway> {
+  const dir = await makeTempDir('embedded');
+  cleanup = () => rm(dir, { recursive: true, force: true });
+  const started = await startTestGateway({
+    'embeddedSink.enabled': true,
+    'embeddedSink.pointsPath': `${dir}/points.db`,
+    'weather.provider': 'fixed',
+    'kafka.idleMs': 20,
+    ...overrides,
+  });
+  await started.start();
+  return started;
+}
+
 describe('gateway with the cloud sink embedded (single box, no Kafka)', () => {
   it('turns stored events into points and recommendations, and queues the closed loop command for the device', async () => {
-    const dir = await makeTempDir('embedded');
-    cleanup = () => rm(dir, { recursive: true, force: true });
-    gw = await startTestGateway({
-      'embeddedSink.enabled': true,
-      'embeddedSink.pointsPath': `${dir}/points.db`,
-      'weather.provider': 'fixed',
-      'kafka.idleMs': 20,
+    gw = await startEmbedded({
       'embeddedSink.inference.sampleSpacingSeconds': 0,
       'embeddedSink.closedLoop.enabled': true,
       'embeddedSink.closedLoop.intervalSeconds': 1,
     });
-    await gw.start();
     // A start whose origin in ns a double cannot hold (it would round below the millisecond): the origins are exact
     // bigints, so the command's key still names the recommendation's time.
     let t0 = Date.now() - 60_000;
@@ -154,16 +162,7 @@ describe('gateway with the cloud sink embedded (single box, no Kafka)', () => {
 
 describe('room anomalies from the embedded sink', () => {
   it("reach the gateway's alerts: a stuck sensor is listed at /infra/alerts and counted", async () => {
-    const dir = await makeTempDir('embedded-alerts');
-    cleanup = () => rm(dir, { recursive: true, force: true });
-    gw = await startTestGateway({
-      'embeddedSink.enabled': true,
-      'embeddedSink.pointsPath': `${dir}/points.db`,
-      'weather.provider': 'fixed',
-      'kafka.idleMs': 20,
-      'monitoring.credentials': ['monitoring-credential-1'],
-    });
-    await gw.start();
+    gw = await startEmbedded({ 'monitoring.credentials': ['monitoring-credential-1'] });
     // 40 minutes of the same reading, one a minute: the sensor is stuck.
     const t0 = Date.now() - 45 * 60_000;
     for (let i = 0; i < 40; i++) {

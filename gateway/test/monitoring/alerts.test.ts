@@ -5,43 +5,47 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GatewayMetrics } from '../../src/metrics.js';
 import { AlertEngine, type AlertEvent } from '../../src/monitoring/alerts.js';
-import { MonitoringConfigSchema } from '../../src/monitoring/config.js';
+import { type AlertRule, MonitoringConfigSchema } from '../../src/monitoring/config.js';
 import { MonitoringService } from '../../src/monitoring/monitoring-service.js';
+
+/** A monitoring service on default config and an alert engine with one rule, its events collected. */
+function engineFor(rule: AlertRule, evaluateMs: number) {
+  const { monitoring: config } = loadConfig<{ monitoring: any }>(Type.Object({ monitoring: MonitoringConfigSchema }), {
+    prefix: 'X_',
+    env: {},
+  });
+  const metrics = new GatewayMetrics({ defaultMetrics: false });
+  const m = new MonitoringService(config, metrics, pino({ level: 'silent' }), Date.now);
+  const published: AlertEvent[] = [];
+  const engine = new AlertEngine(
+    m,
+    [rule],
+    [{ publish: async (e) => void published.push(e) }],
+    evaluateMs,
+    metrics,
+    pino({ level: 'silent' }),
+  );
+  return { m, metrics, engine, published };
+}
 
 describe('alerts', () => {
   beforeEach(() => vi.useFakeTimers({ now: Date.UTC(2026, 10, 22) }));
   afterEach(() => vi.useRealTimers());
 
   it('fires after the hold window, escalates, and resolves; events go to sinks and /metrics', async () => {
-    const { monitoring: config } = loadConfig<{ monitoring: any }>(
-      Type.Object({ monitoring: MonitoringConfigSchema }),
+    const { m, metrics, engine, published } = engineFor(
       {
-        prefix: 'X_',
-        env: {},
+        name: 'cpu-hot',
+        kind: 'threshold',
+        minLevel: 'warning',
+        metric: 'cpu_usage',
+        targets: ['vm1'],
+        aggregation: 'avg',
+        holdSeconds: 60,
+        direction: 'above',
+        levels: { warning: 80, critical: 95 },
       },
-    );
-    const metrics = new GatewayMetrics({ defaultMetrics: false });
-    const m = new MonitoringService(config, metrics, pino({ level: 'silent' }), Date.now);
-    const published: AlertEvent[] = [];
-    const engine = new AlertEngine(
-      m,
-      [
-        {
-          name: 'cpu-hot',
-          kind: 'threshold',
-          minLevel: 'warning',
-          metric: 'cpu_usage',
-          targets: ['vm1'],
-          aggregation: 'avg',
-          holdSeconds: 60,
-          direction: 'above',
-          levels: { warning: 80, critical: 95 },
-        },
-      ],
-      [{ publish: async (e) => void published.push(e) }],
       10_000,
-      metrics,
-      pino({ level: 'silent' }),
     );
     engine.start();
     const feed = (value: number) => m.ingest('vm1', 'vm1', 'push', { at: Date.now(), cpuUsagePct: value });
@@ -83,35 +87,19 @@ describe('alerts', () => {
   });
 
   it("fires an anomaly rule at the novelty detector's level and resolves when the window holds none", async () => {
-    const { monitoring: config } = loadConfig<{ monitoring: any }>(
-      Type.Object({ monitoring: MonitoringConfigSchema }),
+    const { m, engine, published } = engineFor(
       {
-        prefix: 'X_',
-        env: {},
+        name: 'cpu-odd',
+        kind: 'anomaly',
+        minLevel: 'warning',
+        metric: 'cpu_usage',
+        targets: ['*'],
+        aggregation: 'avg',
+        holdSeconds: 300,
+        direction: 'above',
+        levels: {},
       },
-    );
-    const metrics = new GatewayMetrics({ defaultMetrics: false });
-    const m = new MonitoringService(config, metrics, pino({ level: 'silent' }), Date.now);
-    const published: AlertEvent[] = [];
-    const engine = new AlertEngine(
-      m,
-      [
-        {
-          name: 'cpu-odd',
-          kind: 'anomaly',
-          minLevel: 'warning',
-          metric: 'cpu_usage',
-          targets: ['*'],
-          aggregation: 'avg',
-          holdSeconds: 300,
-          direction: 'above',
-          levels: {},
-        },
-      ],
-      [{ publish: async (e) => void published.push(e) }],
       60_000,
-      metrics,
-      pino({ level: 'silent' }),
     );
     const feed = (value: number) => m.ingest('vm1', 'vm1', 'push', { at: Date.now(), cpuUsagePct: value });
     // Twelve hours of an ordinary wobble, one sample a minute: learnt, nothing fires.

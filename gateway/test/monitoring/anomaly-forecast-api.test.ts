@@ -1,7 +1,7 @@
 import { makeEvent, promtoolCheckMetrics } from '@hvac-edge/test/support';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TestGateway } from '../helpers.js';
-import { auth, startMonitoringGateway } from './helpers.js';
+import { monitoringGet, pushLines, startMonitoringGateway } from './helpers.js';
 
 const HOUR = 3_600_000;
 const MIN = 60_000;
@@ -21,15 +21,8 @@ describe('monitoring API: anomaly scores and capacity forecasts', () => {
   let clock: { now: number };
   afterEach(async () => gw?.dispose());
 
-  const get = (url: string, headers: Record<string, string> = auth) =>
-    gw.server.inject({ method: 'GET', url, headers });
-  const push = (body: string) =>
-    gw.server.inject({
-      method: 'POST',
-      url: '/infra/write?precision=ns',
-      payload: body,
-      headers: { ...auth, 'content-type': 'text/plain; charset=utf-8' },
-    });
+  const get = (url: string, headers?: Record<string, string>) => monitoringGet(gw, url, headers);
+  const push = (body: string) => pushLines(gw, body);
 
   it('scores every point of a window, marks a spike critical and leaves ordinary points normal', async () => {
     ({ gw, clock } = await startMonitoringGateway());

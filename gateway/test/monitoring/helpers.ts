@@ -12,3 +12,16 @@ export async function startMonitoringGateway(
 }
 
 export const auth = { credential: CREDENTIAL };
+
+/** GET on the monitoring API, with the credential unless other headers are given. */
+export const monitoringGet = (gw: TestGateway, url: string, headers: Record<string, string> = auth) =>
+  gw.server.inject({ method: 'GET', url, headers });
+
+/** Line protocol pushed to /infra/write, as Telegraf sends it. */
+export const pushLines = (gw: TestGateway, body: string, query = 'precision=ns') =>
+  gw.server.inject({
+    method: 'POST',
+    url: `/infra/write?${query}`,
+    payload: body,
+    headers: { ...auth, 'content-type': 'text/plain; charset=utf-8' },
+  });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TestGateway } from '../helpers.js';
-import { auth, startMonitoringGateway } from './helpers.js';
+import { monitoringGet, pushLines, startMonitoringGateway } from './helpers.js';
 
 /** Monitoring requests an attacker holding a (leaked) monitoring credential could send. */
 describe('monitoring API under hostile requests', () => {
@@ -8,14 +8,8 @@ describe('monitoring API under hostile requests', () => {
   let clock: { now: number };
   afterEach(async () => gw?.dispose());
 
-  const get = (url: string) => gw.server.inject({ method: 'GET', url, headers: auth });
-  const push = (body: string, query = 'precision=ms') =>
-    gw.server.inject({
-      method: 'POST',
-      url: `/infra/write?${query}`,
-      payload: body,
-      headers: { ...auth, 'content-type': 'text/plain; charset=utf-8' },
-    });
+  const get = (url: string) => monitoringGet(gw, url);
+  const push = (body: string, query = 'precision=ms') => pushLines(gw, body, query);
 
   it('bounds window queries: a huge end, a window past the history, or too many steps is a 400, fast', async () => {
     ({ gw, clock } = await startMonitoringGateway());

@@ -1,7 +1,7 @@
 import { promtoolCheckMetrics } from '@hvac-edge/test/support';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TestGateway } from '../helpers.js';
-import { auth, startMonitoringGateway } from './helpers.js';
+import { monitoringGet, pushLines, startMonitoringGateway } from './helpers.js';
 
 function telegrafBody(tsNs: bigint, k: number): string {
   return [
@@ -24,15 +24,8 @@ describe('monitoring API', () => {
   let clock: { now: number };
   afterEach(async () => gw?.dispose());
 
-  const get = (url: string, headers: Record<string, string> = auth) =>
-    gw.server.inject({ method: 'GET', url, headers });
-  const push = (body: string) =>
-    gw.server.inject({
-      method: 'POST',
-      url: '/infra/write?precision=ns',
-      payload: body,
-      headers: { ...auth, 'content-type': 'text/plain; charset=utf-8' },
-    });
+  const get = (url: string, headers?: Record<string, string>) => monitoringGet(gw, url, headers);
+  const push = (body: string) => pushLines(gw, body);
   const ns = (ms: number) => BigInt(ms) * 1_000_000n;
 
   it('requires the credential header: 401 when missing, wrong, or none configured', async () => {
