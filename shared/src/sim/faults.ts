@@ -62,10 +62,11 @@ export function simulateSite(o: SiteOptions, onReading: (r: SiteReading) => void
   });
   let setpoint = 22;
   for (let minute = 0; minute < o.days * MINUTES_PER_DAY; minute++) {
+    // The site's weather is the same for every room: the set-point follows it hourly.
+    if (minute % 60 === 0)
+      setpoint = ruleBasedSetpoint(inputsAt((rooms[0] as (typeof rooms)[0]).sc, minute, setpoint).outdoorC);
     rooms.forEach((room, k) => {
       const u = inputsAt(room.sc, minute, setpoint);
-      if (minute % 60 === 0 && k === 0) setpoint = ruleBasedSetpoint(u.outdoorC);
-      u.setpointC = setpoint;
       const active = o.faults.filter((f) => f.room === k && minute >= f.startMinute);
       const failed = active.some((f) => f.kind === 'cooling-failure' && minute < f.startMinute + f.minutes);
       stepRoom(failed ? { ...room.sc.room, capacityW: 0 } : room.sc.room, room.state, u, 60);
