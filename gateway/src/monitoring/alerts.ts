@@ -83,7 +83,8 @@ export class AlertEngine implements AlertSink {
         if (!rule.targets.includes('*') && !rule.targets.includes(t.name)) continue;
         const key = `${rule.name}\u0000${t.name}`;
         if (rule.kind === 'anomaly') {
-          this.decide(key, rule, t.name, this.anomalyLevel(rule, t.name, now), now, emitted);
+          const hit = this.anomalyLevel(rule, t.name, now);
+          this.decide(key, rule, t.name, hit?.score ?? null, hit, now, emitted);
           continue;
         }
         const series = t.series.get(rule.metric);
@@ -101,7 +102,7 @@ export class AlertEngine implements AlertSink {
           value = aggregate(merged, rule.aggregation);
         }
         const hit = value === null ? undefined : this.levelFor(rule, value);
-        this.decide(key, rule, t.name, hit ? { ...hit, value } : undefined, now, emitted);
+        this.decide(key, rule, t.name, value, hit, now, emitted);
       }
     }
     for (const e of emitted) this.emit(e);
@@ -112,34 +113,37 @@ export class AlertEngine implements AlertSink {
     key: string,
     rule: AlertRule,
     target: string,
-    hit: { level: AlertLevel; threshold: number | null; value: number | null } | undefined,
+    /** What decided the state: the threshold rule's aggregate, the anomaly rule's score (null when none). */
+    value: number | null,
+    hit: { level: AlertLevel; threshold: number | null } | undefined,
     now: number,
     emitted: AlertEvent[],
   ): void {
     const prev = this.active.get(key);
-    const base = { rule: rule.name, target, metric: rule.metric, at: now };
+    const base = { rule: rule.name, target, metric: rule.metric, value, at: now };
     if (hit && (!prev || prev.level !== hit.level)) {
-      const e: AlertEvent = { ...base, value: hit.value, state: 'firing', level: hit.level, threshold: hit.threshold };
+      const e: AlertEvent = { ...base, state: 'firing', level: hit.level, threshold: hit.threshold };
       this.active.set(key, e);
       emitted.push(e);
     } else if (!hit && prev) {
       this.active.delete(key);
-      emitted.push({ ...base, value: null, state: 'resolved', level: prev.level, threshold: prev.threshold });
+      emitted.push({ ...base, state: 'resolved', level: prev.level, threshold: prev.threshold });
     }
   }
 
   /**
    * An anomaly rule's verdict: the highest level the novelty detector gave a point of the hold window (at least
-   * the last ten minutes), when it reaches the rule's minLevel; value = that point's score, threshold null.
+   * the last ten minutes), when it reaches the rule's minLevel, with that point's score; anomaly rules have no
+   * threshold.
    */
   private anomalyLevel(rule: AlertRule, target: string, now: number) {
     const from = now - Math.max(rule.holdSeconds * 1000, 600_000);
     const { points } = this.monitoring.anomalies(target, rule.metric, from, now);
-    let best: { level: AlertLevel; threshold: null; value: number } | undefined;
+    let best: { level: AlertLevel; threshold: null; score: number } | undefined;
     for (const p of points) {
       if (p.level === 'normal' || LEVELS.indexOf(p.level) > LEVELS.indexOf(rule.minLevel)) continue;
       if (!best || LEVELS.indexOf(p.level) < LEVELS.indexOf(best.level))
-        best = { level: p.level, threshold: null, value: p.score };
+        best = { level: p.level, threshold: null, score: p.score };
     }
     return best;
   }

@@ -83,6 +83,8 @@ describe('alerts', () => {
     expect([await counted('firing', 'warning'), await counted('firing', 'critical')]).toEqual([2, 1]);
     expect([await counted('resolved', 'warning'), await counted('resolved', 'critical')]).toEqual([1, 0]);
     expect(published[1]).toMatchObject({ rule: 'cpu-hot', target: 'vm1', metric: 'cpu_usage', threshold: 95 });
+    // A resolved event carries the aggregate that resolved it, below every level.
+    expect(published[3]?.value).toBeLessThan(80);
     engine.stop();
   });
 
