@@ -137,7 +137,7 @@ describe('cloud sink inference (TensorFlow.js)', () => {
     const w = windowOf('r-1', 9);
     const direct = trained.predict(
       tf.tensor2d([w.flat().map((v, k) => (v - (model.metadata.mean[k % 6] ?? 0)) / (model.metadata.std[k % 6] ?? 1))]),
-    ) as import('@tensorflow/tfjs').Tensor;
+    ) as import('@tensorflow/tfjs-core').Tensor;
     expect((await model.predict([w]))[0]).toBeCloseTo((await direct.data())[0] as number, 4);
 
     const topic = uniqueTopic('events');

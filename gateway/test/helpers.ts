@@ -11,10 +11,14 @@ import { SqliteEventStore } from '../src/store/sqlite/sqlite-event-store.js';
  * The embedded event store in a LocalDatabase of its own at `path`, as a gateway opens it (synchronous=full); its
  * close() closes the database too. For tests that look at a gateway's file after the gateway stopped or died.
  */
-export async function openSqliteStore(path: string, now?: () => number): Promise<SqliteEventStore> {
+export async function openSqliteStore(
+  path: string,
+  now?: () => number,
+  options: { commitWindowMs?: number } = {},
+): Promise<SqliteEventStore> {
   const local = new LocalDatabase({ path, synchronous: 'full', eventTables: true });
   local.open();
-  const store = new SqliteEventStore(local, now ? { now } : {});
+  const store = new SqliteEventStore(local, { ...options, ...(now ? { now } : {}) });
   await store.open();
   const closeStore = store.close.bind(store);
   store.close = async () => {

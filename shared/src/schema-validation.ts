@@ -60,7 +60,7 @@ export function formatAjvError(e: ErrorObject, root = ''): string {
     case 'minLength':
       return p.limit === 1 ? `${path} must not be empty` : `${path} ${e.message ?? 'is too short'}`;
     case 'pattern':
-      return `${path} must not be blank`;
+      return p.pattern === '\\S' ? `${path} must not be blank` : `${path} must match ${String(p.pattern)}`;
     default:
       return `${path || 'value'} ${e.message ?? 'is invalid'}`;
   }

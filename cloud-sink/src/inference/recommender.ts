@@ -107,15 +107,29 @@ export class Recommender {
         current ?? this.options.defaultSetpointC,
       ];
       const fresh = !prev || (spacingMs > 0 && at - prev.lastOriginMs > 10 * spacingMs);
-      const state: DeviceWindow = {
-        rows: [...(fresh ? [] : prev.rows), row].slice(-WINDOW),
-        times: [...(fresh ? [] : prev.times), at].slice(-WINDOW),
+      // Each device's window is updated in place, and the batch takes a copy: a new window per reading lived until
+      // the device's next one (seconds), so every one was promoted to the old generation and died there.
+      const state: DeviceWindow = prev ?? {
+        rows: [],
+        times: [],
         lastOriginMs: at,
-        supervised:
-          prev?.supervised ?? new SupervisedProposals(this.limits, this.options.calibrate ? undefined : false),
+        supervised: new SupervisedProposals(this.limits, this.options.calibrate ? undefined : false),
       };
-      this.windows.set(m.event.deviceName, state);
-      if (state.rows.length === WINDOW) pending.push({ m, at, state, current });
+      if (fresh) {
+        state.rows.length = 0;
+        state.times.length = 0;
+      }
+      state.rows.push(row);
+      state.times.push(at);
+      if (state.rows.length > WINDOW) {
+        state.rows.shift();
+        state.times.shift();
+      }
+      state.lastOriginMs = at;
+      if (!prev) this.windows.set(m.event.deviceName, state);
+      if (state.rows.length === WINDOW) {
+        pending.push({ m, at, state: { ...state, rows: state.rows.slice(), times: state.times.slice() }, current });
+      }
     }
     if (pending.length === 0) return { points: [], recommendations: [] };
     const predicted = await this.model.predict(pending.map((p) => p.state.rows));

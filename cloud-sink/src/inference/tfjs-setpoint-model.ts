@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { LayersModel } from '@tensorflow/tfjs';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { readModelFiles } from './model-files.js';
 import {
   FEATURES,
@@ -40,7 +40,7 @@ export class TfjsSetpointModel implements SetpointModel {
       });
     });
     const input = this.tf.tensor2d(flat, [windows.length, WINDOW * width]);
-    const output = this.model.predict(input) as import('@tensorflow/tfjs').Tensor;
+    const output = this.model.predict(input) as import('@tensorflow/tfjs-core').Tensor;
     const values = Array.from(await output.data());
     input.dispose();
     output.dispose();

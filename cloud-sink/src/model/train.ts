@@ -1,5 +1,5 @@
 import { mulberry32 } from '@hvac-edge/shared/sim';
-import type { LayersModel } from '@tensorflow/tfjs';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { FEATURES, type ModelMetadata, WINDOW } from '../inference/setpoint-model.js';
 import type { Tf } from '../inference/tfjs-runtime.js';
 import { type Dataset, WIDTH } from './dataset.js';
@@ -62,7 +62,7 @@ function shuffled(n: number, random: () => number): Uint32Array {
 
 export async function predictAll(tf: Tf, model: LayersModel, d: Dataset, mean: number[], std: number[]) {
   const x = tf.tensor2d(normalised(d, mean, std), [d.size, WIDTH]);
-  const y = model.predict(x) as import('@tensorflow/tfjs').Tensor;
+  const y = model.predict(x) as import('@tensorflow/tfjs-core').Tensor;
   const out = Float32Array.from(await y.data());
   x.dispose();
   y.dispose();
@@ -126,7 +126,7 @@ export async function trainSetpointModel(
 
   const random = mulberry32(o.seed);
   const yNorm = Float32Array.from(train.y, (v) => (v - yMean) / ySd);
-  let best = { epoch: -1, mae: Number.POSITIVE_INFINITY, weights: [] as import('@tensorflow/tfjs').Tensor[] };
+  let best = { epoch: -1, mae: Number.POSITIVE_INFINITY, weights: [] as import('@tensorflow/tfjs-core').Tensor[] };
   const t0 = performance.now();
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     const order = shuffled(train.size, random);
@@ -166,7 +166,10 @@ export async function trainSetpointModel(
 function foldOutputScale(tf: Tf, model: LayersModel, yMean: number, ySd: number): void {
   const last = model.layers.at(-1);
   if (!last) return;
-  const [kernel, bias] = last.getWeights() as [import('@tensorflow/tfjs').Tensor, import('@tensorflow/tfjs').Tensor];
+  const [kernel, bias] = last.getWeights() as [
+    import('@tensorflow/tfjs-core').Tensor,
+    import('@tensorflow/tfjs-core').Tensor,
+  ];
   const scaled = [tf.mul(kernel, ySd), tf.add(tf.mul(bias, ySd), yMean)];
   last.setWeights(scaled);
   for (const t of scaled) t.dispose();

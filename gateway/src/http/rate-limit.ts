@@ -17,6 +17,9 @@ export function perDeviceRateLimit(
     max: config.rateLimit.perDevicePerMinute,
     timeWindow: 60_000,
     hook: 'preHandler' as const,
+    // Each route's store (the plugin's option does not reach route stores). Its default of 5,000 entries forgot the
+    // devices of a larger fleet between their readings: each started a fresh minute at every post, unlimited.
+    cache: config.rateLimit.trackedDevices,
     keyGenerator: (req: FastifyRequest) => `${transport}:${deviceOf(req)}`,
     onExceeded: () => metrics.ingest.inc({ transport, outcome: 'rate_limited' }),
   };

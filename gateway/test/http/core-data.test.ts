@@ -134,6 +134,21 @@ describe('EdgeX v3 core-data API', () => {
       expect((await post(makeAddEventRequest({ deviceName: 'b' }))).statusCode).toBe(201);
     });
 
+    it('keeps the per-device limit for a fleet larger than the rate-limit store default of 5,000 devices', async () => {
+      await gw.dispose();
+      gw = await startTestGateway({ 'rateLimit.perDevicePerMinute': 1 });
+      expect((await post(makeAddEventRequest({ deviceName: 'first' }))).statusCode).toBe(201);
+      for (let chunk = 0; chunk < 11; chunk++) {
+        const names = Array.from({ length: 500 }, (_, i) => `fleet-${chunk * 500 + i}`);
+        const codes = await Promise.all(
+          names.map(async (n) => (await post(makeAddEventRequest({ deviceName: n }))).statusCode),
+        );
+        expect(new Set(codes)).toEqual(new Set([201]));
+      }
+      // 5,500 devices later the first is still counted.
+      expect((await post(makeAddEventRequest({ deviceName: 'first' }))).statusCode).toBe(429);
+    });
+
     it('with device tokens: writes and reads need a token, deletes and the config an admin token', async () => {
       await gw.dispose();
       const token = 'a-very-long-test-token-0001';

@@ -14,22 +14,17 @@ import type {
   StoredEvent,
   StoreStats,
 } from '../event-store.js';
-import { DuplicateEventError } from '../event-store.js';
+import { AppendGroups } from './append-groups.js';
 
 export interface SqliteStoreOptions {
   now?: () => number;
   /**
    * How long an append that finds the writer idle waits for others to share its commit (default 0). A fleet of
    * devices posting every few seconds arrives one event at a time: without a window each is its own transaction,
-   * fsync and set of rewritten pages. Appends that arrive while a commit runs never wait (they are the next group).
+   * fsync and set of rewritten pages. Appends that arrive while a commit runs never wait (they are the next group),
+   * nor do those of a device that sends its next event on the answer to its last (see AppendGroups).
    */
   commitWindowMs?: number;
-}
-
-interface Queued {
-  id: string;
-  resolve: (r: AppendResult) => void;
-  reject: (e: unknown) => void;
 }
 
 interface EventRow {
@@ -45,13 +40,6 @@ type Reply =
   | { id: number; ok: false; error: { message: string; code?: string } };
 
 const COLUMNS = 'seq, device_seq, received_at, state, body';
-
-/**
- * A turn that queues this many appends sends them to the writer at once instead of at the end of the turn: the
- * writer starts committing while the main thread goes on parsing, rather than the two taking turns. (Seen with
- * MQTT ingest, where all connections' next messages arrive in the turn that acknowledges the last batch.)
- */
-const FLUSH_AT = 64;
 
 function toStored(row: EventRow): StoredEvent {
   return {
@@ -76,13 +64,7 @@ export class SqliteEventStore implements EventStore {
   private workerError: Error | undefined;
   private nextId = 1;
   private readonly calls = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
-  private queue: Queued[] = [];
-  /** The queued appends' rows, flat (id, device, origin, body, ...): the cheapest thing to structured-clone. */
-  private rows: Array<string | number | bigint> = [];
-  private flushScheduled = false;
-  private flushTimer: NodeJS.Timeout | undefined;
-  private readonly commitWindowMs: number;
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly groups: AppendGroups;
   private total = 0;
   private pendingCount = 0;
   private readonly now: () => number;
@@ -92,7 +74,14 @@ export class SqliteEventStore implements EventStore {
     options: SqliteStoreOptions = {},
   ) {
     this.now = options.now ?? Date.now;
-    this.commitWindowMs = options.commitWindowMs ?? 0;
+    this.groups = new AppendGroups(
+      (rows) => this.call<Array<AppendResult | null>>('append', rows, this.now()),
+      options.commitWindowMs ?? 0,
+      () => {
+        this.total += 1;
+        this.pendingCount += 1;
+      },
+    );
   }
 
   private get database(): Database.Database {
@@ -158,8 +147,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
-    this.flush();
-    await Promise.all(this.inFlight);
+    await this.groups.drain();
     if (this.worker) {
       const worker = this.worker;
       await this.call('close');
@@ -180,53 +168,7 @@ export class SqliteEventStore implements EventStore {
     if (!this.worker) return this.call<AppendResult>('append');
     // Only the row is kept, not the event: with many appends waiting for a commit, holding each parsed event
     // until then made every young-generation collection copy them all.
-    this.rows.push(event.id, event.deviceName, event.origin, stringifyEvent(event));
-    const id = event.id;
-    return new Promise((resolve, reject) => {
-      this.queue.push({ id, resolve, reject });
-      if (this.queue.length >= FLUSH_AT) this.flush();
-      else if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        if (this.commitWindowMs > 0 && this.inFlight.size === 0) {
-          this.flushTimer = setTimeout(() => this.flush(), this.commitWindowMs);
-        } else {
-          // Requests parsed in this turn travel together; the writer merges whatever waits into one commit.
-          setImmediate(() => this.flush());
-        }
-      }
-    });
-  }
-
-  private flush(): void {
-    this.flushScheduled = false;
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    const batch = this.queue;
-    if (batch.length === 0) return;
-    const rows = this.rows;
-    this.queue = [];
-    this.rows = [];
-    const done = this.call<Array<AppendResult | null>>('append', rows, this.now()).then(
-      (results) =>
-        batch.forEach((q, i) => {
-          const r = results[i];
-          if (!r) q.reject(new DuplicateEventError(q.id));
-          else {
-            this.total += 1;
-            this.pendingCount += 1;
-            q.resolve(r);
-          }
-        }),
-      (err: unknown) => {
-        // The transaction rolled back: nothing of this batch is stored, every caller may retry.
-        const e = new UnavailableError('STORE_WRITE_FAILED', `event store write failed: ${(err as Error).message}`, {
-          cause: err,
-        });
-        for (const q of batch) q.reject(e);
-      },
-    );
-    this.inFlight.add(done);
-    void done.finally(() => this.inFlight.delete(done));
+    return this.groups.add(event.id, event.deviceName, event.origin, stringifyEvent(event));
   }
 
   /** The forwarder's query, prepared once (preparing it per call showed up at 1,000 events/s). */
