@@ -52,7 +52,7 @@ describe('SqlitePointStore (the embedded sink point store)', () => {
     // The first write of the hour purges.
     await store.write([point('a', NOW - 120_000, 20), point('a', NOW - 30_000, 21)]);
     expect(store.count()).toBe(1);
-    expect(store.purge()).toBe(0);
+    expect(await store.purge()).toBe(0);
     await store.close();
   });
 

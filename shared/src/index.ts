@@ -31,3 +31,4 @@ export * from './setpoint-command.js';
 export * from './uuid7.js';
 export * from './wakeable-sleep.js';
 export * from './weather-status.js';
+export * from './worker-calls.js';

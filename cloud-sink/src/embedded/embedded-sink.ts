@@ -114,6 +114,8 @@ export class EmbeddedSink {
     try {
       await this.pipeline?.process(events);
     } catch (err) {
+      // The point store's writer thread is down (it starts again at the next write): an outage, retried.
+      if (err instanceof UnavailableError) throw err;
       const code = String((err as { code?: unknown }).code ?? '');
       if (/^SQLITE_(FULL|IOERR|BUSY|LOCKED|CANTOPEN|READONLY|NOMEM|PROTOCOL)/.test(code)) {
         throw new UnavailableError('POINT_STORE_UNAVAILABLE', `point store unavailable: ${(err as Error).message}`, {

@@ -1,3 +1,5 @@
+import { Worker } from 'node:worker_threads';
+import { UnavailableError, WorkerCalls } from '@hvac-edge/shared';
 import Database from 'better-sqlite3';
 import type { PointWriter } from '../influx/point-writer.js';
 import type { PointRecord } from '../points.js';
@@ -44,15 +46,19 @@ const toRecord = (r: Row): PointRecord => ({
 /**
  * The embedded sink's point store: the points the sink would write to InfluxDB, kept in a local SQLite file with
  * the same identity InfluxDB gives them (series + timestamp), so a re-delivered batch overwrites instead of
- * duplicating. Points older than the retention go.
+ * duplicating. Points older than the retention go. Writes (and their fsync) run on a writer thread, so that a slow
+ * disk does not stall the process that ingests; reads use this thread's connection, alongside it (WAL).
  */
 export class SqlitePointStore implements PointWriter {
   private readonly db: Database.Database;
-  private readonly upsert: Database.Statement;
+  private readonly writer = new WorkerCalls(
+    (reason) => new UnavailableError('POINT_STORE_UNAVAILABLE', `point store writer ${reason}`),
+  );
+  private starting: Promise<void> | undefined;
   private lastPurge = 0;
 
   constructor(
-    path: string,
+    private readonly path: string,
     private readonly retentionMs: number,
     private readonly now: () => number = Date.now,
   ) {
@@ -60,30 +66,37 @@ export class SqlitePointStore implements PointWriter {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     migratePointStore(this.db);
-    this.upsert = this.db.prepare(
-      `INSERT INTO points (series, time_ns, measurement, device, body) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (series, time_ns) DO UPDATE SET body = excluded.body`,
-    );
+  }
+
+  /** The writer thread, started at the first write (and again after it failed). */
+  private async started(): Promise<WorkerCalls> {
+    if (!this.writer.running) {
+      this.starting ??= this.writer
+        .start(new Worker(new URL('./point-writer-worker.js', import.meta.url), { workerData: { path: this.path } }))
+        .finally(() => {
+          this.starting = undefined;
+        });
+      await this.starting;
+    }
+    return this.writer;
   }
 
   async write(points: PointRecord[]): Promise<void> {
-    this.db.transaction(() => {
-      for (const p of points) {
-        const body = JSON.stringify({
-          tags: p.tags,
-          fields: p.fields,
-          ...(p.integers ? { integers: p.integers } : {}),
-        });
-        this.upsert.run(seriesKey(p.measurement, p.tags), BigInt(p.time), p.measurement, p.tags.device ?? '', body);
-      }
-    })();
-    if (this.now() - this.lastPurge > 3_600_000) this.purge();
+    const rows: Array<string | bigint> = [];
+    for (const p of points) {
+      const body = JSON.stringify({ tags: p.tags, fields: p.fields, ...(p.integers ? { integers: p.integers } : {}) });
+      rows.push(seriesKey(p.measurement, p.tags), BigInt(p.time), p.measurement, p.tags.device ?? '', body);
+    }
+    const writer = await this.started();
+    await writer.call('write', rows);
+    if (this.now() - this.lastPurge > 3_600_000) await this.purge();
   }
 
-  purge(): number {
+  /** Deletes the points past the retention; how many. */
+  async purge(): Promise<number> {
     this.lastPurge = this.now();
     const cutoff = BigInt(this.now() - this.retentionMs) * 1_000_000n;
-    return this.db.prepare('DELETE FROM points WHERE time_ns < ?').run(cutoff).changes;
+    return (await this.started()).call<number>('purge', cutoff);
   }
 
   count(measurement?: string): number {
@@ -158,6 +171,8 @@ export class SqlitePointStore implements PointWriter {
   }
 
   async close(): Promise<void> {
+    await this.starting?.catch(() => {});
+    await this.writer.stop();
     if (this.db.open) this.db.close();
   }
 }

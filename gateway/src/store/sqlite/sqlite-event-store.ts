@@ -1,5 +1,12 @@
 import { Worker } from 'node:worker_threads';
-import { type EdgexEvent, parseEdgexJson, type Reading, stringifyEvent, UnavailableError } from '@hvac-edge/shared';
+import {
+  type EdgexEvent,
+  parseEdgexJson,
+  type Reading,
+  stringifyEvent,
+  UnavailableError,
+  WorkerCalls,
+} from '@hvac-edge/shared';
 import type Database from 'better-sqlite3';
 import type { LocalDatabase } from '../../local/local-database.js';
 import type {
@@ -35,10 +42,6 @@ interface EventRow {
   body: string;
 }
 
-type Reply =
-  | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: { message: string; code?: string } };
-
 const COLUMNS = 'seq, device_seq, received_at, state, body';
 
 function toStored(row: EventRow): StoredEvent {
@@ -60,10 +63,13 @@ function toStored(row: EventRow): StoredEvent {
  */
 export class SqliteEventStore implements EventStore {
   readonly kind = 'sqlite';
-  private worker: Worker | undefined;
-  private workerError: Error | undefined;
-  private nextId = 1;
-  private readonly calls = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  private readonly writer = new WorkerCalls(
+    (reason) =>
+      new UnavailableError(
+        'STORE_UNAVAILABLE',
+        reason === 'not open' ? 'event store is not open' : `store writer ${reason}`,
+      ),
+  );
   private readonly groups: AppendGroups;
   private total = 0;
   private pendingCount = 0;
@@ -85,7 +91,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   private get database(): Database.Database {
-    if (!this.worker) throw new UnavailableError('STORE_CLOSED', 'event store is not open');
+    if (!this.writer.running) throw new UnavailableError('STORE_CLOSED', 'event store is not open');
     return this.local.connection;
   }
 
@@ -100,72 +106,32 @@ export class SqliteEventStore implements EventStore {
     const db = this.local.connection;
     this.total = (db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
     this.pendingCount = (db.prepare('SELECT COUNT(*) AS n FROM events WHERE state = 0').get() as { n: number }).n;
-    const worker = new Worker(new URL('./writer-worker.js', import.meta.url), {
-      workerData: { path: this.local.path, synchronous: this.local.options.synchronous },
-    });
-    await new Promise<void>((resolve, reject) => {
-      worker.once('error', reject);
-      worker.once('message', () => {
-        worker.off('error', reject);
-        resolve();
-      });
-    });
-    worker.on('message', (m: Reply) => this.onReply(m));
-    worker.on('error', (err) => this.failAll(err));
-    worker.on('exit', (code) => {
-      if (this.worker) this.failAll(new Error(`store writer exited with code ${code}`));
-    });
-    this.worker = worker;
-  }
-
-  private onReply(m: Reply): void {
-    const call = this.calls.get(m.id);
-    if (!call) return;
-    this.calls.delete(m.id);
-    if (m.ok) call.resolve(m.result);
-    else call.reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
-  }
-
-  private failAll(err: Error): void {
-    this.workerError = err;
-    this.worker = undefined;
-    for (const c of this.calls.values()) c.reject(err);
-    this.calls.clear();
+    await this.writer.start(
+      new Worker(new URL('./writer-worker.js', import.meta.url), {
+        workerData: { path: this.local.path, synchronous: this.local.options.synchronous },
+      }),
+    );
   }
 
   private call<T>(op: string, ...args: unknown[]): Promise<T> {
-    const worker = this.worker;
-    if (!worker) {
-      const why = this.workerError ? `store writer failed: ${this.workerError.message}` : 'event store is not open';
-      return Promise.reject(new UnavailableError('STORE_UNAVAILABLE', why));
-    }
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      this.calls.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      worker.postMessage({ id, op, args });
-    });
+    return this.writer.call<T>(op, ...args);
   }
 
   async close(): Promise<void> {
     await this.groups.drain();
-    if (this.worker) {
-      const worker = this.worker;
-      await this.call('close');
-      this.worker = undefined;
-      await worker.terminate();
-    }
+    await this.writer.stop();
   }
 
   async ping(): Promise<boolean> {
     try {
-      return this.worker !== undefined && this.local.connection.prepare('SELECT 1 AS ok').get() !== undefined;
+      return this.writer.running && this.local.connection.prepare('SELECT 1 AS ok').get() !== undefined;
     } catch {
       return false;
     }
   }
 
   append(event: EdgexEvent): Promise<AppendResult> {
-    if (!this.worker) return this.call<AppendResult>('append');
+    if (!this.writer.running) return this.call<AppendResult>('append');
     // Only the row is kept, not the event: with many appends waiting for a commit, holding each parsed event
     // until then made every young-generation collection copy them all.
     return this.groups.add(event.id, event.deviceName, event.origin, stringifyEvent(event));
@@ -178,7 +144,7 @@ export class SqliteEventStore implements EventStore {
     this.pendingQuery ??= this.database.prepare(
       `SELECT ${COLUMNS} FROM events WHERE state = 0 AND seq > ? ORDER BY seq LIMIT ?`,
     );
-    if (!this.worker) throw new UnavailableError('STORE_CLOSED', 'event store is not open');
+    if (!this.writer.running) throw new UnavailableError('STORE_CLOSED', 'event store is not open');
     const rows = this.pendingQuery.all(afterSeq, limit) as EventRow[];
     return rows.map(toStored);
   }
