@@ -78,14 +78,17 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   installBodyParsers(app);
   // Replies carry exact int64 origins (bigints): written as JSON integers.
   app.setReplySerializer((payload) => stringifyEdgex(payload));
-  app.addHook('onSend', async (request, reply) => {
+  // Callback hooks, not async ones: they run on every request (see auth.ts).
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('X-Correlation-ID', request.id);
+    done(null, payload);
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     deps.metrics.requestDuration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    done();
   });
 
   installErrorHandling(app);
