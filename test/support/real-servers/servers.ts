@@ -6,6 +6,17 @@ import { join } from 'node:path';
 import { freePort, makeTempDir, type ProcessServer, startProcessServer, tcpReachable } from '../process-server.js';
 
 /** The pinned versions scripts/ensure-real-servers.mjs installs. */
+
+/**
+ * A random cluster id as Kafka makes them: 16 bytes, base64url, never starting with '-' (the storage tool would
+ * read it as an option: one start in 64 failed that way).
+ */
+function clusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
 export const REAL_SERVER_VERSIONS = JSON.parse(readFileSync(new URL('./versions.json', import.meta.url), 'utf8')) as {
   kafka: string;
   ferretdb: string;
@@ -72,17 +83,7 @@ export async function startApacheKafka(
     );
     execFileSync(
       'java',
-      [
-        '-cp',
-        classpath,
-        'kafka.tools.StorageTool',
-        'format',
-        '--standalone',
-        '-t',
-        randomBytes(16).toString('base64url'),
-        '-c',
-        config,
-      ],
+      ['-cp', classpath, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', clusterId(), '-c', config],
       { stdio: 'ignore' },
     );
   }
