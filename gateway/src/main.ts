@@ -20,8 +20,8 @@ runCli({ program: 'hvac-gateway', version: VERSION, usage: USAGE }, async () => 
     schema: GatewayConfigSchema,
     envPrefix: ENV_PREFIX,
   });
-  // Read by V8 at each collection, so it holds from here on (a gateway on a small board keeps its heap near what
-  // is live; at 10,000 devices the peak RSS falls from about 400 to 320 MB for a few more full collections).
+  // Read by V8 at each collection, so it holds from here on (a gateway on a small board can keep its heap near what
+  // is live, for more full collections: see the setting's description).
   if (config.runtime.heapGrowthPercent > 0) {
     setFlagsFromString(`--heap-growing-percent=${config.runtime.heapGrowthPercent}`);
   }
