@@ -6,7 +6,8 @@ export type Tf = typeof import('@tensorflow/tfjs-core') & typeof import('@tensor
 
 /**
  * TensorFlow.js for this process: @tensorflow/tfjs-node when its native binding is installed (the container image),
- * otherwise TensorFlow.js (core and layers) on the wasm backend. The choice is returned so it can be logged and exported.
+ * otherwise TensorFlow.js (core and layers) on the wasm backend. The choice is returned so it can be logged and
+ * exported.
  */
 export async function loadTf(): Promise<{ tf: Tf; backend: string }> {
   try {

@@ -6,17 +6,6 @@ import { join } from 'node:path';
 import { freePort, makeTempDir, type ProcessServer, startProcessServer, tcpReachable } from '../process-server.js';
 
 /** The pinned versions scripts/ensure-real-servers.mjs installs. */
-
-/**
- * A random cluster id as Kafka makes them: 16 bytes, base64url, never starting with '-' (the storage tool would
- * read it as an option: one start in 64 failed that way).
- */
-function clusterId(): string {
-  for (;;) {
-    const id = randomBytes(16).toString('base64url');
-    if (!id.startsWith('-')) return id;
-  }
-}
 export const REAL_SERVER_VERSIONS = JSON.parse(readFileSync(new URL('./versions.json', import.meta.url), 'utf8')) as {
   kafka: string;
   ferretdb: string;
@@ -186,4 +175,15 @@ export async function startInfluxDb(): Promise<RealInflux> {
     readyTimeoutMs: 60_000,
   });
   return { ...server, url, version };
+}
+
+/**
+ * A random cluster id as Kafka makes them: 16 bytes, base64url, never starting with '-' (the storage tool would
+ * read it as an option: one start in 64 failed that way).
+ */
+function clusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
