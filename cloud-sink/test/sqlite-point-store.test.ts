@@ -56,7 +56,7 @@ describe('SqlitePointStore (the embedded sink point store)', () => {
     await store.close();
   });
 
-  it('brings a version 1 file (points as line protocol) to version 2 without losing a point', async () => {
+  it('brings a version 1 file (points as line protocol) to the current version without losing a point', async () => {
     dir = await makeTempDir('points');
     const path = join(dir, 'p.db');
     const v1 = new Database(path);
@@ -79,5 +79,42 @@ describe('SqlitePointStore (the embedded sink point store)', () => {
     await store.write([point('a', NOW - 1000, 22)]); // the same series and time: still one point
     expect(store.count()).toBe(1);
     await store.close();
+  });
+
+  it('brings a version 2 file (points by series, an index by device) to one tree keyed by device, every point kept', async () => {
+    dir = await makeTempDir('points');
+    const path = join(dir, 'p.db');
+    const v2 = new Database(path);
+    v2.exec(`CREATE TABLE points (
+      series TEXT NOT NULL, time_ns INTEGER NOT NULL, measurement TEXT NOT NULL, device TEXT NOT NULL,
+      body TEXT NOT NULL, PRIMARY KEY (series, time_ns)) WITHOUT ROWID;
+      CREATE INDEX points_by_measurement ON points (measurement, device, time_ns);
+      PRAGMA user_version = 2;`);
+    const insert = v2.prepare('INSERT INTO points VALUES (?, ?, ?, ?, ?)');
+    const written = [point('a', NOW - 2000, 20), point('a', NOW - 1000, 21), point('b', NOW - 1000, 30)];
+    for (const p of written) {
+      const body = JSON.stringify({ tags: p.tags, fields: p.fields, integers: p.integers });
+      insert.run(
+        `climate,device=${p.tags.device},location=server\\ room\\ 2`,
+        BigInt(p.time),
+        'climate',
+        p.tags.device,
+        body,
+      );
+    }
+    v2.close();
+    const store = new SqlitePointStore(path, 86_400_000, () => NOW);
+    expect(store.query({ measurement: 'climate' })).toEqual(written);
+    expect(store.query({ measurement: 'climate', device: 'a' })).toEqual(written.slice(0, 2));
+    await store.write([point('a', NOW - 1000, 22)]); // the same series and time: overwritten, not added
+    expect(store.count()).toBe(3);
+    expect(store.query({ measurement: 'climate', device: 'a' }).at(-1)?.fields.temperature).toBe(22);
+    await store.close();
+    const reopened = new Database(path);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(3);
+    expect(
+      reopened.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'points_by_measurement'").get(),
+    ).toEqual({ n: 0 });
+    reopened.close();
   });
 });

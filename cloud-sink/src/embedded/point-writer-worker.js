@@ -9,10 +9,8 @@ const db = new Database(workerData.path);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
 db.pragma('busy_timeout = 5000');
-const upsert = db.prepare(
-  `INSERT INTO points (series, time_ns, measurement, device, body) VALUES (?, ?, ?, ?, ?)
-   ON CONFLICT (series, time_ns) DO UPDATE SET body = excluded.body`,
-);
+// The statement comes from the schema module (point-store-schema.ts), which this plain script cannot import.
+const upsert = db.prepare(workerData.upsert);
 
 /** @param {Array<string|bigint>} rows flat: series, time_ns, measurement, device, body, series, ... */
 function write(rows) {

@@ -3,7 +3,7 @@ import { UnavailableError, WorkerCalls } from '@hvac-edge/shared';
 import Database from 'better-sqlite3';
 import type { PointWriter } from '../influx/point-writer.js';
 import type { PointRecord } from '../points.js';
-import { migratePointStore, seriesKey } from './point-store-schema.js';
+import { migratePointStore, seriesKey, UPSERT_POINT } from './point-store-schema.js';
 
 export interface PointQuery {
   measurement: string;
@@ -72,7 +72,11 @@ export class SqlitePointStore implements PointWriter {
   private async started(): Promise<WorkerCalls> {
     if (!this.writer.running) {
       this.starting ??= this.writer
-        .start(new Worker(new URL('./point-writer-worker.js', import.meta.url), { workerData: { path: this.path } }))
+        .start(
+          new Worker(new URL('./point-writer-worker.js', import.meta.url), {
+            workerData: { path: this.path, upsert: UPSERT_POINT },
+          }),
+        )
         .finally(() => {
           this.starting = undefined;
         });
