@@ -1,9 +1,6 @@
 import { UnavailableError } from '@hvac-edge/shared';
 import { type AppendResult, DuplicateEventError } from '../event-store.js';
 
-/** One event's row as the writer thread takes it. */
-type Row = [id: string, device: string, origin: bigint, body: string];
-
 /** Commits a group of rows (flat, four values per row) in one transaction; null for a row whose id was known. */
 export type CommitGroup = (rows: Array<string | bigint>) => Promise<Array<AppendResult | null>>;
 
@@ -47,9 +44,9 @@ export class AppendGroups {
     private readonly onStored: () => void,
   ) {}
 
-  add(...row: Row): Promise<AppendResult> {
-    const [id, device] = row;
-    this.rows.push(...row);
+  /** Queues one event's row (as the writer thread takes it); resolves once its group commits. */
+  add(id: string, device: string, origin: bigint, body: string): Promise<AppendResult> {
+    this.rows.push(id, device, origin, body);
     return new Promise((resolve, reject) => {
       this.queue.push({ id, device, resolve, reject });
       if (this.queue.length >= FLUSH_AT) this.flush();
