@@ -21,6 +21,18 @@ const point = (device: string, atMs: number, t: number): PointRecord => ({
   time: ns(atMs),
 });
 
+/** A points file as an older version wrote it: its schema, then its rows; the file's path. */
+async function olderFile(schema: string, insert: string, rows: unknown[][]): Promise<string> {
+  dir = await makeTempDir('points');
+  const path = join(dir, 'p.db');
+  const db = new Database(path);
+  db.exec(schema);
+  const statement = db.prepare(insert);
+  for (const row of rows) statement.run(...row);
+  db.close();
+  return path;
+}
+
 describe('SqlitePointStore (the embedded sink point store)', () => {
   it('is idempotent per series and timestamp, answers the newest point per device, and queries ranges', async () => {
     dir = await makeTempDir('points');
@@ -57,23 +69,24 @@ describe('SqlitePointStore (the embedded sink point store)', () => {
   });
 
   it('brings a version 1 file (points as line protocol) to the current version without losing a point', async () => {
-    dir = await makeTempDir('points');
-    const path = join(dir, 'p.db');
-    const v1 = new Database(path);
-    v1.exec(`CREATE TABLE points (
+    const series = 'climate,device=a,location=server\\ room\\ 2';
+    const path = await olderFile(
+      `CREATE TABLE points (
       series TEXT NOT NULL, time_ns INTEGER NOT NULL, measurement TEXT NOT NULL, device TEXT NOT NULL,
       fields TEXT NOT NULL, line TEXT NOT NULL, PRIMARY KEY (series, time_ns)) WITHOUT ROWID;
-      CREATE INDEX points_by_measurement ON points (measurement, device, time_ns);`);
-    const series = 'climate,device=a,location=server\\ room\\ 2';
-    v1.prepare('INSERT INTO points VALUES (?, ?, ?, ?, ?, ?)').run(
-      series,
-      BigInt(ns(NOW - 1000)),
-      'climate',
-      'a',
-      JSON.stringify({ temperature: 21.5, weather_stat: 6 }),
-      `${series} temperature=21.5,weather_stat=6i ${ns(NOW - 1000)}`,
+      CREATE INDEX points_by_measurement ON points (measurement, device, time_ns);`,
+      'INSERT INTO points VALUES (?, ?, ?, ?, ?, ?)',
+      [
+        [
+          series,
+          BigInt(ns(NOW - 1000)),
+          'climate',
+          'a',
+          JSON.stringify({ temperature: 21.5, weather_stat: 6 }),
+          `${series} temperature=21.5,weather_stat=6i ${ns(NOW - 1000)}`,
+        ],
+      ],
     );
-    v1.close();
     const store = new SqlitePointStore(path, 86_400_000, () => NOW);
     expect(store.query({ measurement: 'climate' })).toEqual([point('a', NOW - 1000, 21.5)]);
     await store.write([point('a', NOW - 1000, 22)]); // the same series and time: still one point
@@ -82,27 +95,22 @@ describe('SqlitePointStore (the embedded sink point store)', () => {
   });
 
   it('brings a version 2 file (points by series, an index by device) to one tree keyed by device, every point kept', async () => {
-    dir = await makeTempDir('points');
-    const path = join(dir, 'p.db');
-    const v2 = new Database(path);
-    v2.exec(`CREATE TABLE points (
+    const written = [point('a', NOW - 2000, 20), point('a', NOW - 1000, 21), point('b', NOW - 1000, 30)];
+    const path = await olderFile(
+      `CREATE TABLE points (
       series TEXT NOT NULL, time_ns INTEGER NOT NULL, measurement TEXT NOT NULL, device TEXT NOT NULL,
       body TEXT NOT NULL, PRIMARY KEY (series, time_ns)) WITHOUT ROWID;
       CREATE INDEX points_by_measurement ON points (measurement, device, time_ns);
-      PRAGMA user_version = 2;`);
-    const insert = v2.prepare('INSERT INTO points VALUES (?, ?, ?, ?, ?)');
-    const written = [point('a', NOW - 2000, 20), point('a', NOW - 1000, 21), point('b', NOW - 1000, 30)];
-    for (const p of written) {
-      const body = JSON.stringify({ tags: p.tags, fields: p.fields, integers: p.integers });
-      insert.run(
+      PRAGMA user_version = 2;`,
+      'INSERT INTO points VALUES (?, ?, ?, ?, ?)',
+      written.map((p) => [
         `climate,device=${p.tags.device},location=server\\ room\\ 2`,
         BigInt(p.time),
         'climate',
         p.tags.device,
-        body,
-      );
-    }
-    v2.close();
+        JSON.stringify({ tags: p.tags, fields: p.fields, integers: p.integers }),
+      ]),
+    );
     const store = new SqlitePointStore(path, 86_400_000, () => NOW);
     expect(store.query({ measurement: 'climate' })).toEqual(written);
     expect(store.query({ measurement: 'climate', device: 'a' })).toEqual(written.slice(0, 2));

@@ -37,6 +37,17 @@ async function startEmbedded(overrides: Record<string, unknown>): Promise<TestGa
   return started;
 }
 
+/** Posts an AddEventRequest for the device named in it, as an agent would, and expects it stored (201). */
+async function postEvent(body: ReturnType<typeof makeAddEventRequest>): Promise<void> {
+  const res = await gw?.server.inject({
+    method: 'POST',
+    url: `/api/v3/event/svc/dht22/${body.event.deviceName}/climate`,
+    payload: stringifyEdgex(body),
+    headers: { 'content-type': 'application/json' },
+  });
+  expect(res?.statusCode).toBe(201);
+}
+
 describe('gateway with the cloud sink embedded (single box, no Kafka)', () => {
   it('turns stored events into points and recommendations, and queues the closed loop command for the device', async () => {
     gw = await startEmbedded({
@@ -59,13 +70,7 @@ describe('gateway with the cloud sink embedded (single box, no Kafka)', () => {
         resourceName: 'setpoint',
         value: '18',
       });
-      const res = await gw.server.inject({
-        method: 'POST',
-        url: '/api/v3/event/svc/dht22/r1/climate',
-        payload: stringifyEdgex(body),
-        headers: { 'content-type': 'application/json' },
-      });
-      expect(res.statusCode).toBe(201);
+      await postEvent(body);
     }
     const summary = async () =>
       (await gw?.server.inject({ method: 'GET', url: '/api/v3/sink/summary' }))?.json() as Summary;
@@ -167,13 +172,7 @@ describe('room anomalies from the embedded sink', () => {
     const t0 = Date.now() - 45 * 60_000;
     for (let i = 0; i < 40; i++) {
       const body = makeAddEventRequest({ deviceName: 'r9', originNs: msToOrigin(t0 + i * 60_000), temperature: 23.4 });
-      const res = await gw.server.inject({
-        method: 'POST',
-        url: '/api/v3/event/svc/dht22/r9/climate',
-        payload: stringifyEdgex(body),
-        headers: { 'content-type': 'application/json' },
-      });
-      expect(res.statusCode).toBe(201);
+      await postEvent(body);
     }
     const active = async () =>
       (
