@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { makeTempDir } from '@hvac-edge/test/support';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { seriesKey } from '../src/embedded/point-store-schema.js';
 import { SqlitePointStore } from '../src/embedded/sqlite-point-store.js';
 import type { PointRecord } from '../src/points.js';
 
@@ -32,6 +33,15 @@ async function olderFile(schema: string, insert: string, rows: unknown[][]): Pro
   db.close();
   return path;
 }
+
+describe('seriesKey', () => {
+  it("is InfluxDB's series identity: tags sorted by key, line-protocol escapes, in whatever order the tags come", () => {
+    const key = 'climate,device=a\\,b,location=server\\ room\\ 2,x\\=y=1';
+    expect(seriesKey('climate', { device: 'a,b', location: 'server room 2', 'x=y': '1' })).toBe(key);
+    expect(seriesKey('climate', { 'x=y': '1', location: 'server room 2', device: 'a,b' })).toBe(key);
+    expect(seriesKey('hvac recommendation', {})).toBe('hvac\\ recommendation');
+  });
+});
 
 describe('SqlitePointStore (the embedded sink point store)', () => {
   it('is idempotent per series and timestamp, answers the newest point per device, and queries ranges', async () => {

@@ -1,12 +1,25 @@
 import type Database from 'better-sqlite3';
 
-/** Line-protocol escaping of a measurement, tag key or tag value. */
-const escapeKey = (s: string) => s.replace(/[ ,=\\]/g, (c) => `\\${c}`);
+const NEEDS_ESCAPE = /[ ,=\\]/;
 
-/** The series identity InfluxDB gives a point: measurement and its tags, sorted by key. */
+/** Line-protocol escaping of a measurement, tag key or tag value. */
+const escapeKey = (s: string) => (NEEDS_ESCAPE.test(s) ? s.replace(/[ ,=\\]/g, (c) => `\\${c}`) : s);
+
+/**
+ * The series identity InfluxDB gives a point: measurement and its tags, sorted by key. Computed for every point
+ * written, so keys already in order (as the sink's points carry them) are not sorted again.
+ */
 export function seriesKey(measurement: string, tags: Record<string, string>): string {
-  const sorted = Object.keys(tags).sort();
-  return [escapeKey(measurement), ...sorted.map((k) => `${escapeKey(k)}=${escapeKey(tags[k] ?? '')}`)].join(',');
+  const keys = Object.keys(tags);
+  for (let i = 1; i < keys.length; i++) {
+    if ((keys[i - 1] as string) > (keys[i] as string)) {
+      keys.sort();
+      break;
+    }
+  }
+  let out = escapeKey(measurement);
+  for (const k of keys) out += `,${escapeKey(k)}=${escapeKey(tags[k] ?? '')}`;
+  return out;
 }
 
 /**

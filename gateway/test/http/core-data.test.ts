@@ -123,14 +123,18 @@ describe('EdgeX v3 core-data API', () => {
       expect((await post(makeAddEventRequest())).statusCode).toBe(201);
     });
 
-    it('answers 429 with Retry-After past the per-device rate, other devices unaffected', async () => {
+    it('answers 429 with Retry-After and the limit past the per-device rate, other devices unaffected', async () => {
       await gw.dispose();
       gw = await startTestGateway({ 'rateLimit.perDevicePerMinute': 2 });
-      expect((await post(makeAddEventRequest({ deviceName: 'a' }))).statusCode).toBe(201);
+      const accepted = await post(makeAddEventRequest({ deviceName: 'a' }));
+      expect(accepted.statusCode).toBe(201);
+      // The limit's headers come with the 429 only, not with every accepted post.
+      expect(accepted.headers['x-ratelimit-remaining']).toBeUndefined();
       expect((await post(makeAddEventRequest({ deviceName: 'a' }))).statusCode).toBe(201);
       const limited = await post(makeAddEventRequest({ deviceName: 'a' }));
       expect(limited.statusCode).toBe(429);
       expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+      expect(limited.headers['x-ratelimit-limit']).toBe('2');
       expect((await post(makeAddEventRequest({ deviceName: 'b' }))).statusCode).toBe(201);
     });
 
