@@ -56,6 +56,8 @@ async function run(n: number) {
       GATEWAY_HTTP_HOST: '127.0.0.1',
       GATEWAY_HTTP_PORT: String(port),
       GATEWAY_HTTP_MAX_CONNECTIONS: String(n + 1000),
+      // As the systemd unit and the container image run it (deploy/systemd/hvac-gateway.service).
+      MALLOC_ARENA_MAX: '2',
       GATEWAY_STORE_PATH: join(dir, 'gateway.db'),
       GATEWAY_EMBEDDED_SINK_ENABLED: 'true',
       GATEWAY_EMBEDDED_SINK_POINTS_PATH: join(dir, 'points.db'),
