@@ -27,7 +27,7 @@ export const GatewayConfigSchema = Type.Object(
           maximum: 300,
           default: 0,
           description:
-            "how far V8's heap may grow past its live objects before a full collection (%); 0: V8's own choice. 30 keeps a 10,000-device gateway near 310-330 MB instead of 400-550, at about 5 % of a core more CPU for the extra collections (README, fleet cost)",
+            "how far V8's heap may grow past its live objects before a full collection (%); 0: V8's own choice. 30 keeps a 10,000-device gateway near 310-330 MB instead of 380-550, at about 5 % of a core more CPU for the extra collections (README, fleet cost)",
         }),
       },
       'the Node.js process: memory against CPU',

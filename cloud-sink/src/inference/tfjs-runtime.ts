@@ -35,7 +35,8 @@ export async function loadTf(): Promise<{ tf: Tf; backend: string }> {
 /**
  * Whether @tensorflow/tfjs-node's native binding is on disk, where its package.json says node-pre-gyp puts it. Asked
  * first because importing the package loads the whole @tensorflow/tfjs bundle (WebGL and CPU backends, converter,
- * tf.data: about 20 MB of a gateway's heap) before it finds the binding missing, and none of that is unloaded.
+ * tf.data: 7 MB of source text alone in a gateway's heap) before it finds the binding missing, and none of it is
+ * unloaded.
  */
 function tfjsNodeBindingInstalled(require: NodeRequire): boolean {
   let manifest: string;
