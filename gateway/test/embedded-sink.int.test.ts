@@ -1,9 +1,9 @@
 import { rm } from 'node:fs/promises';
-import { msToOrigin, stringifyEdgex } from '@hvac-edge/shared';
+import { msToOrigin } from '@hvac-edge/shared';
 import { makeAddEventRequest, makeTempDir, waitFor } from '@hvac-edge/test/support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadGatewayConfig } from '../src/config.js';
-import { startTestGateway, type TestGateway } from './helpers.js';
+import { injectEvent, startTestGateway, type TestGateway } from './helpers.js';
 
 let gw: TestGateway | undefined;
 let cleanup: (() => Promise<void>) | undefined;
@@ -39,12 +39,7 @@ async function startEmbedded(overrides: Record<string, unknown>): Promise<TestGa
 
 /** Posts an AddEventRequest for the device named in it, as an agent would, and expects it stored (201). */
 async function postEvent(body: ReturnType<typeof makeAddEventRequest>): Promise<void> {
-  const res = await gw?.server.inject({
-    method: 'POST',
-    url: `/api/v3/event/svc/dht22/${body.event.deviceName}/climate`,
-    payload: stringifyEdgex(body),
-    headers: { 'content-type': 'application/json' },
-  });
+  const res = gw && (await injectEvent(gw, body));
   expect(res?.statusCode).toBe(201);
 }
 

@@ -1,9 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { stringifyEdgex } from '@hvac-edge/shared';
 import { findSystemBinary, makeAddEventRequest, metricValue, waitFor } from '@hvac-edge/test/support';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from './helpers.js';
+import { injectEvent, startTestGateway, type TestGateway } from './helpers.js';
 
 /** /readyz says ok, degraded (accepting, not delivering as it should) or not ready, with reasons and gauges. */
 describe('health: ok, degraded, not ready', () => {
@@ -13,12 +12,7 @@ describe('health: ok, degraded, not ready', () => {
   const post = async (g: TestGateway, n: number) => {
     for (let i = 0; i < n; i++) {
       const r = makeAddEventRequest({ deviceName: 'h-1' });
-      const res = await g.server.inject({
-        method: 'POST',
-        url: '/api/v3/event/svc/dht22/h-1/climate',
-        headers: { 'content-type': 'application/json' },
-        payload: stringifyEdgex(r),
-      });
+      const res = await injectEvent(g, r);
       expect(res.statusCode).toBe(201);
     }
   };

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { createLogger } from '@hvac-edge/shared';
+import { type AddEventRequest, createLogger, stringifyEdgex } from '@hvac-edge/shared';
 import { makeTempDir, uniqueTopic } from '@hvac-edge/test/support';
 import { createGateway, type Gateway } from '../src/app.js';
 import { loadGatewayConfig } from '../src/config.js';
@@ -26,6 +26,16 @@ export async function openSqliteStore(
     local.close();
   };
   return store;
+}
+
+/** Posts an AddEventRequest to the v3 route of the device it names, as an agent would; the caller checks the answer. */
+export function injectEvent(gw: Gateway, body: AddEventRequest) {
+  return gw.server.inject({
+    method: 'POST',
+    url: `/api/v3/event/svc/dht22/${body.event.deviceName}/climate`,
+    payload: stringifyEdgex(body),
+    headers: { 'content-type': 'application/json' },
+  });
 }
 
 export interface TestGateway extends Gateway {

@@ -1,5 +1,4 @@
 import { rm } from 'node:fs/promises';
-import { stringifyEdgex } from '@hvac-edge/shared';
 import {
   freePort,
   type MongoTestServer,
@@ -10,7 +9,7 @@ import {
   waitFor,
 } from '@hvac-edge/test/support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from './helpers.js';
+import { injectEvent, startTestGateway, type TestGateway } from './helpers.js';
 
 const realMongo = await realServerInUse('mongo');
 
@@ -64,13 +63,7 @@ describe(`gateway on MongoDB (${realMongo ? 'FerretDB' : 'the wire-protocol test
     await mongo?.dispose();
   });
 
-  const post = () =>
-    gw.server.inject({
-      method: 'POST',
-      url: '/api/v3/event/svc/dht22/room-1/climate',
-      payload: stringifyEdgex(makeAddEventRequest()),
-      headers: { 'content-type': 'application/json' },
-    });
+  const post = () => injectEvent(gw, makeAddEventRequest());
 
   it('readiness false and 503 with Retry-After while it is gone; accepted again after, without a restart', async () => {
     expect((await post()).statusCode).toBe(201);

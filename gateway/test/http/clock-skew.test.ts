@@ -1,7 +1,7 @@
-import { msToOrigin, stringifyEdgex } from '@hvac-edge/shared';
+import { msToOrigin } from '@hvac-edge/shared';
 import { makeAddEventRequest, metricValue } from '@hvac-edge/test/support';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../helpers.js';
+import { injectEvent, startTestGateway, type TestGateway } from '../helpers.js';
 
 /** Events from a device whose clock is off are kept, tagged with the skew, and counted by device. */
 describe('clock skew of devices', () => {
@@ -10,12 +10,7 @@ describe('clock skew of devices', () => {
 
   const post = async (device: string, originMsValue: number) => {
     const req = makeAddEventRequest({ deviceName: device, originNs: msToOrigin(originMsValue) });
-    const res = await gw.server.inject({
-      method: 'POST',
-      url: `/api/v3/event/svc/dht22/${device}/climate`,
-      headers: { 'content-type': 'application/json' },
-      payload: stringifyEdgex(req),
-    });
+    const res = await injectEvent(gw, req);
     expect(res.statusCode).toBe(201);
     return (await gw.store.getById(req.event.id))?.event.tags;
   };

@@ -1,10 +1,9 @@
 import { rm } from 'node:fs/promises';
-import { stringifyEdgex } from '@hvac-edge/shared';
 import { freePort, makeAddEventRequest, makeTempDir, uniqueTopic, waitFor } from '@hvac-edge/test/support';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type RealKafka, startApacheKafka } from '../../../test/support/real-servers/servers.js';
-import { startTestGateway, type TestGateway } from '../helpers.js';
+import { injectEvent, startTestGateway, type TestGateway } from '../helpers.js';
 import { consumeEvents } from './helpers.js';
 
 // Real servers only (the real-kafka project; the test broker's restarts are in test/chaos): an Apache Kafka of this
@@ -37,12 +36,7 @@ describe('northbound: Apache Kafka restarted mid-drain', () => {
     const post = async (n: number) => {
       for (let i = 0; i < n; i++) {
         const req = makeAddEventRequest({ deviceName: `room-${i % 4}` });
-        const res = await gw?.server.inject({
-          method: 'POST',
-          url: `/api/v3/event/svc/dht22/${req.event.deviceName}/climate`,
-          payload: stringifyEdgex(req),
-          headers: { 'content-type': 'application/json' },
-        });
+        const res = gw && (await injectEvent(gw, req));
         expect(res?.statusCode).toBe(201);
         accepted.push(req.event.id);
       }
