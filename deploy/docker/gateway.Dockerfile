@@ -32,4 +32,6 @@ USER 10001:10001
 EXPOSE 59880
 HEALTHCHECK --interval=15s --timeout=3s CMD node -e "fetch('http://127.0.0.1:59880/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 STOPSIGNAL SIGTERM
-CMD ["node", "gateway/dist/main.js"]
+# Node's flags as the systemd unit sets them (see it for why); run the container with a memory limit (compose: 512m),
+# from which Node sizes V8's old generation.
+CMD ["node", "--max-semi-space-size=8", "gateway/dist/main.js"]

@@ -27,7 +27,7 @@ export const GatewayConfigSchema = Type.Object(
           maximum: 300,
           default: 0,
           description:
-            "how far V8's heap may grow past its live objects before a full collection (%); 0: V8's own choice. 30 keeps a 10,000-device gateway near 310-330 MB instead of 380-550, at about 5 % of a core more CPU for the extra collections (README, fleet cost)",
+            "how far V8's heap may grow past its live objects before a full collection (%); 0: V8's own choice, which under a memory cap (the systemd unit's MemoryMax, a container's limit) already keeps the heap close, since Node sizes V8's old generation from the cap. For a gateway run without one, where V8 sizes its heap from the host's RAM: 30 kept a 10,000-device gateway near 310-330 MB instead of 380-550, at a few % of a core more CPU (README, fleet cost)",
         }),
       },
       'the Node.js process: memory against CPU',

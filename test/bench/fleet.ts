@@ -10,6 +10,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { msToOrigin, stringifyEdgex } from '@hvac-edge/shared';
 import { Client } from 'undici';
+import { deployedRuntime } from '../support/deployed-runtime.js';
 import { freePort, makeAddEventRequest, makeTempDir, spawnService, waitFor } from '../support/index.js';
 
 const FLEET = (process.env.BENCH_FLEET ?? '10,100,1000,10000').split(',').map(Number);
@@ -46,6 +47,13 @@ async function recommendations(base: string): Promise<number> {
   return Number(/^hvac_sink_points_written_total\{measurement="hvac_recommendation"\} (\d+)/m.exec(text)?.[1] ?? 0);
 }
 
+/**
+ * The gateway runs as the systemd unit runs it: its Node flags, its environment (MALLOC_ARENA_MAX) and the V8 heap
+ * that its MemoryMax gives. Without the last, Node would size the heap from this machine's RAM (4 GB here), and V8
+ * would let garbage pile up to several times the live heap before collecting it.
+ */
+const deployed = deployedRuntime();
+
 async function run(n: number) {
   const dir = await makeTempDir('bench-fleet');
   const port = await freePort();
@@ -56,8 +64,7 @@ async function run(n: number) {
       GATEWAY_HTTP_HOST: '127.0.0.1',
       GATEWAY_HTTP_PORT: String(port),
       GATEWAY_HTTP_MAX_CONNECTIONS: String(n + 1000),
-      // As the systemd unit and the container image run it (deploy/systemd/hvac-gateway.service).
-      MALLOC_ARENA_MAX: '2',
+      ...deployed.env,
       GATEWAY_STORE_PATH: join(dir, 'gateway.db'),
       GATEWAY_EMBEDDED_SINK_ENABLED: 'true',
       GATEWAY_EMBEDDED_SINK_POINTS_PATH: join(dir, 'points.db'),
@@ -72,7 +79,10 @@ async function run(n: number) {
     },
     [],
     // BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the gateway under the fleet.
-    { built: true, nodeArgs: (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean) },
+    {
+      built: true,
+      nodeArgs: [...deployed.nodeArgs, ...(process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean)],
+    },
   );
   const clients: Client[] = [];
   try {
@@ -148,6 +158,7 @@ async function run(n: number) {
   }
 }
 
+progress(`gateway as deployed: node ${deployed.nodeArgs.join(' ')}, MemoryMax ${deployed.memoryMaxBytes / 2 ** 20} MB`);
 const curve = [];
 for (const n of FLEET) {
   const r = await run(n);
@@ -161,6 +172,7 @@ console.log(
   JSON.stringify({
     periodSeconds: PERIOD_S,
     seconds: SECONDS,
+    gatewayNodeArgs: deployed.nodeArgs,
     curve,
     cpuPctAt10k: at10k?.cpuPct ?? null,
     rssMbAt10k: at10k?.rssMb ?? null,
