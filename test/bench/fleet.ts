@@ -3,12 +3,13 @@
 // the agent does; light clients in this process, not N agents), against a gateway process in embedded mode with
 // inference and the closed loop on: after a warm-up, over BENCH_SECONDS (30) it samples the gateway's CPU (% of
 // one core, all threads, from /proc), its peak RSS, the ingest latency p99 seen by the devices, and the sink's
-// recommendations per second. A table on stderr; the last line on stdout is one JSON object with the curve and
-// cpuPctAt10k, rssMbAt10k, p99MsAt10k.
+// recommendations per second. Event ids are UUIDv7 as the agent's (BENCH_UUID=v4 for random ones). A table on
+// stderr; the last line on stdout is one JSON object with the curve and cpuPctAt10k, rssMbAt10k, p99MsAt10k.
+import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { msToOrigin, stringifyEdgex } from '@hvac-edge/shared';
+import { msToOrigin, stringifyEdgex, uuidv7 } from '@hvac-edge/shared';
 import { Client } from 'undici';
 import { deployedRuntime } from '../support/deployed-runtime.js';
 import { freePort, makeAddEventRequest, makeTempDir, spawnService, waitFor } from '../support/index.js';
@@ -18,6 +19,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const PERIOD_S = 10;
 const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 70);
 const TICKS = 100; // USER_HZ
+// Time-ordered UUIDv7 event ids, as the device agent sends; BENCH_UUID=v4 for random ids (an EdgeX device service's).
+const newId = process.env.BENCH_UUID === 'v4' ? randomUUID : () => uuidv7();
 const progress = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -99,7 +102,7 @@ async function run(n: number) {
       await sleep((i / n) * PERIOD_S * 1000);
       while (running) {
         const t0 = performance.now();
-        const req = makeAddEventRequest({ deviceName: name, originNs: msToOrigin(Date.now()) });
+        const req = makeAddEventRequest({ deviceName: name, originNs: msToOrigin(Date.now()), id: newId() });
         const res = await client
           .request({
             path: `/api/v3/event/hvac-edge-agent/dht22/${name}/climate`,

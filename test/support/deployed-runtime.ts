@@ -6,7 +6,7 @@ const MiB = 1024 * 1024;
 
 /** How a systemd unit runs its Node service: what a benchmark needs to run it the same way. */
 export interface DeployedRuntime {
-  /** Node's flags from ExecStart, then the V8 old-generation size that Node derives from MemoryMax. */
+  /** Node's flags from ExecStart, then (unless they set it) the V8 old-generation size Node derives from MemoryMax. */
   nodeArgs: string[];
   /** The unit's Environment= entries, less the service's own settings (GATEWAY_*), which a benchmark sets itself. */
   env: Record<string, string>;
@@ -16,17 +16,20 @@ export interface DeployedRuntime {
 /**
  * V8's old-generation limit for a process whose memory is capped at `bytes`: Node sizes V8's heap from the cgroup
  * limit when there is one (uv_get_constrained_memory), and V8 takes half of it on 64-bit, at least 256 MiB and at most
- * 4 GiB (Heap::HeapSizeFromPhysicalMemory). Checked here in a 512 MiB memory cgroup: heap_size_limit 259 MB, exactly
- * what --max-old-space-size=256 gives outside one.
+ * 4 GiB (Heap::HeapSizeFromPhysicalMemory). Checked here with Node 20 in memory cgroups of 512 MiB, 1 GiB and 2 GiB
+ * (heap_size_limit 259, 524 and 1,048 MB) and without one on 24 GB (4,144 MB); 259 MB is exactly what
+ * --max-old-space-size=256 gives outside a cgroup.
  */
 export function oldSpaceMbFor(bytes: number): number {
   return Math.round(Math.min(Math.max(bytes / 2, 256 * MiB), 4096 * MiB) / MiB);
 }
 
-function bytesOf(size: string): number {
-  const m = /^(\d+)([KMG])?$/.exec(size);
-  if (!m) throw new Error(`unsupported MemoryMax=${size}`);
-  return Number(m[1]) * ({ K: 1024, M: MiB, G: 1024 * MiB }[m[2] as 'K' | 'M' | 'G'] ?? 1);
+/** A systemd size (512M, 1G) or a compose one (512m) in bytes. */
+export function bytesOf(size: string): number {
+  const m = /^(\d+)([KMG])?$/i.exec(size);
+  if (!m) throw new Error(`unsupported memory size ${size}`);
+  const unit = (m[2] ?? '').toUpperCase() as 'K' | 'M' | 'G' | '';
+  return Number(m[1]) * (unit ? { K: 1024, M: MiB, G: 1024 * MiB }[unit] : 1);
 }
 
 /**
@@ -46,5 +49,9 @@ export function deployedRuntime(unit: URL = GATEWAY_UNIT): DeployedRuntime {
   for (const [, key, value] of text.matchAll(/^Environment=([A-Z0-9_]+)=(.*)$/gm)) {
     if (!key?.startsWith('GATEWAY_')) env[key as string] = value as string;
   }
-  return { nodeArgs: [...flags, `--max-old-space-size=${oldSpaceMbFor(memoryMaxBytes)}`], env, memoryMaxBytes };
+  // A size the unit sets itself wins over the one Node would derive.
+  const derived = flags.some((f) => f.startsWith('--max-old-space-size='))
+    ? []
+    : [`--max-old-space-size=${oldSpaceMbFor(memoryMaxBytes)}`];
+  return { nodeArgs: [...flags, ...derived], env, memoryMaxBytes };
 }
