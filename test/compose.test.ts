@@ -7,6 +7,7 @@ import { GatewayConfigSchema } from '@hvac-edge/gateway';
 import { configLeaves } from '@hvac-edge/shared';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { bytesOf, deployedRuntime } from './support/deployed-runtime.js';
 import { makeTempDir } from './support/index.js';
 
 const file = (p: string) => readFileSync(new URL(`../deploy/${p}`, import.meta.url), 'utf8');
@@ -16,7 +17,12 @@ describe('deploy/compose (gateway node with MongoDB, Mosquitto and Kafka)', () =
   const compose = parse(file('compose/compose.yaml')) as {
     services: Record<
       string,
-      { environment?: Record<string, string>; depends_on?: Record<string, unknown>; build?: { dockerfile: string } }
+      {
+        environment?: Record<string, string>;
+        depends_on?: Record<string, unknown>;
+        build?: { dockerfile: string };
+        mem_limit?: string;
+      }
     >;
   };
 
@@ -141,5 +147,17 @@ describe('deploy/compose (gateway node with MongoDB, Mosquitto and Kafka)', () =
     expect(dockerfile).toMatch(/^HEALTHCHECK .*\/readyz/m);
     expect(dockerfile).toMatch(/^VOLUME \/data$/m);
     expect(dockerfile).toMatch(/--prod/);
+  });
+
+  it("runs the gateway's image with the systemd unit's Node flags and malloc setting, capped at the unit's MemoryMax", () => {
+    const unit = deployedRuntime();
+    const dockerfile = file('docker/gateway.Dockerfile');
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
+    const unitFlags = unit.nodeArgs.filter((a) => !a.startsWith('--max-old-space-size='));
+    expect(cmd.filter((a) => a.startsWith('--'))).toEqual(unitFlags);
+    for (const [k, v] of Object.entries(unit.env).filter(([k]) => k.startsWith('MALLOC_'))) {
+      expect(dockerfile).toMatch(new RegExp(`\\b${k}=${v}\\b`));
+    }
+    expect(bytesOf(compose.services.gateway?.mem_limit ?? '0')).toBe(unit.memoryMaxBytes);
   });
 });

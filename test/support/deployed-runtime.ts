@@ -33,17 +33,16 @@ export function bytesOf(size: string): number {
 }
 
 /**
- * Reads a unit such as deploy/systemd/hvac-gateway.service, so that a benchmark runs the service under the same Node
+ * Reads a unit's text (deploy/systemd/hvac-gateway.service by default), so that a benchmark runs the service under the same Node
  * flags, environment and V8 heap as the unit does, and cannot drift from it. Without this, Node would size the heap
  * from the benchmark machine's RAM, not from the unit's MemoryMax.
  */
-export function deployedRuntime(unit: URL = GATEWAY_UNIT): DeployedRuntime {
-  const text = readFileSync(unit, 'utf8');
+export function deployedRuntime(text: string = readFileSync(GATEWAY_UNIT, 'utf8')): DeployedRuntime {
   const exec = /^ExecStart=(\S+)\s+(.*)$/m.exec(text);
-  if (!exec) throw new Error(`${unit.pathname}: no ExecStart`);
+  if (!exec) throw new Error('the unit has no ExecStart');
   const flags = (exec[2] as string).split(/\s+/).filter((a) => a.startsWith('--'));
   const memoryMax = /^MemoryMax=(\S+)$/m.exec(text)?.[1];
-  if (!memoryMax) throw new Error(`${unit.pathname}: no MemoryMax`);
+  if (!memoryMax) throw new Error('the unit has no MemoryMax');
   const memoryMaxBytes = bytesOf(memoryMax);
   const env: Record<string, string> = {};
   for (const [, key, value] of text.matchAll(/^Environment=([A-Z0-9_]+)=(.*)$/gm)) {
