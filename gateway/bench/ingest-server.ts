@@ -15,6 +15,7 @@ if (mode === 'noop') {
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();
   console.log(JSON.stringify({ port: typeof addr === 'object' && addr ? addr.port : 0 }));
+  process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
 } else {
   const dir = join(tmpdir(), `hvac-bench-${process.pid}`);
   const config = loadGatewayConfig(process.env, {

@@ -86,6 +86,21 @@ async function load(port: number, seconds: number) {
   };
 }
 
+/**
+ * The embedded store's group commit over the whole run, from the gateway's own metrics: events per transaction and
+ * the mean transaction time (fsync included). With a fixed number of connections each waiting for its answer, these
+ * two bound the durable rate.
+ */
+async function commitFigures(port: number): Promise<{ eventsPerCommit: number; commitMs: number }> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  const commits = value('hvac_gateway_store_commit_events_count');
+  return {
+    eventsPerCommit: Number((value('hvac_gateway_store_commit_events_sum') / commits).toFixed(1)),
+    commitMs: Number(((value('hvac_gateway_store_commit_seconds_sum') / commits) * 1000).toFixed(2)),
+  };
+}
+
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
@@ -118,9 +133,13 @@ try {
     failed: rounds.reduce((n, r) => n + r[k].failed, 0),
   });
   const noop = summary('noop');
-  const durable = { ...summary('durable'), ...gatewayServer.info, port: undefined };
+  const commits = await commitFigures(gatewayServer.port);
+  const durable = { ...summary('durable'), ...gatewayServer.info, port: undefined, ...commits };
   console.error(`no-op route:     ${noop.rps} req/s, p50 ${noop.p50Ms} ms, p99 ${noop.p99Ms} ms`);
   console.error(`durable ingest:  ${durable.rps} req/s, p50 ${durable.p50Ms} ms, p99 ${durable.p99Ms} ms`);
+  console.error(
+    `group commit:    ${commits.eventsPerCommit} events per transaction, ${commits.commitMs} ms each (fsync included)`,
+  );
   console.log(
     JSON.stringify({
       connections: CONNECTIONS,

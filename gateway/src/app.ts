@@ -54,7 +54,7 @@ export async function createGateway(
   options: GatewayOptions = {},
 ): Promise<Gateway> {
   const metrics = new GatewayMetrics({ defaultMetrics: options.defaultMetrics ?? true });
-  const storage = await openStorage(config);
+  const storage = await openStorage(config, metrics);
   const store = storage.events;
   const commands = new CommandQueue(storage.local, metrics, config.commands, log.child({ module: 'commands' }));
   const weather = createWeather(config, metrics, log);

@@ -31,6 +31,18 @@ export class GatewayMetrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
   });
+  readonly storeCommitSeconds = new Histogram({
+    name: 'hvac_gateway_store_commit_seconds',
+    help: 'Embedded store: duration of each transaction of appends, fsync included (synchronous=full)',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
+  readonly storeCommitEvents = new Histogram({
+    name: 'hvac_gateway_store_commit_events',
+    help: 'Embedded store: events per transaction of appends (group commit)',
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+    registers: [this.registry],
+  });
   readonly bufferPending = new Gauge({
     name: 'hvac_gateway_buffer_pending_events',
     help: 'Events durable in the store and not yet forwarded',

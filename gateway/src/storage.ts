@@ -1,5 +1,6 @@
 import type { GatewayConfig } from './config.js';
 import { LocalDatabase } from './local/local-database.js';
+import type { GatewayMetrics } from './metrics.js';
 import type { EventStore } from './store/event-store.js';
 import { MongoEventStore } from './store/mongo/mongo-event-store.js';
 import { SqliteEventStore } from './store/sqlite/sqlite-event-store.js';
@@ -16,7 +17,10 @@ export interface Storage {
  * exist only when it is the chosen one; MongoDB must be reachable now (systemd or the container restarts the gateway
  * until it is).
  */
-export async function openStorage(config: Readonly<GatewayConfig>): Promise<Storage> {
+export async function openStorage(
+  config: Readonly<GatewayConfig>,
+  metrics?: Pick<GatewayMetrics, 'storeCommitSeconds' | 'storeCommitEvents'>,
+): Promise<Storage> {
   const embedded = config.store.kind === 'sqlite';
   const local = new LocalDatabase({
     path: config.store.path,
@@ -26,7 +30,17 @@ export async function openStorage(config: Readonly<GatewayConfig>): Promise<Stor
   local.open();
   const m = config.store.mongo;
   const events: EventStore = embedded
-    ? new SqliteEventStore(local, { commitWindowMs: config.store.commitWindowMs })
+    ? new SqliteEventStore(local, {
+        commitWindowMs: config.store.commitWindowMs,
+        ...(metrics
+          ? {
+              onCommit: (events, seconds) => {
+                metrics.storeCommitEvents.observe(events);
+                metrics.storeCommitSeconds.observe(seconds);
+              },
+            }
+          : {}),
+      })
     : new MongoEventStore({
         url: m.url,
         database: m.database,

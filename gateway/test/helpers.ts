@@ -5,7 +5,7 @@ import { makeTempDir, uniqueTopic } from '@hvac-edge/test/support';
 import { createGateway, type Gateway } from '../src/app.js';
 import { loadGatewayConfig } from '../src/config.js';
 import { LocalDatabase } from '../src/local/local-database.js';
-import { SqliteEventStore } from '../src/store/sqlite/sqlite-event-store.js';
+import { SqliteEventStore, type SqliteStoreOptions } from '../src/store/sqlite/sqlite-event-store.js';
 
 /**
  * The embedded event store in a LocalDatabase of its own at `path`, as a gateway opens it (synchronous=full); its
@@ -14,7 +14,7 @@ import { SqliteEventStore } from '../src/store/sqlite/sqlite-event-store.js';
 export async function openSqliteStore(
   path: string,
   now?: () => number,
-  options: { commitWindowMs?: number } = {},
+  options: Pick<SqliteStoreOptions, 'commitWindowMs' | 'onCommit'> = {},
 ): Promise<SqliteEventStore> {
   const local = new LocalDatabase({ path, synchronous: 'full', eventTables: true });
   local.open();

@@ -297,6 +297,9 @@ describe('EdgeX v3 core-data API', () => {
       expect(metrics).toMatch(/hvac_gateway_buffer_pending_events 1/);
       expect(metrics).toMatch(/hvac_gateway_oldest_pending_age_seconds \d/);
       expect(metrics).toMatch(/hvac_gateway_http_request_duration_seconds_bucket/);
+      // The one accepted event: one transaction of one event (the invalid one never reached the store).
+      expect(metrics).toMatch(/^hvac_gateway_store_commit_events_sum 1$/m);
+      expect(metrics).toMatch(/^hvac_gateway_store_commit_seconds_count 1$/m);
       await gw.store.close();
       const notReady = await gw.server.inject({ method: 'GET', url: '/readyz' });
       expect(notReady.statusCode).toBe(503);

@@ -36,9 +36,9 @@ describe('sqlite store: the group-commit window', () => {
 
   // Each group gets the clock's next tick as its receivedAt: appends that share a receivedAt shared a commit.
   let tick = 0;
-  const open = async (commitWindowMs: number) => {
+  const open = async (commitWindowMs: number, onCommit?: (events: number, seconds: number) => void) => {
     dir = await makeTempDir('sqlite-window');
-    return openSqliteStore(`${dir}/events.db`, () => ++tick, { commitWindowMs });
+    return openSqliteStore(`${dir}/events.db`, () => ++tick, { commitWindowMs, ...(onCommit ? { onCommit } : {}) });
   };
   const event = (deviceName: string) => makeAddEventRequest({ deviceName }).event;
 
@@ -72,5 +72,23 @@ describe('sqlite store: the group-commit window', () => {
     expect(next).toBe('committed');
     expect((await other).receivedAt).toBeGreaterThan(0);
     await loop.close();
+  });
+
+  it('reports each transaction once, with its events and its time', async () => {
+    const commits: Array<{ events: number; seconds: number }> = [];
+    const store = await open(0, (events, seconds) => commits.push({ events, seconds }));
+    // 150 appends in one turn go to the writer as messages of 64, 64 and 22, which it may commit together; the
+    // 151st repeats an id, is offered in a transaction all the same, and is refused.
+    const events = Array.from({ length: 150 }, (_, i) => event(`room-${i % 7}`));
+    const settled = await Promise.allSettled([...events.map((e) => store.append(e)), store.append(events[0]!)]);
+    const stored = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    expect(stored).toHaveLength(150);
+    expect(commits.reduce((n, c) => n + c.events, 0)).toBe(151);
+    expect(commits.length).toBeGreaterThanOrEqual(1);
+    expect(commits.length).toBeLessThanOrEqual(3);
+    // One receivedAt per transaction (see `tick`): as many as the commits reported.
+    expect(new Set(stored.map((r) => r.receivedAt)).size).toBe(commits.length);
+    for (const c of commits) expect(c.seconds).toBeGreaterThan(0);
+    await store.close();
   });
 });

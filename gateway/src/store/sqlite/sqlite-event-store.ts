@@ -32,6 +32,17 @@ export interface SqliteStoreOptions {
    * nor do those of a device that sends its next event on the answer to its last (see AppendGroups).
    */
   commitWindowMs?: number;
+  /**
+   * Called once per transaction of appends: how many it held and how long it took, fsync included (group commit's
+   * effect, and the storage's sync latency, which bound durable ingest).
+   */
+  onCommit?: (events: number, seconds: number) => void;
+}
+
+/** The writer's answer to an append message: its rows' results, and the group's commit with the first message. */
+interface AppendReply {
+  rows: Array<AppendResult | null>;
+  commit?: { events: number; seconds: number };
 }
 
 interface EventRow {
@@ -81,7 +92,11 @@ export class SqliteEventStore implements EventStore {
   ) {
     this.now = options.now ?? Date.now;
     this.groups = new AppendGroups(
-      (rows) => this.call<Array<AppendResult | null>>('append', rows, this.now()),
+      async (rows) => {
+        const reply = await this.call<AppendReply>('append', rows, this.now());
+        if (reply.commit) options.onCommit?.(reply.commit.events, reply.commit.seconds);
+        return reply.rows;
+      },
       options.commitWindowMs ?? 0,
       () => {
         this.total += 1;
