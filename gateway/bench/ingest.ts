@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { uuidv7 } from '@hvac-edge/shared';
+import { scrapeSamples } from '@hvac-edge/test/support';
 import autocannon from 'autocannon';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -92,8 +93,8 @@ async function load(port: number, seconds: number) {
  * two bound the durable rate.
  */
 async function commitFigures(port: number): Promise<{ eventsPerCommit: number; commitMs: number }> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  const samples = await scrapeSamples(`http://127.0.0.1:${port}/metrics`);
+  const value = (series: string) => samples.get(series) ?? Number.NaN;
   const commits = value('hvac_gateway_store_commit_events_count');
   return {
     eventsPerCommit: Number((value('hvac_gateway_store_commit_events_sum') / commits).toFixed(1)),

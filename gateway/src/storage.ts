@@ -32,14 +32,12 @@ export async function openStorage(
   const events: EventStore = embedded
     ? new SqliteEventStore(local, {
         commitWindowMs: config.store.commitWindowMs,
-        ...(metrics
-          ? {
-              onCommit: (events, seconds) => {
-                metrics.storeCommitEvents.observe(events);
-                metrics.storeCommitSeconds.observe(seconds);
-              },
-            }
-          : {}),
+        onCommit:
+          metrics &&
+          ((events, seconds) => {
+            metrics.storeCommitEvents.observe(events);
+            metrics.storeCommitSeconds.observe(seconds);
+          }),
       })
     : new MongoEventStore({
         url: m.url,

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { msToOrigin, stringifyEdgex, uuidv7 } from '@hvac-edge/shared';
 import { Client } from 'undici';
 import { deployedRuntime } from '../support/deployed-runtime.js';
-import { freePort, makeAddEventRequest, makeTempDir, spawnService, waitFor } from '../support/index.js';
+import { freePort, makeAddEventRequest, makeTempDir, scrapeSamples, spawnService, waitFor } from '../support/index.js';
 
 const FLEET = (process.env.BENCH_FLEET ?? '10,100,1000,10000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
@@ -46,8 +46,8 @@ function threadTicks(pid: number): Map<string, { name: string; ticks: number }> 
 }
 
 async function recommendations(base: string): Promise<number> {
-  const text = await (await fetch(`${base}/metrics`)).text();
-  return Number(/^hvac_sink_points_written_total\{measurement="hvac_recommendation"\} (\d+)/m.exec(text)?.[1] ?? 0);
+  const samples = await scrapeSamples(`${base}/metrics`);
+  return samples.get('hvac_sink_points_written_total{measurement="hvac_recommendation"}') ?? 0;
 }
 
 /**

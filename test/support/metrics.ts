@@ -1,6 +1,21 @@
 import type { Registry } from 'prom-client';
 
 /**
+ * The samples a Prometheus text exposition at `url` shows (another process's `/metrics`), by series as written there:
+ * `name`, `name{label="value"}`, `name_sum`, `name_count`.
+ */
+export async function scrapeSamples(url: string): Promise<Map<string, number>> {
+  const text = await (await fetch(url)).text();
+  const samples = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const at = line.lastIndexOf(' ');
+    samples.set(line.slice(0, at), Number(line.slice(at + 1)));
+  }
+  return samples;
+}
+
+/**
  * The value of a counter or gauge as a Prometheus scrape would show it: the sum of the samples whose labels include
  * `labels` (all samples when none are given); 0 when the metric has no sample yet.
  */

@@ -38,7 +38,7 @@ describe('sqlite store: the group-commit window', () => {
   let tick = 0;
   const open = async (commitWindowMs: number, onCommit?: (events: number, seconds: number) => void) => {
     dir = await makeTempDir('sqlite-window');
-    return openSqliteStore(`${dir}/events.db`, () => ++tick, { commitWindowMs, ...(onCommit ? { onCommit } : {}) });
+    return openSqliteStore(`${dir}/events.db`, () => ++tick, { commitWindowMs, onCommit });
   };
   const event = (deviceName: string) => makeAddEventRequest({ deviceName }).event;
 
