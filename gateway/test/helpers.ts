@@ -14,7 +14,7 @@ import { SqliteEventStore, type SqliteStoreOptions } from '../src/store/sqlite/s
 export async function openSqliteStore(
   path: string,
   now?: () => number,
-  options: Pick<SqliteStoreOptions, 'commitWindowMs' | 'onCommit'> = {},
+  options: Pick<SqliteStoreOptions, 'commitWindowMs' | 'onCommit' | 'seqSaveIntervalMs'> = {},
 ): Promise<SqliteEventStore> {
   const local = new LocalDatabase({ path, synchronous: 'full', eventTables: true });
   local.open();

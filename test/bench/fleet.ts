@@ -3,12 +3,16 @@
 // the agent does; light clients in this process, not N agents), against a gateway process in embedded mode with
 // inference and the closed loop on: after a warm-up, over BENCH_SECONDS (30) it samples the gateway's CPU (% of
 // one core, all threads, from /proc), its peak RSS, the ingest latency p99 seen by the devices, and the sink's
-// recommendations per second. Event ids are UUIDv7 as the agent's (BENCH_UUID=v4 for random ones). A table on
-// stderr; the last line on stdout is one JSON object with the curve and cpuPctAt10k, rssMbAt10k, p99MsAt10k.
+// recommendations per second. Event ids are UUIDv7 as the agent's (BENCH_UUID=v4 for random ones). Each row also
+// gives what explains it: bytes written per reading, the store's transactions (events, ms, share over 10 ms), the
+// gateway's event-loop delay, CPU per thread, and the load generator's own CPU and event-loop delay (it shares the
+// cores). A table on stderr; the last line on stdout is one JSON object with the curve and cpuPctAt10k, rssMbAt10k,
+// p99MsAt10k.
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { msToOrigin, stringifyEdgex, uuidv7 } from '@hvac-edge/shared';
 import { Client } from 'undici';
 import { deployedRuntime } from '../support/deployed-runtime.js';
@@ -32,6 +36,24 @@ function procStat(pid: number) {
   return { ticks: Number(f[11]) + Number(f[12]), rssKb, writeBytes };
 }
 
+/** 0..n-1 in an order that is random but the same at every run (a seeded Fisher-Yates shuffle). */
+function shuffled(n: number): number[] {
+  const out = Array.from({ length: n }, (_, i) => i);
+  let seed = 0x9e3779b9;
+  const random = () => {
+    // mulberry32
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j] as number, out[i] as number];
+  }
+  return out;
+}
+
 /** CPU ticks per thread of a process, by thread id, with the thread's name. */
 function threadTicks(pid: number): Map<string, { name: string; ticks: number }> {
   const out = new Map<string, { name: string; ticks: number }>();
@@ -45,9 +67,39 @@ function threadTicks(pid: number): Map<string, { name: string; ticks: number }> 
   return out;
 }
 
-async function recommendations(base: string): Promise<number> {
+/**
+ * prom-client measures the event-loop delay with a 10 ms timer, and Node's histogram holds the whole interval: the
+ * delay is what exceeds the timer.
+ */
+const LAG_TIMER_MS = 10;
+
+/** The gateway's counters that the run reports as differences: recommendations and the store's transactions. */
+type Counters = Awaited<ReturnType<typeof counters>>;
+
+async function counters(base: string) {
   const samples = await scrapeSamples(`${base}/metrics`);
-  return samples.get('hvac_sink_points_written_total{measurement="hvac_recommendation"}') ?? 0;
+  const value = (name: string) => samples.get(name) ?? 0;
+  return {
+    recommendations: value('hvac_sink_points_written_total{measurement="hvac_recommendation"}'),
+    commits: value('hvac_gateway_store_commit_events_count'),
+    committed: value('hvac_gateway_store_commit_events_sum'),
+    commitSeconds: value('hvac_gateway_store_commit_seconds_sum'),
+    commitsUnder10ms: value('hvac_gateway_store_commit_seconds_bucket{le="0.01"}'),
+    // The gateway main thread's event-loop delay since the scrape before (prom-client resets it at each scrape).
+    loopDelayP99Ms: value('hvac_gateway_nodejs_eventloop_lag_p99_seconds') * 1000 - LAG_TIMER_MS,
+    loopDelayMaxMs: value('hvac_gateway_nodejs_eventloop_lag_max_seconds') * 1000 - LAG_TIMER_MS,
+  };
+}
+
+/** The store's transactions between two scrapes: events in each, time of each, share over 10 ms. */
+function storeCommits(r0: Counters, r1: Counters) {
+  const commits = r1.commits - r0.commits;
+  if (commits <= 0) return { eventsPerCommit: null, commitMs: null, commitsOver10msPct: null };
+  return {
+    eventsPerCommit: Number(((r1.committed - r0.committed) / commits).toFixed(1)),
+    commitMs: Number((((r1.commitSeconds - r0.commitSeconds) / commits) * 1000).toFixed(2)),
+    commitsOver10msPct: Number((100 - ((r1.commitsUnder10ms - r0.commitsUnder10ms) / commits) * 100).toFixed(2)),
+  };
 }
 
 /**
@@ -98,8 +150,10 @@ async function run(n: number) {
       const client = new Client(base, { keepAliveTimeout: 60_000, pipelining: 1 });
       clients.push(client);
       const name = `fleet-${i}`;
-      // Phases spread over the period, as a real fleet's are.
-      await sleep((i / n) * PERIOD_S * 1000);
+      // Phases spread evenly over the period, in an order unrelated to the devices' names, as a real fleet's are:
+      // devices posting in name order would land next to each other in every tree keyed by device (sequences,
+      // the forwarded-device index, the points), which flatters what each reading writes.
+      await sleep(((phases[i] ?? i) / n) * PERIOD_S * 1000);
       while (running) {
         const t0 = performance.now();
         const req = makeAddEventRequest({ deviceName: name, originNs: msToOrigin(Date.now()), id: newId() });
@@ -116,13 +170,18 @@ async function run(n: number) {
         await sleep(PERIOD_S * 1000 - (performance.now() - t0));
       }
     };
+    const phases = shuffled(n);
     const devices = Array.from({ length: n }, (_, i) => device(i));
     progress(`${n} devices: ${WARMUP_S} s warm-up`);
     await sleep(WARMUP_S * 1000);
     const threads0 = threadTicks(pid);
     const s0 = procStat(pid);
-    const r0 = await recommendations(base);
+    const r0 = await counters(base);
     let peakKb = s0.rssKb;
+    // The load generator's own cost, so that its stalls are not mistaken for the gateway's (both share the cores).
+    const loop = monitorEventLoopDelay({ resolution: 1 }); // delays reported beyond this 1 ms timer
+    loop.enable();
+    const c0 = process.cpuUsage();
     measuring = true;
     const t0 = performance.now();
     while (performance.now() - t0 < SECONDS * 1000) {
@@ -131,6 +190,8 @@ async function run(n: number) {
     }
     measuring = false;
     const wall = (performance.now() - t0) / 1000;
+    const clientCpu = process.cpuUsage(c0);
+    loop.disable();
     const s1 = procStat(pid);
     const threads = [...threadTicks(pid)]
       .map(([tid, t]) => ({
@@ -139,7 +200,7 @@ async function run(n: number) {
       }))
       .filter((t) => t.pct >= 1)
       .sort((a, b) => b.pct - a.pct);
-    const r1 = await recommendations(base);
+    const r1 = await counters(base);
     running = false;
     await Promise.all(devices);
     const sorted = latencies.sort((a, b) => a - b);
@@ -150,9 +211,17 @@ async function run(n: number) {
       cpuPct: Number((((s1.ticks - s0.ticks) / TICKS / wall) * 100).toFixed(1)),
       rssMb: Number((peakKb / 1024).toFixed(1)),
       p99Ms: Number(p99.toFixed(1)),
-      recommendationsPerSec: Number(((r1 - r0) / wall).toFixed(2)),
+      recommendationsPerSec: Number(((r1.recommendations - r0.recommendations) / wall).toFixed(2)),
+      ...storeCommits(r0, r1),
+      gatewayLoopDelayP99Ms: Number(r1.loopDelayP99Ms.toFixed(1)),
+      gatewayLoopDelayMaxMs: Number(r1.loopDelayMaxMs.toFixed(1)),
       bytesWrittenPerReading: latencies.length ? Math.round((s1.writeBytes - s0.writeBytes) / latencies.length) : null,
       threads,
+      client: {
+        cpuPct: Number((((clientCpu.user + clientCpu.system) / 1e6 / wall) * 100).toFixed(1)),
+        loopDelayP99Ms: Number((loop.percentile(99) / 1e6 - 1).toFixed(1)),
+        loopDelayMaxMs: Number((loop.max / 1e6 - 1).toFixed(1)),
+      },
     };
   } finally {
     await Promise.all(clients.map((c) => c.close().catch(() => {})));
@@ -167,7 +236,7 @@ for (const n of FLEET) {
   const r = await run(n);
   curve.push(r);
   progress(
-    `${String(r.devices).padStart(6)} devices: ${String(r.readingsPerSec).padStart(7)} readings/s, CPU ${String(r.cpuPct).padStart(5)} % of a core, RSS ${r.rssMb} MB, p99 ${r.p99Ms} ms, ${r.recommendationsPerSec} recommendations/s, ${r.bytesWrittenPerReading} B written/reading`,
+    `${String(r.devices).padStart(6)} devices: ${String(r.readingsPerSec).padStart(7)} readings/s, CPU ${String(r.cpuPct).padStart(5)} % of a core, RSS ${r.rssMb} MB, p99 ${r.p99Ms} ms, ${r.recommendationsPerSec} recommendations/s, ${r.bytesWrittenPerReading} B written/reading, store transactions of ${r.eventsPerCommit} events, ${r.commitMs} ms each, ${r.commitsOver10msPct} % over 10 ms`,
   );
 }
 const at10k = curve.find((r) => r.devices === 10_000);

@@ -25,6 +25,7 @@ CREATE INDEX IF NOT EXISTS events_origin ON events(origin);
 CREATE INDEX IF NOT EXISTS events_forwarded_device ON events(device, origin) WHERE state = 1;
 CREATE INDEX IF NOT EXISTS events_forwarded_received ON events(received_at) WHERE state = 1;
 CREATE TABLE IF NOT EXISTS device_seq (device TEXT PRIMARY KEY, last INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS device_seq_through (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL);
 `;
 
 /** Device metadata (EdgeX v3 and the v1 objects legacy clients post) and the per-device command queue. */

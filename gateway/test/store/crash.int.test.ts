@@ -62,6 +62,9 @@ describe('durability: SIGKILL right after 201', () => {
       for (let w = 0; w < 20; w++) {
         const seqs = pending.filter((p) => p.event.deviceName === `dev-${w}`).map((p) => p.deviceSeq);
         expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+        // And go on from there, though the sequence table is written only now and then.
+        const next = await store.append(makeAddEventRequest({ deviceName: `dev-${w}` }).event);
+        expect(next.deviceSeq).toBe(seqs.length + 1);
       }
     } finally {
       await store.close();

@@ -1,5 +1,6 @@
-import { rm } from 'node:fs/promises';
+import { copyFile, rm } from 'node:fs/promises';
 import { makeAddEventRequest, makeTempDir } from '@hvac-edge/test/support';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../helpers.js';
 import { eventStoreContract } from './event-store.contract.js';
@@ -90,5 +91,66 @@ describe('sqlite store: the group-commit window', () => {
     expect(new Set(stored.map((r) => r.receivedAt)).size).toBe(commits.length);
     for (const c of commits) expect(c.seconds).toBeGreaterThan(0);
     await store.close();
+  });
+});
+
+describe('sqlite store: per-device sequences after a crash', () => {
+  let dir = '';
+  afterEach(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+  const event = (deviceName: string) => makeAddEventRequest({ deviceName }).event;
+  /**
+   * The database and its WAL as they are on disk while the store runs (every answered append is in them), opened by
+   * a new store without the old one closing: what a start after SIGKILL or a power cut finds.
+   */
+  const crashImage = async (store: { close(): Promise<void> }) => {
+    await copyFile(`${dir}/a.db`, `${dir}/b.db`);
+    await copyFile(`${dir}/a.db-wal`, `${dir}/b.db-wal`);
+    await store.close();
+    return openSqliteStore(`${dir}/b.db`);
+  };
+  // The sequence table is written at most hourly here: only the events themselves carry the sequences.
+  const open = async () => {
+    dir = await makeTempDir('sqlite-seq');
+    return openSqliteStore(`${dir}/a.db`, undefined, { seqSaveIntervalMs: 3_600_000 });
+  };
+
+  it('continues each device from the events appended since its sequence was last written', async () => {
+    const store = await open();
+    for (let i = 0; i < 3; i++) await store.append(event('pi'));
+    await store.append(event('other'));
+    const after = await crashImage(store);
+    expect((await after.append(event('pi'))).deviceSeq).toBe(4);
+    expect((await after.append(event('other'))).deviceSeq).toBe(2);
+    expect((await after.append(event('new'))).deviceSeq).toBe(1);
+    await after.close();
+  });
+
+  it('keeps the sequence of a device whose events were deleted or purged before the crash', async () => {
+    const store = await open();
+    for (let i = 0; i < 3; i++) await store.append(event('pi'));
+    const forwarded = [await store.append(event('q')), await store.append(event('q'))];
+    expect(await store.deleteEvents({ deviceName: 'pi' }, true)).toBe(3);
+    await store.markForwarded(forwarded.map((r) => r.seq));
+    await store.purge({ forwardedBefore: Date.now() + 60_000, maxCap: 0, minCap: 0, maxBytes: 0 });
+    expect(await store.stats()).toMatchObject({ total: 0 });
+    const after = await crashImage(store);
+    expect((await after.append(event('pi'))).deviceSeq).toBe(4);
+    expect((await after.append(event('q'))).deviceSeq).toBe(3);
+    await after.close();
+  });
+
+  it('opens a file written before the sequence table was written lazily', async () => {
+    const store = await open();
+    await store.append(event('pi'));
+    await store.close();
+    // Such a file has the table exact at every append and no mark of how far it goes.
+    const raw = new Database(`${dir}/a.db`);
+    raw.prepare('DROP TABLE device_seq_through').run();
+    raw.close();
+    const after = await openSqliteStore(`${dir}/a.db`);
+    expect((await after.append(event('pi'))).deviceSeq).toBe(2);
+    await after.close();
   });
 });

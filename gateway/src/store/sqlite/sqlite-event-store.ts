@@ -37,6 +37,13 @@ export interface SqliteStoreOptions {
    * effect, and the storage's sync latency, which bound durable ingest).
    */
   onCommit?: (events: number, seconds: number) => void;
+  /**
+   * How often, at most, the per-device sequences are written to their table inside an append's transaction (default
+   * 1,000 ms). In between, each event's row is their only record; a start after a crash reads them from the events
+   * appended since the last write. Shorter means more pages written per event at a large fleet; longer, more events
+   * to read at start.
+   */
+  seqSaveIntervalMs?: number;
 }
 
 /** The writer's answer to an append message: its rows' results, and the group's commit with the first message. */
@@ -85,12 +92,14 @@ export class SqliteEventStore implements EventStore {
   private total = 0;
   private pendingCount = 0;
   private readonly now: () => number;
+  private readonly seqSaveIntervalMs: number;
 
   constructor(
     private readonly local: LocalDatabase,
     options: SqliteStoreOptions = {},
   ) {
     this.now = options.now ?? Date.now;
+    this.seqSaveIntervalMs = options.seqSaveIntervalMs ?? 1000;
     this.groups = new AppendGroups(
       async (rows) => {
         const reply = await this.call<AppendReply>('append', rows, this.now());
@@ -123,7 +132,11 @@ export class SqliteEventStore implements EventStore {
     this.pendingCount = (db.prepare('SELECT COUNT(*) AS n FROM events WHERE state = 0').get() as { n: number }).n;
     await this.writer.start(
       new Worker(new URL('./writer-worker.js', import.meta.url), {
-        workerData: { path: this.local.path, synchronous: this.local.options.synchronous },
+        workerData: {
+          path: this.local.path,
+          synchronous: this.local.options.synchronous,
+          seqSaveIntervalMs: this.seqSaveIntervalMs,
+        },
       }),
     );
   }
