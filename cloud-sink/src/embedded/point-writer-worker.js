@@ -9,6 +9,11 @@ const db = new Database(workerData.path);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
 db.pragma('busy_timeout = 5000');
+// A checkpoint copies every page changed since the last one from the WAL into the database once, however often it
+// changed. A fleet's points land on each device's own page of the tree, so with SQLite's default (1,000 pages) a
+// checkpoint came every other commit at 10,000 devices and nearly every page was written twice. Up to 16,000 pages
+// (a WAL of up to 64 MB) wrote 16 % fewer bytes per reading there (51 to 43 KB, a writer's SD card wears by bytes).
+db.pragma('wal_autocheckpoint = 16000');
 // The statement comes from the schema module (point-store-schema.ts), which this plain script cannot import.
 const upsert = db.prepare(workerData.upsert);
 
