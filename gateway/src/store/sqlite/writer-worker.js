@@ -11,8 +11,8 @@ db.pragma('journal_mode = WAL');
 db.pragma(`synchronous = ${synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
 db.pragma('busy_timeout = 5000');
 // A statement that changes many rows inside a transaction (a forward mark, a purge) journals the pages it changes
-// in case it fails alone. Past 64 KB that journal spilled to a temporary file: at 10,000 devices a third as many
-// bytes again as the WAL, written and rewritten. In memory it is bounded by CHUNK rows' pages.
+// in case it fails alone. Past 64 KB that journal spilled to a temporary file, rewritten at every mark: over a third
+// of this thread's bytes written at 10,000 devices. In memory it is bounded by CHUNK rows' pages.
 db.pragma('temp_store = MEMORY');
 
 const upsertSeq = db.prepare(
@@ -28,7 +28,7 @@ const insertEvent = db.prepare(
 
 /*
  * Per-device sequences reach device_seq lazily. Writing a device's row with every append cost a page of WAL per
- * event at a fleet of thousands of devices, about a fifth of the bytes an event wrote (flash wear on a Pi). The table
+ * event at a fleet of thousands of devices, about a fifth of the event store's bytes (flash wear on a Pi). The table
  * holds every device's last sequence as of event seq `device_seq_through`; each event after that holds its own. A
  * start reads the table and then the events since. The table is brought up to date inside any transaction that
  * deletes events (they may hold the only record of a device's last sequence), inside an append's transaction at
