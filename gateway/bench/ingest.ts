@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { uuidv7 } from '@hvac-edge/shared';
-import { scrapeSamples } from '@hvac-edge/test/support';
+import { scrapeSamples, storeCommits } from '@hvac-edge/test/support';
 import autocannon from 'autocannon';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -87,21 +87,6 @@ async function load(port: number, seconds: number) {
   };
 }
 
-/**
- * The embedded store's group commit over the whole run, from the gateway's own metrics: events per transaction and
- * the mean transaction time (fsync included). With a fixed number of connections each waiting for its answer, these
- * two bound the durable rate.
- */
-async function commitFigures(port: number): Promise<{ eventsPerCommit: number; commitMs: number }> {
-  const samples = await scrapeSamples(`http://127.0.0.1:${port}/metrics`);
-  const value = (series: string) => samples.get(series) ?? Number.NaN;
-  const commits = value('hvac_gateway_store_commit_events_count');
-  return {
-    eventsPerCommit: Number((value('hvac_gateway_store_commit_events_sum') / commits).toFixed(1)),
-    commitMs: Number(((value('hvac_gateway_store_commit_seconds_sum') / commits) * 1000).toFixed(2)),
-  };
-}
-
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
@@ -134,13 +119,15 @@ try {
     failed: rounds.reduce((n, r) => n + r[k].failed, 0),
   });
   const noop = summary('noop');
-  const commits = await commitFigures(gatewayServer.port);
-  const durable = { ...summary('durable'), ...gatewayServer.info, port: undefined, ...commits };
+  // The group commit over the whole run, from the gateway's own metrics: with a fixed number of connections each
+  // waiting for its answer, events per transaction and the transaction's time bound the durable rate.
+  const { eventsPerCommit, commitMs } = storeCommits(
+    await scrapeSamples(`http://127.0.0.1:${gatewayServer.port}/metrics`),
+  );
+  const durable = { ...summary('durable'), ...gatewayServer.info, port: undefined, eventsPerCommit, commitMs };
   console.error(`no-op route:     ${noop.rps} req/s, p50 ${noop.p50Ms} ms, p99 ${noop.p99Ms} ms`);
   console.error(`durable ingest:  ${durable.rps} req/s, p50 ${durable.p50Ms} ms, p99 ${durable.p99Ms} ms`);
-  console.error(
-    `group commit:    ${commits.eventsPerCommit} events per transaction, ${commits.commitMs} ms each (fsync included)`,
-  );
+  console.error(`group commit:    ${eventsPerCommit} events per transaction, ${commitMs} ms each (fsync included)`);
   console.log(
     JSON.stringify({
       connections: CONNECTIONS,

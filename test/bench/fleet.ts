@@ -14,9 +14,18 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { msToOrigin, stringifyEdgex, uuidv7 } from '@hvac-edge/shared';
+import { mulberry32 } from '@hvac-edge/shared/sim';
 import { Client } from 'undici';
 import { deployedRuntime } from '../support/deployed-runtime.js';
-import { freePort, makeAddEventRequest, makeTempDir, scrapeSamples, spawnService, waitFor } from '../support/index.js';
+import {
+  freePort,
+  makeAddEventRequest,
+  makeTempDir,
+  scrapeSamples,
+  spawnService,
+  storeCommits,
+  waitFor,
+} from '../support/index.js';
 
 const FLEET = (process.env.BENCH_FLEET ?? '10,100,1000,10000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
@@ -39,14 +48,7 @@ function procStat(pid: number) {
 /** 0..n-1 in an order that is random but the same at every run (a seeded Fisher-Yates shuffle). */
 function shuffled(n: number): number[] {
   const out = Array.from({ length: n }, (_, i) => i);
-  let seed = 0x9e3779b9;
-  const random = () => {
-    // mulberry32
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = mulberry32(0x9e3779b9);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [out[i], out[j]] = [out[j] as number, out[i] as number];
@@ -73,34 +75,13 @@ function threadTicks(pid: number): Map<string, { name: string; ticks: number }> 
  */
 const LAG_TIMER_MS = 10;
 
-/** The gateway's counters that the run reports as differences: recommendations and the store's transactions. */
-type Counters = Awaited<ReturnType<typeof counters>>;
-
-async function counters(base: string) {
-  const samples = await scrapeSamples(`${base}/metrics`);
-  const value = (name: string) => samples.get(name) ?? 0;
-  return {
-    recommendations: value('hvac_sink_points_written_total{measurement="hvac_recommendation"}'),
-    commits: value('hvac_gateway_store_commit_events_count'),
-    committed: value('hvac_gateway_store_commit_events_sum'),
-    commitSeconds: value('hvac_gateway_store_commit_seconds_sum'),
-    commitsUnder10ms: value('hvac_gateway_store_commit_seconds_bucket{le="0.01"}'),
-    // The gateway main thread's event-loop delay since the scrape before (prom-client resets it at each scrape).
-    loopDelayP99Ms: value('hvac_gateway_nodejs_eventloop_lag_p99_seconds') * 1000 - LAG_TIMER_MS,
-    loopDelayMaxMs: value('hvac_gateway_nodejs_eventloop_lag_max_seconds') * 1000 - LAG_TIMER_MS,
-  };
+/** The gateway's event-loop delay beyond prom-client's timer, since the scrape before (it resets at each scrape). */
+function loopDelayMs(samples: Map<string, number>, quantile: 'p99' | 'max'): number {
+  const seconds = samples.get(`hvac_gateway_nodejs_eventloop_lag_${quantile}_seconds`) ?? Number.NaN;
+  return Number((seconds * 1000 - LAG_TIMER_MS).toFixed(1));
 }
 
-/** The store's transactions between two scrapes: events in each, time of each, share over 10 ms. */
-function storeCommits(r0: Counters, r1: Counters) {
-  const commits = r1.commits - r0.commits;
-  if (commits <= 0) return { eventsPerCommit: null, commitMs: null, commitsOver10msPct: null };
-  return {
-    eventsPerCommit: Number(((r1.committed - r0.committed) / commits).toFixed(1)),
-    commitMs: Number((((r1.commitSeconds - r0.commitSeconds) / commits) * 1000).toFixed(2)),
-    commitsOver10msPct: Number((100 - ((r1.commitsUnder10ms - r0.commitsUnder10ms) / commits) * 100).toFixed(2)),
-  };
-}
+const RECOMMENDATIONS = 'hvac_sink_points_written_total{measurement="hvac_recommendation"}';
 
 /**
  * The gateway runs as the systemd unit runs it: its Node flags, its environment (MALLOC_ARENA_MAX) and the V8 heap
@@ -176,7 +157,7 @@ async function run(n: number) {
     await sleep(WARMUP_S * 1000);
     const threads0 = threadTicks(pid);
     const s0 = procStat(pid);
-    const r0 = await counters(base);
+    const r0 = await scrapeSamples(`${base}/metrics`);
     let peakKb = s0.rssKb;
     // The load generator's own cost, so that its stalls are not mistaken for the gateway's (both share the cores).
     const loop = monitorEventLoopDelay({ resolution: 1 }); // delays reported beyond this 1 ms timer
@@ -200,7 +181,7 @@ async function run(n: number) {
       }))
       .filter((t) => t.pct >= 1)
       .sort((a, b) => b.pct - a.pct);
-    const r1 = await counters(base);
+    const r1 = await scrapeSamples(`${base}/metrics`);
     running = false;
     await Promise.all(devices);
     const sorted = latencies.sort((a, b) => a - b);
@@ -211,10 +192,12 @@ async function run(n: number) {
       cpuPct: Number((((s1.ticks - s0.ticks) / TICKS / wall) * 100).toFixed(1)),
       rssMb: Number((peakKb / 1024).toFixed(1)),
       p99Ms: Number(p99.toFixed(1)),
-      recommendationsPerSec: Number(((r1.recommendations - r0.recommendations) / wall).toFixed(2)),
-      ...storeCommits(r0, r1),
-      gatewayLoopDelayP99Ms: Number(r1.loopDelayP99Ms.toFixed(1)),
-      gatewayLoopDelayMaxMs: Number(r1.loopDelayMaxMs.toFixed(1)),
+      recommendationsPerSec: Number(
+        (((r1.get(RECOMMENDATIONS) ?? 0) - (r0.get(RECOMMENDATIONS) ?? 0)) / wall).toFixed(2),
+      ),
+      ...storeCommits(r1, r0),
+      gatewayLoopDelayP99Ms: loopDelayMs(r1, 'p99'),
+      gatewayLoopDelayMaxMs: loopDelayMs(r1, 'max'),
       bytesWrittenPerReading: latencies.length ? Math.round((s1.writeBytes - s0.writeBytes) / latencies.length) : null,
       threads,
       client: {

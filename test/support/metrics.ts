@@ -16,6 +16,23 @@ export async function scrapeSamples(url: string): Promise<Map<string, number>> {
 }
 
 /**
+ * The embedded store's group commit between two scrapes of a gateway's `/metrics` (from its start when `before` is
+ * omitted): events per transaction, mean transaction time (fsync included) and the share of transactions over 10 ms.
+ * Null figures when no transaction happened.
+ */
+export function storeCommits(after: Map<string, number>, before: Map<string, number> = new Map()) {
+  const delta = (series: string) => (after.get(series) ?? 0) - (before.get(series) ?? 0);
+  const commits = delta('hvac_gateway_store_commit_events_count');
+  if (commits <= 0) return { eventsPerCommit: null, commitMs: null, commitsOver10msPct: null };
+  const under10ms = delta('hvac_gateway_store_commit_seconds_bucket{le="0.01"}');
+  return {
+    eventsPerCommit: Number((delta('hvac_gateway_store_commit_events_sum') / commits).toFixed(1)),
+    commitMs: Number(((delta('hvac_gateway_store_commit_seconds_sum') / commits) * 1000).toFixed(2)),
+    commitsOver10msPct: Number((100 - (under10ms / commits) * 100).toFixed(2)),
+  };
+}
+
+/**
  * The value of a counter or gauge as a Prometheus scrape would show it: the sum of the samples whose labels include
  * `labels` (all samples when none are given); 0 when the metric has no sample yet.
  */
