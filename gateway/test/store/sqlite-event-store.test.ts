@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../helpers.js';
 import { eventStoreContract } from './event-store.contract.js';
 
+const event = (deviceName: string) => makeAddEventRequest({ deviceName }).event;
+
 eventStoreContract('sqlite (embedded)', () => {
   let now = 0;
   let dir: string | undefined;
@@ -41,7 +43,6 @@ describe('sqlite store: the group-commit window', () => {
     dir = await makeTempDir('sqlite-window');
     return openSqliteStore(`${dir}/events.db`, () => ++tick, { commitWindowMs, onCommit });
   };
-  const event = (deviceName: string) => makeAddEventRequest({ deviceName }).event;
 
   it('gathers appends of devices arriving one by one into one commit', async () => {
     const store = await open(300);
@@ -99,7 +100,6 @@ describe('sqlite store: per-device sequences after a crash', () => {
   afterEach(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
-  const event = (deviceName: string) => makeAddEventRequest({ deviceName }).event;
   /**
    * The database and its WAL as they are on disk while the store runs (every answered append is in them), opened by
    * a new store without the old one closing: what a start after SIGKILL or a power cut finds.
