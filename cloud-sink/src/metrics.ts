@@ -1,5 +1,5 @@
-import { dropGaugesNamedTotal } from '@hvac-edge/shared';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { registerProcessMetrics } from '@hvac-edge/shared';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface SinkMetricsOptions {
   /** Register on this registry (a gateway running the sink embedded); a new one otherwise. */
@@ -105,8 +105,7 @@ export class SinkMetrics {
       registers,
     });
     if (options.defaultMetrics ?? !options.registry) {
-      collectDefaultMetrics({ register: registry, prefix: 'hvac_sink_' });
-      dropGaugesNamedTotal(registry, 'hvac_sink_');
+      registerProcessMetrics(registry, 'hvac_sink_');
     }
   }
 }

@@ -1,5 +1,5 @@
-import { dropGaugesNamedTotal } from '@hvac-edge/shared';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { registerProcessMetrics } from '@hvac-edge/shared';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export type IngestTransport = 'http-v3' | 'http-v1' | 'mqtt';
 export type IngestOutcome =
@@ -169,8 +169,7 @@ export class GatewayMetrics {
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) {
-      collectDefaultMetrics({ register: this.registry, prefix: 'hvac_gateway_' });
-      dropGaugesNamedTotal(this.registry, 'hvac_gateway_');
+      registerProcessMetrics(this.registry, 'hvac_gateway_');
     }
   }
 }

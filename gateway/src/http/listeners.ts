@@ -1,5 +1,6 @@
 import type { Component, Logger } from '@hvac-edge/shared';
 import type { FastifyInstance } from 'fastify';
+import { Gauge } from 'prom-client';
 import { warnAboutAccess } from './auth.js';
 import { buildServer } from './server.js';
 import type { ServerDeps } from './types.js';
@@ -22,6 +23,21 @@ export async function createHttpListeners(deps: ServerDeps, log: Logger): Promis
   const server = await buildServer(deps);
   const legacy = await Promise.all(http.legacyPorts.map(() => buildServer(deps)));
   const addresses: string[] = [];
+  // Each device of a fleet keeps its connection open between readings: what the gateway holds, read at scrape time
+  // (a counter kept by each server, not a listing of the process's handles).
+  new Gauge({
+    name: 'hvac_gateway_http_connections',
+    help: 'Open HTTP connections, over the main and the legacy ports',
+    registers: [deps.metrics.registry],
+    async collect() {
+      const counts = await Promise.all(
+        [server, ...legacy].map(
+          (s) => new Promise<number>((resolve) => s.server.getConnections((err, n) => resolve(err ? 0 : n))),
+        ),
+      );
+      this.set(counts.reduce((a, b) => a + b, 0));
+    },
+  });
   return {
     name: 'http',
     server,

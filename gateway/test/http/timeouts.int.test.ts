@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { metricValue, waitFor } from '@hvac-edge/test/support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers.js';
 
@@ -69,5 +70,29 @@ describe('HTTP timeouts and the connection cap', () => {
     await Promise.all(held.map((h) => h.closed));
     const port = (gw.server.server.address() as { port: number }).port;
     expect((await fetch(`http://127.0.0.1:${port}/api/v3/ping`)).status).toBe(200);
+  });
+
+  it('counts the connections it holds, over the main and legacy ports, on hvac_gateway_http_connections', async () => {
+    gw = await startTestGateway({ 'http.legacyPorts': [0] });
+    await gw.start();
+    const connections = () => metricValue(gw.metrics.registry, 'hvac_gateway_http_connections');
+    expect(await connections()).toBe(0);
+    const ping = 'GET /api/v3/ping HTTP/1.1\r\nHost: x\r\n\r\n';
+    const main = await open(12, ping);
+    const [legacyServer] = gw.http.legacy;
+    if (!legacyServer) throw new Error('no legacy listener');
+    const legacyPort = (legacyServer.server.address() as { port: number }).port;
+    const legacy = await Promise.all(
+      Array.from({ length: 3 }, async () => {
+        const socket = connect(legacyPort, '127.0.0.1');
+        sockets.push(socket);
+        await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+        return socket;
+      }),
+    );
+    await waitFor(async () => (await connections()) === 15, '15 connections counted');
+    for (const c of main.slice(0, 10)) c.socket.destroy();
+    legacy[0]?.destroy();
+    await waitFor(async () => (await connections()) === 4, '4 connections left');
   });
 });
