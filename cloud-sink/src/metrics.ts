@@ -1,4 +1,4 @@
-import { registerProcessMetrics } from '@hvac-edge/shared';
+import { registerProcessMetrics } from '@hvac-edge/shared/process-metrics';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface SinkMetricsOptions {

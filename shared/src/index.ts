@@ -21,7 +21,6 @@ export * from './log-sampler.js';
 export * from './logger.js';
 export * from './median.js';
 export * from './poison.js';
-export * from './process-metrics.js';
 export * from './retry.js';
 export * from './schema-validation.js';
 export * from './sd-notify.js';

@@ -1,3 +1,6 @@
+// A subpath of its own (`@hvac-edge/shared/process-metrics`), not in the package's index: the device agent imports
+// the index, and has no use for prom-client at its start.
+
 import { statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { collectDefaultMetrics, Gauge, type Registry } from 'prom-client';
@@ -43,7 +46,7 @@ export function registerProcessMetrics(registry: Registry, prefix: string): void
  * listing them; an older kernel gives 0, and then the directory is listed on the thread pool, not the event loop.
  * Undefined where there is no /proc.
  */
-export async function openFileDescriptors(): Promise<number | undefined> {
+async function openFileDescriptors(): Promise<number | undefined> {
   try {
     const { size } = statSync('/proc/self/fd');
     if (size > 0) return size;

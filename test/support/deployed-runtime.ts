@@ -34,8 +34,8 @@ export function bytesOf(size: string): number {
 
 /**
  * Reads a unit's text (deploy/systemd/hvac-gateway.service by default), so that a benchmark runs the service under
- * the same Node flags, environment and V8 heap as the unit does, and cannot drift from it. Without this, Node would size the heap
- * from the benchmark machine's RAM, not from the unit's MemoryMax.
+ * the same Node flags, environment and V8 heap as the unit does, and cannot drift from it. Without this, Node would
+ * size the heap from the benchmark machine's RAM, not from the unit's MemoryMax.
  */
 export function deployedRuntime(text: string = readFileSync(GATEWAY_UNIT, 'utf8')): DeployedRuntime {
   const exec = /^ExecStart=(\S+)\s+(.*)$/m.exec(text);
