@@ -94,7 +94,7 @@ describe('fuzzing a running gateway', () => {
       expect(res.status).toBe(201);
       accepted.push(req.event.id);
     }
-    const probe = startHealthProbe(`${base}/healthz`, gateway.proc.pid as number);
+    const probe = await startHealthProbe(`${base}/healthz`, gateway.proc.pid as number);
     const t0 = performance.now();
 
     await fc.assert(

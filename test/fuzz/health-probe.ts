@@ -18,6 +18,13 @@ let maxRssKb = 0;
 let running = true;
 parentPort.on('message', () => { running = false; });
 (async () => {
+  // The first fetch of a fresh thread loads and compiles undici: tens of milliseconds on a loaded machine, the
+  // probe's own cold start rather than the gateway's latency. Untimed, before the caller starts its load.
+  try {
+    const res = await fetch(workerData.url, { signal: AbortSignal.timeout(10000) });
+    await res.arrayBuffer();
+  } catch {}
+  parentPort.postMessage('ready');
   while (running) {
     const t0 = performance.now();
     try {
@@ -45,11 +52,23 @@ parentPort.on('message', () => { running = false; });
 })();
 `;
 
-/** Polls `url` every `everyMs` and samples the RSS of process `pid` until stopped. */
-export function startHealthProbe(url: string, pid: number, everyMs = 50): { stop(): Promise<ProbeResult> } {
+/**
+ * Polls `url` every `everyMs` and samples the RSS of process `pid` until stopped. Resolves once the probe's thread
+ * is warm, so that the load the caller starts next is measured from the first timed sample.
+ */
+export async function startHealthProbe(
+  url: string,
+  pid: number,
+  everyMs = 50,
+): Promise<{ stop(): Promise<ProbeResult> }> {
   const worker = new Worker(WORKER, { eval: true, workerData: { url, pid, everyMs } });
+  let onResult: (r: ProbeResult) => void = () => {};
   const result = new Promise<ProbeResult>((resolve, reject) => {
-    worker.once('message', resolve);
+    onResult = resolve;
+    worker.once('error', reject);
+  });
+  await new Promise<void>((resolve, reject) => {
+    worker.on('message', (m: 'ready' | ProbeResult) => (m === 'ready' ? resolve() : onResult(m)));
     worker.once('error', reject);
   });
   return {
