@@ -10,6 +10,9 @@ export interface Point {
   last: number;
 }
 
+/** Called with each stored point: its time (or bucket start), and min, max, sum, count and last value. */
+type Visitor = (at: number, min: number, max: number, sum: number, count: number, last: number) => void;
+
 export interface TierSpec {
   /** Bucket width in ms. */
   stepMs: number;
@@ -60,16 +63,15 @@ class RawRing {
     return { at: this.at[i] as number, value: this.value[i] as number };
   }
 
-  range(start: number, end: number): Point[] {
-    const out: Point[] = [];
+  /** The samples from start to end, oldest first (in arrival order, which a late sample breaks). */
+  visit(start: number, end: number, fn: Visitor): void {
     for (let k = this.size; k > 0; k--) {
       const i = (this.head - k + this.capacity) % this.capacity;
       const at = this.at[i] as number;
       if (at < start || at > end) continue;
       const v = this.value[i] as number;
-      out.push({ at, min: v, max: v, sum: v, count: 1, last: v });
+      fn(at, v, v, v, 1, v);
     }
-    return out;
   }
 
   bytes(): number {
@@ -122,28 +124,27 @@ class RollupRing {
     this.last[i] = v;
   }
 
-  range(start: number, end: number): Point[] {
-    const out: Point[] = [];
+  /** The buckets from start to end, in time order. */
+  visit(start: number, end: number, fn: Visitor): void {
     const first = Math.max(
       Math.floor(start / this.spec.stepMs),
       Math.floor(end / this.spec.stepMs) - this.capacity + 1,
     );
     // At most one pass over the ring, whatever the range asks for (a bucket number past 2^53 would not advance).
     const last = Math.min(Math.floor(end / this.spec.stepMs), first + this.capacity - 1);
-    if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last)) return out;
+    if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last)) return;
     for (let b = first; b <= last; b++) {
       const i = b % this.capacity;
       if (this.start[i] !== b * this.spec.stepMs) continue;
-      out.push({
-        at: this.start[i] as number,
-        min: this.min[i] as number,
-        max: this.max[i] as number,
-        sum: this.sum[i] as number,
-        count: this.count[i] as number,
-        last: this.last[i] as number,
-      });
+      fn(
+        this.start[i] as number,
+        this.min[i] as number,
+        this.max[i] as number,
+        this.sum[i] as number,
+        this.count[i] as number,
+        this.last[i] as number,
+      );
     }
-    return out;
   }
 
   bytes(): number {
@@ -178,16 +179,24 @@ export class SeriesHistory {
     return this.raw.latest();
   }
 
-  /** The finest tier that still covers `start`; raw when it does. */
+  /** The points from start to end, from the finest tier that still covers `start` (raw when it does). */
   range(start: number, end: number, now: number): Point[] {
+    const out: Point[] = [];
+    this.visit(start, end, now, (at, min, max, sum, count, last) => out.push({ at, min, max, sum, count, last }));
+    return out;
+  }
+
+  /** range() without an object per point: what a window query reads, a day of minutes is 1,440 points. */
+  visit(start: number, end: number, now: number, fn: Visitor): void {
+    this.source(start, now).visit(start, end, fn);
+  }
+
+  /** The finest tier that still covers `start`: raw when it does, else the coarsest. */
+  private source(start: number, now: number): RawRing | RollupRing {
     const oldestRaw = this.raw.oldest();
-    if (oldestRaw !== undefined && oldestRaw <= start) return this.raw.range(start, end);
-    for (const t of this.tiers) {
-      const coverage = t.capacity * t.spec.stepMs;
-      if (start >= now - coverage) return t.range(start, end);
-    }
-    const coarsest = this.tiers.at(-1);
-    return coarsest ? coarsest.range(start, end) : this.raw.range(start, end);
+    if (oldestRaw !== undefined && oldestRaw <= start) return this.raw;
+    for (const t of this.tiers) if (start >= now - t.capacity * t.spec.stepMs) return t;
+    return this.tiers.at(-1) ?? this.raw;
   }
 
   storedPoints(): number {
@@ -202,18 +211,66 @@ export class SeriesHistory {
 /** Groups points into `stepMs` buckets from `start` and aggregates each; without a step, every point stands. */
 export function resample(points: Point[], start: number, stepMs: number | undefined, agg: Aggregation) {
   if (!stepMs) return points.map((p) => ({ at: p.at, value: aggregate(p, agg) }));
-  const buckets = new Map<number, Point>();
-  for (const p of points) {
-    const b = start + Math.floor((p.at - start) / stepMs) * stepMs;
-    const cur = buckets.get(b);
-    if (!cur) buckets.set(b, { ...p, at: b });
-    else {
-      cur.min = Math.min(cur.min, p.min);
-      cur.max = Math.max(cur.max, p.max);
-      cur.sum += p.sum;
-      cur.count += p.count;
-      cur.last = p.last;
+  const steps = new StepBuckets(start, stepMs, agg);
+  for (const p of points) steps.add(p.at, p.min, p.max, p.sum, p.count, p.last);
+  return steps.result();
+}
+
+/** A series' window from start to end, resampled as resample() does, without a point object per stored point. */
+export function resampleSeries(
+  series: SeriesHistory,
+  start: number,
+  end: number,
+  now: number,
+  stepMs: number | undefined,
+  agg: Aggregation,
+) {
+  if (!stepMs) return resample(series.range(start, end, now), start, stepMs, agg);
+  const steps = new StepBuckets(start, stepMs, agg);
+  series.visit(start, end, now, steps.add);
+  return steps.result();
+}
+
+/**
+ * Buckets of `stepMs` from `start`. The tiers answer in time order, so buckets close one after another: no map, no
+ * sort, one object per bucket. A raw ring that took a late sample may not be in order; then the buckets are gathered
+ * by key.
+ */
+class StepBuckets {
+  private readonly closed: Point[] = [];
+  private readonly byKey = new Map<number, Point>();
+  private previousAt = Number.NEGATIVE_INFINITY;
+  private ordered = true;
+
+  constructor(
+    private readonly start: number,
+    private readonly stepMs: number,
+    private readonly agg: Aggregation,
+  ) {}
+
+  readonly add: Visitor = (at, min, max, sum, count, last) => {
+    const b = this.start + Math.floor((at - this.start) / this.stepMs) * this.stepMs;
+    if (at < this.previousAt && this.ordered) {
+      this.ordered = false;
+      for (const p of this.closed) this.byKey.set(p.at, p);
     }
+    this.previousAt = at;
+    const cur = this.ordered ? this.closed.at(-1) : this.byKey.get(b);
+    if (cur && cur.at === b) {
+      cur.min = Math.min(cur.min, min);
+      cur.max = Math.max(cur.max, max);
+      cur.sum += sum;
+      cur.count += count;
+      cur.last = last;
+      return;
+    }
+    const p = { at: b, min, max, sum, count, last };
+    if (this.ordered) this.closed.push(p);
+    else this.byKey.set(b, p);
+  };
+
+  result(): Array<{ at: number; value: number }> {
+    const points = this.ordered ? this.closed : [...this.byKey.values()].sort((a, b) => a.at - b.at);
+    return points.map((p) => ({ at: p.at, value: aggregate(p, this.agg) }));
   }
-  return [...buckets.values()].sort((a, b) => a.at - b.at).map((p) => ({ at: p.at, value: aggregate(p, agg) }));
 }

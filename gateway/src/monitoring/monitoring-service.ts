@@ -5,7 +5,7 @@ import type { GatewayMetrics } from '../metrics.js';
 import { type MetricName, type Snapshot, snapshotToValues } from './catalog.js';
 import { scrapeNodeExporter } from './collectors/node-exporter.js';
 import type { MonitoringConfig } from './config.js';
-import { type Aggregation, type HistorySpec, resample, SeriesHistory } from './history.js';
+import { type Aggregation, type HistorySpec, resampleSeries, SeriesHistory } from './history.js';
 
 export type TargetSource = 'host' | 'node_exporter' | 'push';
 
@@ -192,7 +192,7 @@ export class MonitoringService {
   window(target: string, metric: MetricName, start: number, end: number, stepMs: number | undefined, agg: Aggregation) {
     const s = this.targets.get(target)?.series.get(metric);
     if (!s) return [];
-    return resample(s.range(start, end, this.now()), start, stepMs, agg);
+    return resampleSeries(s, start, end, this.now(), stepMs, agg);
   }
 
   /** Memory and down-sampling figures for /metrics and the benchmark. */

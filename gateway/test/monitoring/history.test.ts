@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resample, SeriesHistory } from '../../src/monitoring/history.js';
+import { resample, resampleSeries, SeriesHistory } from '../../src/monitoring/history.js';
 
 const spec = {
   rawCapacity: 360,
@@ -68,5 +68,41 @@ describe('resample', () => {
   });
   it('returns every point without a step', () => {
     expect(resample(pts, T0, undefined, 'avg')).toHaveLength(6);
+  });
+  it('gathers points that arrived out of order (a late raw sample) into the same buckets, in time order', () => {
+    const late = [pts[0], pts[3], pts[1], pts[5], pts[2], pts[4]] as typeof pts;
+    expect(resample(late, T0, 30_000, 'avg')).toEqual([
+      { at: T0, value: 10 },
+      { at: T0 + 30_000, value: 40 },
+    ]);
+    expect(resample(late, T0, 30_000, 'min').map((p) => p.value)).toEqual([0, 30]);
+    expect(resample(late, T0, 30_000, 'max').map((p) => p.value)).toEqual([20, 50]);
+  });
+  it('leaves empty steps out and starts buckets at the window start', () => {
+    const sparse = [pts[0], pts[5]] as typeof pts;
+    expect(resample(sparse, T0 - 5_000, 20_000, 'avg')).toEqual([
+      { at: T0 - 5_000, value: 0 },
+      { at: T0 + 35_000, value: 50 },
+    ]);
+  });
+});
+
+describe('resampleSeries', () => {
+  // Two days at 10 s, values varying; a late sample in the raw hour.
+  const s = new SeriesHistory(spec);
+  const n = 2 * 8640;
+  for (let i = 0; i < n; i++) s.add(T0 + i * 10_000, (i * 7) % 101);
+  const now = T0 + (n - 1) * 10_000;
+  s.add(now - 125_000, 1000);
+  it.each([
+    ['raw, with a late sample', now - 1_800_000, 60],
+    ['minute tier', now - 20 * 3_600_000, 300],
+    ['hour tier', now - 40 * 3_600_000, 7_200],
+  ])('answers as resample() over range(): %s', (_name, start, stepS) => {
+    for (const agg of ['avg', 'min', 'max', 'last'] as const) {
+      const expected = resample(s.range(start, now, now), start, stepS * 1000, agg);
+      expect(expected.length).toBeGreaterThan(5);
+      expect(resampleSeries(s, start, now, now, stepS * 1000, agg)).toEqual(expected);
+    }
   });
 });
