@@ -62,15 +62,13 @@ export async function startHealthProbe(
   everyMs = 50,
 ): Promise<{ stop(): Promise<ProbeResult> }> {
   const worker = new Worker(WORKER, { eval: true, workerData: { url, pid, everyMs } });
-  let onResult: (r: ProbeResult) => void = () => {};
   const result = new Promise<ProbeResult>((resolve, reject) => {
-    onResult = resolve;
+    worker.on('message', (m: 'ready' | ProbeResult) => m !== 'ready' && resolve(m));
     worker.once('error', reject);
   });
-  await new Promise<void>((resolve, reject) => {
-    worker.on('message', (m: 'ready' | ProbeResult) => (m === 'ready' ? resolve() : onResult(m)));
-    worker.once('error', reject);
-  });
+  result.catch(() => {}); // a failure after the start surfaces in stop()
+  const ready = new Promise<void>((resolve) => worker.on('message', (m) => m === 'ready' && resolve()));
+  await Promise.race([ready, result.then(() => Promise.reject(new Error('the probe ended before it was ready')))]);
   return {
     async stop() {
       worker.postMessage('stop');
