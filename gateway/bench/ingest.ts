@@ -1,11 +1,12 @@
 // pnpm bench:ingest — the durable POST /api/v3/event against a no-op Fastify POST route, same machine, same load.
-// Prints a JSON object on its last line: rates, p50/p99 latencies and `ratio` (durable rate / no-op rate).
+// Prints a JSON object on its last line: rates, p50/p99 latencies, CPU per request (each server's main thread, its
+// other threads, the load generator) and `ratio` (durable rate / no-op rate).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { uuidv7 } from '@hvac-edge/shared';
-import { scrapeSamples, storeCommits } from '@hvac-edge/test/support';
+import { scrapeSamples, storeCommits, threadCpu, USER_HZ } from '@hvac-edge/test/support';
 import autocannon from 'autocannon';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -59,6 +60,38 @@ async function startServer(
   throw new Error(`${mode} server exited before listening`);
 }
 
+/**
+ * CPU per answered request, in µs, over one load: the server's main thread (user and kernel time apart), its other
+ * threads (the store's writer, V8's helpers), and the load generator, which shares the cores. Where a ratio comes
+ * from, and comparable across the machine's phases where the rates are not.
+ */
+async function measuredLoad(server: ChildProcess, port: number, seconds: number) {
+  const pid = server.pid as number;
+  const before = threadCpu(pid);
+  const client0 = process.cpuUsage();
+  const result = await load(port, seconds);
+  const client = process.cpuUsage(client0);
+  const after = threadCpu(pid);
+  const perRequest = (ticks: number) => Math.round(((ticks / USER_HZ) * 1e6) / Math.max(1, result.requests));
+  let other = 0;
+  for (const [tid, t] of after) {
+    if (tid === String(pid)) continue;
+    const b = before.get(tid);
+    other += t.user + t.system - (b ? b.user + b.system : 0);
+  }
+  const main = after.get(String(pid));
+  const main0 = before.get(String(pid));
+  return {
+    ...result,
+    cpuUsPerRequest: {
+      mainUser: perRequest((main?.user ?? 0) - (main0?.user ?? 0)),
+      mainSystem: perRequest((main?.system ?? 0) - (main0?.system ?? 0)),
+      otherThreads: perRequest(other),
+      loadGenerator: Math.round((client.user + client.system) / Math.max(1, result.requests)),
+    },
+  };
+}
+
 async function load(port: number, seconds: number) {
   let n = 0;
   const result = await autocannon({
@@ -101,11 +134,12 @@ try {
   process.stderr.write(`[bench] warm-up: ${WARMUP_S} s each, ${CONNECTIONS} connections\n`);
   await load(noopServer.port, WARMUP_S);
   await load(gatewayServer.port, WARMUP_S);
-  const rounds: Array<{ noop: Awaited<ReturnType<typeof load>>; durable: Awaited<ReturnType<typeof load>> }> = [];
+  type Round = Awaited<ReturnType<typeof measuredLoad>>;
+  const rounds: Array<{ noop: Round; durable: Round }> = [];
   const each = Math.max(1, Math.round(DURATION_S / ROUNDS));
   for (let r = 1; r <= ROUNDS; r++) {
-    const noop = await load(noopServer.port, each);
-    const durable = await load(gatewayServer.port, each);
+    const noop = await measuredLoad(noopServer.child, noopServer.port, each);
+    const durable = await measuredLoad(gatewayServer.child, gatewayServer.port, each);
     rounds.push({ noop, durable });
     process.stderr.write(
       `[bench] round ${r}/${ROUNDS}: no-op ${noop.rps} req/s, durable ${durable.rps} req/s, ratio ${(durable.rps / noop.rps).toFixed(3)}\n`,
@@ -117,6 +151,12 @@ try {
     p99Ms: median(rounds.map((r) => r[k].p99Ms)),
     requests: rounds.reduce((n, r) => n + r[k].requests, 0),
     failed: rounds.reduce((n, r) => n + r[k].failed, 0),
+    cpuUsPerRequest: {
+      mainUser: median(rounds.map((r) => r[k].cpuUsPerRequest.mainUser)),
+      mainSystem: median(rounds.map((r) => r[k].cpuUsPerRequest.mainSystem)),
+      otherThreads: median(rounds.map((r) => r[k].cpuUsPerRequest.otherThreads)),
+      loadGenerator: median(rounds.map((r) => r[k].cpuUsPerRequest.loadGenerator)),
+    },
   });
   const noop = summary('noop');
   // The group commit over the whole run, from the gateway's own metrics: with a fixed number of connections each
@@ -128,6 +168,15 @@ try {
   console.error(`no-op route:     ${noop.rps} req/s, p50 ${noop.p50Ms} ms, p99 ${noop.p99Ms} ms`);
   console.error(`durable ingest:  ${durable.rps} req/s, p50 ${durable.p50Ms} ms, p99 ${durable.p99Ms} ms`);
   console.error(`group commit:    ${eventsPerCommit} events per transaction, ${commitMs} ms each (fsync included)`);
+  for (const [name, r] of [
+    ['no-op route', noop],
+    ['durable ingest', durable],
+  ] as const) {
+    const c = r.cpuUsPerRequest;
+    console.error(
+      `CPU per request, ${name}: main thread ${c.mainUser} µs user + ${c.mainSystem} µs kernel, other threads ${c.otherThreads} µs, load generator ${c.loadGenerator} µs`,
+    );
+  }
   console.log(
     JSON.stringify({
       connections: CONNECTIONS,

@@ -9,7 +9,7 @@
 // cores). A table on stderr; the last line on stdout is one JSON object with the curve and cpuPctAt10k, rssMbAt10k,
 // p99MsAt10k.
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -24,6 +24,8 @@ import {
   scrapeSamples,
   spawnService,
   storeCommits,
+  threadCpu,
+  USER_HZ,
   waitFor,
 } from '../support/index.js';
 
@@ -32,7 +34,6 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const PERIOD_S = 10;
 const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 70);
 const SCRAPE_INTERVAL_S = 15;
-const TICKS = 100; // USER_HZ
 // Time-ordered UUIDv7 event ids, as the device agent sends; BENCH_UUID=v4 for random ids (an EdgeX device service's).
 const newId = process.env.BENCH_UUID === 'v4' ? randomUUID : () => uuidv7();
 const progress = (m: string) => process.stderr.write(`[bench] ${m}\n`);
@@ -53,19 +54,6 @@ function shuffled(n: number): number[] {
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [out[i], out[j]] = [out[j] as number, out[i] as number];
-  }
-  return out;
-}
-
-/** CPU ticks per thread of a process, by thread id, with the thread's name. */
-function threadTicks(pid: number): Map<string, { name: string; ticks: number }> {
-  const out = new Map<string, { name: string; ticks: number }>();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const f = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-      out.set(tid, { name, ticks: Number(f[11]) + Number(f[12]) });
-    } catch {}
   }
   return out;
 }
@@ -165,7 +153,7 @@ async function run(n: number) {
     const devices = Array.from({ length: n }, (_, i) => device(i));
     progress(`${n} devices: ${WARMUP_S} s warm-up`);
     await sleep(WARMUP_S * 1000);
-    const threads0 = threadTicks(pid);
+    const threads0 = threadCpu(pid);
     const s0 = procStat(pid);
     const r0 = await scrapeSamples(`${base}/metrics`);
     let peakKb = s0.rssKb;
@@ -200,11 +188,12 @@ async function run(n: number) {
     const clientCpu = process.cpuUsage(c0);
     loop.disable();
     const s1 = procStat(pid);
-    const threads = [...threadTicks(pid)]
-      .map(([tid, t]) => ({
-        name: t.name,
-        pct: Math.round(((t.ticks - (threads0.get(tid)?.ticks ?? 0)) / TICKS / wall) * 1000) / 10,
-      }))
+    const threads = [...threadCpu(pid)]
+      .map(([tid, t]) => {
+        const before = threads0.get(tid);
+        const ticks = t.user + t.system - (before ? before.user + before.system : 0);
+        return { name: t.name, pct: Math.round((ticks / USER_HZ / wall) * 1000) / 10 };
+      })
       .filter((t) => t.pct >= 1)
       .sort((a, b) => b.pct - a.pct);
     const r1 = await scrape();
@@ -212,7 +201,7 @@ async function run(n: number) {
     await Promise.all(devices);
     const sorted = latencies.sort((a, b) => a - b);
     const p99 = sorted[Math.floor(sorted.length * 0.99)] ?? 0;
-    const cpuPct = ((s1.ticks - s0.ticks) / TICKS / wall) * 100;
+    const cpuPct = ((s1.ticks - s0.ticks) / USER_HZ / wall) * 100;
     const clientCpuPct = ((clientCpu.user + clientCpu.system) / 1e6 / wall) * 100;
     return {
       devices: n,

@@ -10,6 +10,7 @@ export * from './promtool.js';
 export * from './service-process.js';
 export * from './shipped-mosquitto.js';
 export * from './system-binaries.js';
+export * from './thread-cpu.js';
 export * from './tls.js';
 export * from './tsdb.js';
 export * from './victoria-metrics.js';

@@ -1,0 +1,28 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
+export const USER_HZ = 100;
+
+export interface ThreadCpu {
+  name: string;
+  /** CPU time in user and kernel mode, in clock ticks (USER_HZ). */
+  user: number;
+  system: number;
+}
+
+/**
+ * CPU time of each thread of a process, by thread id, from /proc/<pid>/task (Linux). Threads that end between the
+ * listing and the read are left out. The main thread's id is the process id.
+ */
+export function threadCpu(pid: number): Map<string, ThreadCpu> {
+  const out = new Map<string, ThreadCpu>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      // Fields after the command name, which may hold spaces: utime and stime are the 12th and 13th.
+      const f = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      out.set(tid, { name, user: Number(f[11]), system: Number(f[12]) });
+    } catch {}
+  }
+  return out;
+}
