@@ -13,11 +13,12 @@ import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { msToOrigin, stringifyEvent, uuidv7 } from '@hvac-edge/shared';
+import { msToOrigin, stringifyEdgex, uuidv7 } from '@hvac-edge/shared';
 import { mulberry32 } from '@hvac-edge/shared/sim';
 import { Client } from 'undici';
 import { deployedRuntime } from '../support/deployed-runtime.js';
 import {
+  cpuTimes,
   freePort,
   makeAddEventRequest,
   makeTempDir,
@@ -39,12 +40,13 @@ const newId = process.env.BENCH_UUID === 'v4' ? randomUUID : () => uuidv7();
 const progress = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+const rssKbOf = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+
 function procStat(pid: number) {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  const cpu = cpuTimes(`/proc/${pid}/stat`);
   // Bytes the process caused to be written to storage (event store, WAL, point store): flash wear on a Pi.
   const writeBytes = Number(/^write_bytes: (\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
-  return { ticks: Number(f[11]) + Number(f[12]), rssKb, writeBytes };
+  return { ticks: cpu.user + cpu.system, rssKb: rssKbOf(pid), writeBytes };
 }
 
 /** 0..n-1 in an order that is random but the same at every run (a seeded Fisher-Yates shuffle). */
@@ -133,15 +135,12 @@ async function run(n: number) {
       while (running) {
         const t0 = performance.now();
         const req = makeAddEventRequest({ deviceName: name, originNs: msToOrigin(Date.now()), id: newId() });
-        // The event through the stores' serializer, not stringifyEdgex: that one throws on the first bigint (the
-        // origins) and starts again with a replacer, which was a sixth of this load generator's CPU. It shares the
-        // gateway's two cores; its own cost is not what this measures.
         const res = await client
           .request({
             path: `/api/v3/event/hvac-edge-agent/dht22/${name}/climate`,
             method: 'POST',
             headers: { 'content-type': 'application/json' },
-            body: `{"apiVersion":"v3","requestId":"${req.requestId}","event":${stringifyEvent(req.event)}}`,
+            body: stringifyEdgex(req),
           })
           .catch(() => undefined);
         await res?.body.dump();
@@ -176,7 +175,7 @@ async function run(n: number) {
     const measuringFor = () => performance.now() - t0 < SECONDS * 1000;
     while (measuringFor()) {
       await sleep(1000);
-      peakKb = Math.max(peakKb, procStat(pid).rssKb);
+      peakKb = Math.max(peakKb, rssKbOf(pid));
       // Not at the end: the closing scrape follows at once.
       if (measuringFor() && performance.now() - scrapedAt >= SCRAPE_INTERVAL_S * 1000) {
         scrapedAt = performance.now();

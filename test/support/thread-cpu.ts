@@ -10,6 +10,13 @@ export interface ThreadCpu {
   system: number;
 }
 
+/** User and kernel CPU time, in clock ticks, from a /proc stat file (of a process or of one of its threads). */
+export function cpuTimes(statPath: string): { user: number; system: number } {
+  // Fields after the command name, which may hold spaces: utime and stime are the 12th and 13th.
+  const f = readFileSync(statPath, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return { user: Number(f[11]), system: Number(f[12]) };
+}
+
 /**
  * CPU time of each thread of a process, by thread id, from /proc/<pid>/task (Linux). Threads that end between the
  * listing and the read are left out. The main thread's id is the process id.
@@ -18,10 +25,8 @@ export function threadCpu(pid: number): Map<string, ThreadCpu> {
   const out = new Map<string, ThreadCpu>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
-      // Fields after the command name, which may hold spaces: utime and stime are the 12th and 13th.
-      const f = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
       const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-      out.set(tid, { name, user: Number(f[11]), system: Number(f[12]) });
+      out.set(tid, { name, ...cpuTimes(`/proc/${pid}/task/${tid}/stat`) });
     } catch {}
   }
   return out;

@@ -185,13 +185,38 @@ const markBigints = (_key: string, v: unknown) => (typeof v === 'bigint' ? `\u00
 /** JSON.stringify that writes bigints (exact origins) as JSON integers. */
 export function stringifyEdgex(value: unknown): string {
   // Most replies hold no bigint: plain JSON.stringify (several times faster than with a replacer) throws a
-  // TypeError on the first bigint, and only then is the marking pass needed.
+  // TypeError on the first bigint, and only then is the marking pass needed. An event request or response, which
+  // always holds bigints, goes through stringifyEvent instead of paying for the exception and the replacer.
   try {
-    return JSON.stringify(value);
+    return stringifyEventHolder(value) ?? JSON.stringify(value);
   } catch (err) {
     if (!(err instanceof TypeError)) throw err;
     return JSON.stringify(value, markBigints).replace(MARKED, '$1');
   }
+}
+
+/**
+ * An AddEventRequest or EventResponse (`event` its last key, every origin a bigint) as JSON: the wrapper through
+ * JSON.stringify, the event through stringifyEvent. Undefined for any other value.
+ */
+function stringifyEventHolder(value: unknown): string | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const keys = Object.keys(value);
+  if (keys[keys.length - 1] !== 'event') return undefined;
+  const { event, ...head } = value as { event: unknown };
+  if (!hasExactOrigins(event)) return undefined;
+  const wrapper = JSON.stringify(head);
+  return `${wrapper.slice(0, -1)}${wrapper.length > 2 ? ',' : ''}"event":${stringifyEvent(event)}}`;
+}
+
+function hasExactOrigins(e: unknown): e is { origin: bigint; readings: Array<{ origin: bigint }> } {
+  if (!e || typeof e !== 'object') return false;
+  const { origin, readings } = e as { origin?: unknown; readings?: unknown };
+  return (
+    typeof origin === 'bigint' &&
+    Array.isArray(readings) &&
+    readings.every((r) => !!r && typeof r === 'object' && typeof (r as { origin?: unknown }).origin === 'bigint')
+  );
 }
 
 /**
