@@ -7,12 +7,17 @@
 // gives what explains it: bytes written per reading, the store's transactions (events, ms, share over 10 ms), the
 // gateway's event-loop delay, CPU per thread, and the load generator's own CPU and event-loop delay (it shares the
 // cores). A table on stderr; the last line on stdout is one JSON object with the curve and cpuPctAt10k, rssMbAt10k,
-// p99MsAt10k.
+// p99MsAt10k (each row also has the p50 and p90). BENCH_FLEET_TARGET=noop runs the same fleet against a route that
+// does nothing (the floor: what the HTTP serving alone costs here); the gateway-only fields are then left out.
+
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { msToOrigin, stringifyEdgex, uuidv7 } from '@hvac-edge/shared';
 import { mulberry32 } from '@hvac-edge/shared/sim';
 import { Client } from 'undici';
@@ -87,8 +92,25 @@ const RECOMMENDATIONS = 'hvac_sink_points_written_total{measurement="hvac_recomm
  */
 const deployed = deployedRuntime();
 
-async function run(n: number) {
-  const dir = await makeTempDir('bench-fleet');
+/**
+ * What the fleet posts to: the gateway as deployed, or (BENCH_FLEET_TARGET=noop) a Fastify route that answers 201 and
+ * does nothing else, run with the same Node flags: the floor that HTTP keep-alive serving alone costs at that fleet
+ * size, which the gateway's durable ingest, sink and closed loop add to.
+ */
+const TARGET = process.env.BENCH_FLEET_TARGET === 'noop' ? 'noop' : 'gateway';
+// BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server under the fleet (either target).
+const EXTRA_NODE_ARGS = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const NOOP_SERVER = fileURLToPath(new URL('../../gateway/bench/ingest-server.ts', import.meta.url));
+
+interface Target {
+  pid: number;
+  base: string;
+  /** The gateway's /metrics; the no-op route has none. */
+  metrics?: string;
+  stop(): Promise<void>;
+}
+
+async function startGateway(n: number, dir: string): Promise<Target> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const gw = spawnService(
@@ -111,16 +133,43 @@ async function run(n: number) {
       GATEWAY_LOG_LEVEL: 'warn',
     },
     [],
-    // BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the gateway under the fleet.
     {
       built: true,
-      nodeArgs: [...deployed.nodeArgs, ...(process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean)],
+      nodeArgs: [...deployed.nodeArgs, ...EXTRA_NODE_ARGS],
     },
   );
+  await waitFor(async () => (await fetch(`${base}/readyz`)).ok, 'gateway', 60_000);
+  return { pid: gw.proc.pid as number, base, metrics: `${base}/metrics`, stop: async () => void (await gw.stop()) };
+}
+
+async function startNoop(): Promise<Target> {
+  const child = spawn(
+    process.execPath,
+    [...deployed.nodeArgs, ...EXTRA_NODE_ARGS, '--conditions=source', '--import', 'tsx', NOOP_SERVER, 'noop'],
+    { env: { ...process.env, ...deployed.env }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  let port: number | undefined;
+  for await (const line of createInterface({ input: child.stdout as NodeJS.ReadableStream })) {
+    port = line.startsWith('{') ? (JSON.parse(line) as { port?: number }).port : undefined;
+    if (port) break;
+  }
+  if (!port) throw new Error('the no-op server exited before listening');
+  // Whatever it prints later (a V8 trace flag's output) must not fill the pipe and stall it.
+  child.stdout?.resume();
+  const stop = async () => {
+    child.kill('SIGTERM');
+    await exited;
+  };
+  return { pid: child.pid as number, base: `http://127.0.0.1:${port}`, stop };
+}
+
+async function run(n: number) {
+  const dir = await makeTempDir('bench-fleet');
+  const target = TARGET === 'noop' ? await startNoop() : await startGateway(n, dir);
+  const { pid, base } = target;
   const clients: Client[] = [];
   try {
-    await waitFor(async () => (await fetch(`${base}/readyz`)).ok, 'gateway', 60_000);
-    const pid = gw.proc.pid as number;
     const latencies: number[] = [];
     let measuring = false;
     let running = true;
@@ -154,7 +203,8 @@ async function run(n: number) {
     await sleep(WARMUP_S * 1000);
     const threads0 = threadCpu(pid);
     const s0 = procStat(pid);
-    const r0 = await scrapeSamples(`${base}/metrics`);
+    const metrics = target.metrics;
+    const r0 = metrics ? await scrapeSamples(metrics) : new Map<string, number>();
     let peakKb = s0.rssKb;
     // The load generator's own cost, so that its stalls are not mistaken for the gateway's (both share the cores).
     const loop = monitorEventLoopDelay({ resolution: 1 }); // delays reported beyond this 1 ms timer
@@ -166,8 +216,9 @@ async function run(n: number) {
     // answers' p99 includes it, and each scrape's time is reported.
     const scrapes: Array<{ ms: number; samples: Map<string, number> }> = [];
     const scrape = async () => {
+      if (!metrics) return new Map<string, number>();
       const t = performance.now();
-      const samples = await scrapeSamples(`${base}/metrics`);
+      const samples = await scrapeSamples(metrics);
       scrapes.push({ ms: performance.now() - t, samples });
       return samples;
     };
@@ -199,7 +250,7 @@ async function run(n: number) {
     running = false;
     await Promise.all(devices);
     const sorted = latencies.sort((a, b) => a - b);
-    const p99 = sorted[Math.floor(sorted.length * 0.99)] ?? 0;
+    const quantile = (q: number) => Number((sorted[Math.floor(sorted.length * q)] ?? 0).toFixed(1));
     const cpuPct = ((s1.ticks - s0.ticks) / USER_HZ / wall) * 100;
     const clientCpuPct = ((clientCpu.user + clientCpu.system) / 1e6 / wall) * 100;
     return {
@@ -210,14 +261,19 @@ async function run(n: number) {
       // that moment, and the gateway's CPU over it compares builds across the machine's slow and fast phases.
       cpuOverClientCpu: Number((cpuPct / clientCpuPct).toFixed(2)),
       rssMb: Number((peakKb / 1024).toFixed(1)),
-      p99Ms: Number(p99.toFixed(1)),
-      recommendationsPerSec: Number(
-        (((r1.get(RECOMMENDATIONS) ?? 0) - (r0.get(RECOMMENDATIONS) ?? 0)) / wall).toFixed(2),
-      ),
-      ...storeCommits(r1, r0),
-      gatewayLoopDelayP99Ms: loopDelayMs(scrapes, 'p99'),
-      gatewayLoopDelayMaxMs: loopDelayMs(scrapes, 'max'),
-      metricsScrapeMaxMs: Number(Math.max(...scrapes.map((x) => x.ms)).toFixed(1)),
+      p50Ms: quantile(0.5),
+      p90Ms: quantile(0.9),
+      p99Ms: quantile(0.99),
+      // What only the gateway's /metrics tells.
+      ...(metrics && {
+        recommendationsPerSec: Number(
+          (((r1.get(RECOMMENDATIONS) ?? 0) - (r0.get(RECOMMENDATIONS) ?? 0)) / wall).toFixed(2),
+        ),
+        ...storeCommits(r1, r0),
+        gatewayLoopDelayP99Ms: loopDelayMs(scrapes, 'p99'),
+        gatewayLoopDelayMaxMs: loopDelayMs(scrapes, 'max'),
+        metricsScrapeMaxMs: Number(Math.max(...scrapes.map((x) => x.ms)).toFixed(1)),
+      }),
       bytesWrittenPerReading: latencies.length ? Math.round((s1.writeBytes - s0.writeBytes) / latencies.length) : null,
       threads,
       client: {
@@ -228,18 +284,23 @@ async function run(n: number) {
     };
   } finally {
     await Promise.all(clients.map((c) => c.close().catch(() => {})));
-    await gw.stop();
+    await target.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-progress(`gateway as deployed: node ${deployed.nodeArgs.join(' ')}, MemoryMax ${deployed.memoryMaxBytes / 2 ** 20} MB`);
+progress(
+  `${TARGET === 'noop' ? 'no-op route' : 'gateway'} as deployed: node ${deployed.nodeArgs.join(' ')}, MemoryMax ${deployed.memoryMaxBytes / 2 ** 20} MB`,
+);
 const curve = [];
 for (const n of FLEET) {
   const r = await run(n);
   curve.push(r);
+  const head = `${String(r.devices).padStart(6)} devices: ${String(r.readingsPerSec).padStart(7)} readings/s, CPU ${String(r.cpuPct).padStart(5)} % of a core, RSS ${r.rssMb} MB, p50/p90/p99 ${r.p50Ms}/${r.p90Ms}/${r.p99Ms} ms`;
   progress(
-    `${String(r.devices).padStart(6)} devices: ${String(r.readingsPerSec).padStart(7)} readings/s, CPU ${String(r.cpuPct).padStart(5)} % of a core, RSS ${r.rssMb} MB, p99 ${r.p99Ms} ms, ${r.recommendationsPerSec} recommendations/s, ${r.bytesWrittenPerReading} B written/reading, store transactions of ${r.eventsPerCommit} events, ${r.commitMs} ms each, ${r.commitsOver10msPct} % over 10 ms, /metrics scrape up to ${r.metricsScrapeMaxMs} ms`,
+    'recommendationsPerSec' in r
+      ? `${head}, ${r.recommendationsPerSec} recommendations/s, ${r.bytesWrittenPerReading} B written/reading, store transactions of ${r.eventsPerCommit} events, ${r.commitMs} ms each, ${r.commitsOver10msPct} % over 10 ms, /metrics scrape up to ${r.metricsScrapeMaxMs} ms`
+      : `${head} (the no-op route)`,
   );
 }
 const at10k = curve.find((r) => r.devices === 10_000);
@@ -247,6 +308,7 @@ console.log(
   JSON.stringify({
     periodSeconds: PERIOD_S,
     seconds: SECONDS,
+    target: TARGET,
     gatewayNodeArgs: deployed.nodeArgs,
     curve,
     cpuPctAt10k: at10k?.cpuPct ?? null,
