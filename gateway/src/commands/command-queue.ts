@@ -107,11 +107,10 @@ export class CommandQueue {
    * recommendations at once, and one commit (one fsync, on the main thread) per command cost the gateway a
    * measurable share of its CPU at fleet scale.
    */
-  async enqueueAll(cs: readonly NewCommand[], range: RangeMode): Promise<EnqueueResult[]> {
+  async enqueueAll(cs: readonly NewCommand[], range: RangeMode, withoutSync = false): Promise<EnqueueResult[]> {
     const checked: Array<EnqueueResult | { admit: NewCommand }> = [];
     for (const c of cs) checked.push(await this.check(c, range));
-    const db = this.local.connection;
-    const results = db.transaction(() =>
+    const results = this.local.transaction(withoutSync, () =>
       checked.map((r, i): EnqueueResult => {
         if (!('admit' in r)) return r;
         const command = r.admit;
@@ -123,7 +122,7 @@ export class CommandQueue {
           command: { ...command, seq: Number(info.lastInsertRowid) },
         };
       }),
-    )();
+    );
     for (const [i, result] of results.entries()) this.report(cs[i] as NewCommand, result, range);
     return results;
   }
@@ -186,11 +185,23 @@ export class CommandQueue {
     return this.enqueue(toCommand(c, path), 'clamp');
   }
 
-  /** A batch of recommendations in one transaction (the embedded sink's closed loop delivers them so). */
-  enqueueRecommendations(cs: readonly SetpointCommand[], path: RecommendationPath): Promise<EnqueueResult[]> {
+  /**
+   * A batch of recommendations in one transaction (the embedded sink's closed loop delivers them so).
+   * `syncedByForwardMark`: the caller marks the recommendations' events forwarded afterwards in the embedded event
+   * store, which is this same SQLite file. The batch then commits without an fsync of its own: WAL recovery keeps a
+   * prefix of the frames, so a power cut that loses the batch loses the later mark too, and its events go through the
+   * sink again, as after a crash just before the batch. It saves the main thread an fsync per forwarded batch, which
+   * an SD card makes several ms long. Kafka's recommendations keep theirs: their offsets are committed elsewhere.
+   */
+  enqueueRecommendations(
+    cs: readonly SetpointCommand[],
+    path: RecommendationPath,
+    options: { syncedByForwardMark?: boolean } = {},
+  ): Promise<EnqueueResult[]> {
     return this.enqueueAll(
       cs.map((c) => toCommand(c, path)),
       'clamp',
+      options.syncedByForwardMark === true,
     );
   }
 

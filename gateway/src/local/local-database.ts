@@ -46,6 +46,23 @@ export class LocalDatabase {
     return this.db;
   }
 
+  /**
+   * Runs `fn` in a transaction of the main connection. `withoutSync` commits it without an fsync when the file is
+   * synchronous=full (WAL mode keeps it consistent; a power cut may lose it): only for writes that a later synced
+   * commit to this file covers, or that are made again if lost.
+   */
+  transaction<T>(withoutSync: boolean, fn: () => T): T {
+    const db = this.connection;
+    const run = db.transaction(fn);
+    if (!withoutSync || this.options.synchronous === 'normal') return run();
+    db.pragma('synchronous = NORMAL');
+    try {
+      return run();
+    } finally {
+      db.pragma('synchronous = FULL');
+    }
+  }
+
   get isOpen(): boolean {
     return this.db?.open ?? false;
   }

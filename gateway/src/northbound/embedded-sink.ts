@@ -42,7 +42,10 @@ export async function createEmbeddedSink(
     e,
     {
       deliver: async (cmds) => {
-        await commands.enqueueRecommendations(cmds, 'embedded');
+        // With the embedded event store, the forward mark that follows goes to the same SQLite file.
+        await commands.enqueueRecommendations(cmds, 'embedded', {
+          syncedByForwardMark: config.store.kind === 'sqlite',
+        });
       },
     },
     new module.SinkMetrics({ registry: metrics.registry }),
