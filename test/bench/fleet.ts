@@ -138,8 +138,12 @@ async function startGateway(n: number, dir: string): Promise<Target> {
       nodeArgs: [...deployed.nodeArgs, ...EXTRA_NODE_ARGS],
     },
   );
-  await waitFor(async () => (await fetch(`${base}/readyz`)).ok, 'gateway', 60_000);
-  return { pid: gw.proc.pid as number, base, metrics: `${base}/metrics`, stop: async () => void (await gw.stop()) };
+  const stop = async () => void (await gw.stop());
+  await waitFor(async () => (await fetch(`${base}/readyz`)).ok, 'gateway', 60_000).catch(async (err: unknown) => {
+    await stop();
+    throw err;
+  });
+  return { pid: gw.proc.pid as number, base, metrics: `${base}/metrics`, stop };
 }
 
 async function startNoop(): Promise<Target> {
@@ -154,22 +158,26 @@ async function startNoop(): Promise<Target> {
     port = line.startsWith('{') ? (JSON.parse(line) as { port?: number }).port : undefined;
     if (port) break;
   }
-  if (!port) throw new Error('the no-op server exited before listening');
-  // Whatever it prints later (a V8 trace flag's output) must not fill the pipe and stall it.
-  child.stdout?.resume();
   const stop = async () => {
     child.kill('SIGTERM');
     await exited;
   };
+  if (!port) {
+    await stop();
+    throw new Error('the no-op server exited before listening');
+  }
+  // Whatever it prints later (a V8 trace flag's output) must not fill the pipe and stall it.
+  child.stdout?.resume();
   return { pid: child.pid as number, base: `http://127.0.0.1:${port}`, stop };
 }
 
 async function run(n: number) {
   const dir = await makeTempDir('bench-fleet');
-  const target = TARGET === 'noop' ? await startNoop() : await startGateway(n, dir);
-  const { pid, base } = target;
+  let target: Target | undefined;
   const clients: Client[] = [];
   try {
+    target = TARGET === 'noop' ? await startNoop() : await startGateway(n, dir);
+    const { pid, base } = target;
     const latencies: number[] = [];
     let measuring = false;
     let running = true;
@@ -284,7 +292,7 @@ async function run(n: number) {
     };
   } finally {
     await Promise.all(clients.map((c) => c.close().catch(() => {})));
-    await target.stop();
+    await target?.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }
