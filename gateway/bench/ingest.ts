@@ -1,12 +1,18 @@
 // pnpm bench:ingest — the durable POST /api/v3/event against a no-op Fastify POST route, same machine, same load.
 // Prints a JSON object on its last line: rates, p50/p99 latencies, CPU per request (each server's main thread, its
 // other threads, the load generator) and `ratio` (durable rate / no-op rate).
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { uuidv7 } from '@hvac-edge/shared';
-import { scrapeSamples, storeCommits, threadCpu, USER_HZ } from '@hvac-edge/test/support';
+import {
+  scrapeSamples,
+  spawnAnnounced,
+  storeCommits,
+  threadCpu,
+  threadCpuSince,
+  USER_HZ,
+} from '@hvac-edge/test/support';
 import autocannon from 'autocannon';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -43,21 +49,10 @@ function body(device: string): string {
   });
 }
 
-async function startServer(
-  mode: string,
-): Promise<{ child: ChildProcess; port: number; info: Record<string, unknown> }> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', SERVER, mode], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  for await (const line of lines) {
-    // The server's own log lines are JSON too: the announcement is the one with a port.
-    if (line.startsWith('{')) {
-      const info = JSON.parse(line) as { port?: unknown };
-      if (typeof info.port === 'number') return { child, port: info.port, info };
-    }
-  }
-  throw new Error(`${mode} server exited before listening`);
+/** One of ingest-server.ts's two servers, once it listens: its process, its port and what it announced. */
+async function startServer(mode: string) {
+  const server = await spawnAnnounced(SERVER, [mode], 'port');
+  return { ...server, port: server.info.port as number };
 }
 
 /**
@@ -71,21 +66,16 @@ async function measuredLoad(server: ChildProcess, port: number, seconds: number)
   const client0 = process.cpuUsage();
   const result = await load(port, seconds);
   const client = process.cpuUsage(client0);
-  const after = threadCpu(pid);
+  const spent = threadCpuSince(pid, before);
   const perRequest = (ticks: number) => Math.round(((ticks / USER_HZ) * 1e6) / Math.max(1, result.requests));
   let other = 0;
-  for (const [tid, t] of after) {
-    if (tid === String(pid)) continue;
-    const b = before.get(tid);
-    other += t.user + t.system - (b ? b.user + b.system : 0);
-  }
-  const main = after.get(String(pid));
-  const main0 = before.get(String(pid));
+  for (const [tid, t] of spent) if (tid !== String(pid)) other += t.user + t.system;
+  const main = spent.get(String(pid));
   return {
     ...result,
     cpuUsPerRequest: {
-      mainUser: perRequest((main?.user ?? 0) - (main0?.user ?? 0)),
-      mainSystem: perRequest((main?.system ?? 0) - (main0?.system ?? 0)),
+      mainUser: perRequest(main?.user ?? 0),
+      mainSystem: perRequest(main?.system ?? 0),
       otherThreads: perRequest(other),
       loadGenerator: Math.round((client.user + client.system) / Math.max(1, result.requests)),
     },
@@ -188,8 +178,5 @@ try {
     }),
   );
 } finally {
-  for (const s of [noopServer, gatewayServer]) {
-    s.child.kill('SIGTERM');
-    await new Promise((r) => s.child.once('exit', r));
-  }
+  for (const s of [noopServer, gatewayServer]) await s.stop();
 }

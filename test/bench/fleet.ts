@@ -10,13 +10,11 @@
 // p99MsAt10k (each row also has the p50 and p90). BENCH_FLEET_TARGET=noop runs the same fleet against a route that
 // does nothing (the floor: what the HTTP serving alone costs here); the gateway-only fields are then left out.
 
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { msToOrigin, stringifyEdgex, uuidv7 } from '@hvac-edge/shared';
 import { mulberry32 } from '@hvac-edge/shared/sim';
@@ -28,9 +26,11 @@ import {
   makeAddEventRequest,
   makeTempDir,
   scrapeSamples,
+  spawnAnnounced,
   spawnService,
   storeCommits,
   threadCpu,
+  threadCpuSince,
   USER_HZ,
   waitFor,
 } from '../support/index.js';
@@ -147,28 +147,11 @@ async function startGateway(n: number, dir: string): Promise<Target> {
 }
 
 async function startNoop(): Promise<Target> {
-  const child = spawn(
-    process.execPath,
-    [...deployed.nodeArgs, ...EXTRA_NODE_ARGS, '--conditions=source', '--import', 'tsx', NOOP_SERVER, 'noop'],
-    { env: { ...process.env, ...deployed.env }, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  let port: number | undefined;
-  for await (const line of createInterface({ input: child.stdout as NodeJS.ReadableStream })) {
-    port = line.startsWith('{') ? (JSON.parse(line) as { port?: number }).port : undefined;
-    if (port) break;
-  }
-  const stop = async () => {
-    child.kill('SIGTERM');
-    await exited;
-  };
-  if (!port) {
-    await stop();
-    throw new Error('the no-op server exited before listening');
-  }
-  // Whatever it prints later (a V8 trace flag's output) must not fill the pipe and stall it.
-  child.stdout?.resume();
-  return { pid: child.pid as number, base: `http://127.0.0.1:${port}`, stop };
+  const server = await spawnAnnounced(NOOP_SERVER, ['noop'], 'port', {
+    nodeArgs: [...deployed.nodeArgs, ...EXTRA_NODE_ARGS],
+    env: { ...process.env, ...deployed.env },
+  });
+  return { pid: server.child.pid as number, base: `http://127.0.0.1:${server.info.port}`, stop: server.stop };
 }
 
 async function run(n: number) {
@@ -246,12 +229,8 @@ async function run(n: number) {
     const clientCpu = process.cpuUsage(c0);
     loop.disable();
     const s1 = procStat(pid);
-    const threads = [...threadCpu(pid)]
-      .map(([tid, t]) => {
-        const before = threads0.get(tid);
-        const ticks = t.user + t.system - (before ? before.user + before.system : 0);
-        return { name: t.name, pct: Math.round((ticks / USER_HZ / wall) * 1000) / 10 };
-      })
+    const threads = [...threadCpuSince(pid, threads0).values()]
+      .map((t) => ({ name: t.name, pct: Math.round(((t.user + t.system) / USER_HZ / wall) * 1000) / 10 }))
       .filter((t) => t.pct >= 1)
       .sort((a, b) => b.pct - a.pct);
     const r1 = await scrape();

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 
 /** A free TCP port on loopback (the kernel picks it; a start that loses the race fails loudly, not flakily). */
 export function freePort(): Promise<number> {
@@ -135,4 +136,50 @@ export async function startProcessServer(o: StartOptions): Promise<ProcessServer
     throw new Error(`${o.name} did not start: ${(err as Error).message}\n--- ${o.name} output ---\n${logs()}`);
   }
   return { port: o.port, dir: o.dir, logs, stop };
+}
+
+export interface AnnouncedProcess {
+  child: ChildProcess;
+  /** The JSON object it announced itself with. */
+  info: Record<string, unknown>;
+  /** SIGTERM, then waits for the exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A TypeScript script in a Node process of its own (a benchmark's server, so that it does not share the measured
+ * event loop), once it has announced itself: the first line on its stdout that is a JSON object with `key` (log lines
+ * may be JSON too). Its stdout keeps draining afterwards, so that later output cannot fill the pipe and stall it; its
+ * stderr is this process's.
+ */
+export async function spawnAnnounced(
+  script: string,
+  args: string[],
+  key: string,
+  options: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {},
+): Promise<AnnouncedProcess> {
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), '--conditions=source', '--import', 'tsx', script, ...args],
+    { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  let info: Record<string, unknown> | undefined;
+  for await (const line of createInterface({ input: child.stdout as NodeJS.ReadableStream })) {
+    const parsed = line.startsWith('{') ? (JSON.parse(line) as Record<string, unknown>) : undefined;
+    if (parsed && key in parsed) {
+      info = parsed;
+      break;
+    }
+  }
+  if (!info) {
+    await stop();
+    throw new Error(`${script} exited before announcing its ${key}`);
+  }
+  child.stdout?.resume();
+  return { child, info, stop };
 }

@@ -31,3 +31,16 @@ export function threadCpu(pid: number): Map<string, ThreadCpu> {
   }
   return out;
 }
+
+/**
+ * Each thread's CPU time since `before` (a threadCpu() of the same process), by thread id; a thread started since
+ * counts from zero.
+ */
+export function threadCpuSince(pid: number, before: Map<string, ThreadCpu>): Map<string, ThreadCpu> {
+  const out = new Map<string, ThreadCpu>();
+  for (const [tid, t] of threadCpu(pid)) {
+    const b = before.get(tid);
+    out.set(tid, { name: t.name, user: t.user - (b?.user ?? 0), system: t.system - (b?.system ?? 0) });
+  }
+  return out;
+}

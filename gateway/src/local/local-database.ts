@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { UnavailableError } from '@hvac-edge/shared';
 import Database from 'better-sqlite3';
 import { EVENT_TABLES_SQL, LOCAL_TABLES_SQL } from './schema.js';
+import { commitUnsynced } from './unsynced-commit.js';
 
 export interface LocalDatabaseOptions {
   /** The SQLite file (WAL mode). */
@@ -47,20 +48,12 @@ export class LocalDatabase {
   }
 
   /**
-   * Runs `fn` in a transaction of the main connection. `withoutSync` commits it without an fsync when the file is
-   * synchronous=full (WAL mode keeps it consistent; a power cut may lose it): only for writes that a later synced
-   * commit to this file covers, or that are made again if lost.
+   * Runs `fn` in a transaction of the main connection; `withoutSync`: one that commits without an fsync of its own
+   * (see commitUnsynced for when that is safe).
    */
   transaction<T>(withoutSync: boolean, fn: () => T): T {
-    const db = this.connection;
-    const run = db.transaction(fn);
-    if (!withoutSync || this.options.synchronous === 'normal') return run();
-    db.pragma('synchronous = NORMAL');
-    try {
-      return run();
-    } finally {
-      db.pragma('synchronous = FULL');
-    }
+    const run = this.connection.transaction(fn);
+    return withoutSync ? commitUnsynced(this.connection, this.options.synchronous, run) : run();
   }
 
   get isOpen(): boolean {

@@ -1,4 +1,5 @@
 import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { spawnAnnounced } from '../process-server.js';
 import { KafkaTestBroker } from './broker.js';
 
 export interface KafkaUnderTest {
@@ -47,15 +48,9 @@ export async function startKafkaBrokerProcess(partitions = 3): Promise<{ brokers
   const { providedServer } = await import('../real-servers/inject.js');
   const real = providedServer('realKafkaBrokers') ?? process.env.KAFKA_BROKERS;
   if (real) return { brokers: real.split(','), stop: () => {} };
-  const { spawn } = await import('node:child_process');
-  const { createInterface } = await import('node:readline');
   const serve = new URL('./serve.ts', import.meta.url).pathname;
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', serve], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const broker = await spawnAnnounced(serve, [], 'brokers', {
     env: { ...process.env, PARTITIONS: String(partitions) },
   });
-  for await (const line of createInterface({ input: child.stdout as NodeJS.ReadableStream })) {
-    if (line.startsWith('{')) return { brokers: JSON.parse(line).brokers, stop: () => child.kill('SIGTERM') };
-  }
-  throw new Error('the Kafka test broker process did not start');
+  return { brokers: broker.info.brokers as string[], stop: () => void broker.stop() };
 }

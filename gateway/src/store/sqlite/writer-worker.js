@@ -3,6 +3,7 @@
 // way from sources (tests) and from dist. Protocol: { id, op, args } in, { id, ok, result | error } out.
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { commitUnsynced } from '../../local/unsynced-commit.js';
 
 const CHUNK = 500;
 const { path, synchronous, seqSaveIntervalMs } = workerData;
@@ -114,21 +115,15 @@ function inChunks(values, sql) {
 /*
  * A forward mark commits without an fsync of its own. Lost in a power cut, it only sends its events again (forwarding
  * is at least once; consumers drop duplicates by event id and per-device sequence), and the next append's fsync, of
- * the same WAL file, makes it durable anyway, since WAL frames are kept in order. At a small fleet each reading has an
- * append and a mark of its own: this halves the writer's fsyncs, each of which also holds up the next append group
- * (several ms on an SD card).
+ * the same WAL file, makes it durable anyway. At a small fleet each reading has an append and a mark of its own: this
+ * halves the writer's fsyncs, each of which also holds up the next append group (several ms on an SD card).
  */
-const fullSync = synchronous !== 'normal';
-
 function markForwarded(seqs) {
-  const mark = db.transaction(() => inChunks(seqs, 'UPDATE events SET state = 1 WHERE state = 0 AND seq IN (?)'));
-  if (!fullSync) return mark();
-  db.pragma('synchronous = NORMAL');
-  try {
-    return mark();
-  } finally {
-    db.pragma('synchronous = FULL');
-  }
+  return commitUnsynced(
+    db,
+    synchronous,
+    db.transaction(() => inChunks(seqs, 'UPDATE events SET state = 1 WHERE state = 0 AND seq IN (?)')),
+  );
 }
 
 /** Deletes rows and reports how many were pending, so the main thread keeps its counters right. */
